@@ -1,0 +1,2 @@
+namespace TuningService.Core.Common;
+internal static class Placeholder { }
