@@ -1,2 +1,0 @@
-namespace TuningService.Core.Common;
-internal static class Placeholder { }
