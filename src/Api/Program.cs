@@ -1,3 +1,33 @@
-var app = WebApplication.CreateBuilder(args).Build();
+using Hangfire;
+using TuningService.Api.Files;
+using TuningService.Api.FineTuningJobs;
+using TuningService.Api.Health;
+using TuningService.Api.Infrastructure;
+using TuningService.Api.Models;
+using TuningService.Worker.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+var options = builder.Services.AddTuningServices(builder.Configuration);
+var embedded = string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Postgres"));
+if (options.RunWorkerInProcess) builder.Services.AddTuningWorker(options, embeddedStorage: embedded);
+builder.Services.AddOpenAiCompatibleApi();
+
+var app = builder.Build();
+await StartupDatabase.PrepareAsync(app.Services);
+StartupBanner.Log(app, options, embedded);
+
+app.UseOpenAiErrors();
+app.UseMiddleware<ApiKeyMiddleware>();
+app.UseSwagger();
+app.UseSwaggerUI(o => o.DocumentTitle = "TuningService");
+app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminOnlyDashboardFilter()] });
+
+app.MapHealth();
+app.MapFiles();
+app.MapFineTuningJobs();
+app.MapModels();
+
 app.Run();
+
 public partial class Program;

@@ -1,0 +1,79 @@
+using Microsoft.EntityFrameworkCore;
+using TuningService.Api.Infrastructure;
+using TuningService.Core.Configuration;
+using TuningService.Core.FineTuning;
+using TuningService.Core.Files;
+using TuningService.Core.Persistence;
+
+namespace TuningService.Api.Files;
+
+/// <summary>/v1/files: upload (validated while it streams in), list, retrieve, content (the exact bytes), delete.</summary>
+public static class FilesApi
+{
+    public static IEndpointRouteBuilder MapFiles(this IEndpointRouteBuilder app)
+    {
+        var files = app.MapGroup("/v1/files").WithTags("Files");
+        files.MapPost("/", UploadFile.Handle)
+            .Accepts<UploadFileForm>("multipart/form-data")
+            .WithSummary("Upload a JSONL training file (purpose=fine-tune)")
+            .WithDescription("Records: {\"prompt\",\"completion\"} or chat {\"messages\": [...]}. A bad line is answered with 400 naming its line number; nothing is stored then.");
+        files.MapGet("/", List).WithSummary("List your files, newest first (cursor `after`, `limit`, `order`, `purpose`)");
+        files.MapGet("/{file_id}", Retrieve).WithSummary("Get a file object");
+        files.MapGet("/{file_id}/content", Content).WithSummary("Download a file's exact bytes");
+        files.MapDelete("/{file_id}", Delete).WithSummary("Delete a file that no unfinished job uses");
+        return app;
+    }
+
+    static async Task<ListResponse<FileResponse>> List(HttpContext http, TuningDbContext db, string? purpose, string? after,
+        int? limit, string? order, CancellationToken ct)
+    {
+        var owner = Caller.From(http).Owner;
+        var take = ListResponse.Limit(limit, 10_000, 10_000);
+        var ascending = order switch
+        {
+            null or "desc" => false,
+            "asc" => true,
+            _ => throw ApiException.BadRequest($"order must be 'asc' or 'desc', got '{order}'.", "order"),
+        };
+        var query = db.Files.AsNoTracking().Where(f => f.Owner == owner);
+        if (purpose is not null) query = query.Where(f => f.Purpose == purpose);
+        if (after is not null)
+        {
+            var cursor = await db.Files.AsNoTracking().FirstOrDefaultAsync(f => f.Id == after && f.Owner == owner, ct)
+                ?? throw ApiException.BadRequest($"after: no file '{after}'.", "after");
+            query = ascending
+                ? query.Where(f => f.CreatedAt > cursor.CreatedAt || (f.CreatedAt == cursor.CreatedAt && string.Compare(f.Id, cursor.Id) > 0))
+                : query.Where(f => f.CreatedAt < cursor.CreatedAt || (f.CreatedAt == cursor.CreatedAt && string.Compare(f.Id, cursor.Id) < 0));
+        }
+        query = ascending ? query.OrderBy(f => f.CreatedAt).ThenBy(f => f.Id) : query.OrderByDescending(f => f.CreatedAt).ThenByDescending(f => f.Id);
+        var page = await query.Take(take + 1).ToListAsync(ct);
+        return ListResponse.Of(page.Take(take).Select(FileResponse.From).ToList(), page.Count > take, f => f.Id);
+    }
+
+    static async Task<FileResponse> Retrieve(string file_id, HttpContext http, TuningDbContext db, CancellationToken ct) =>
+        FileResponse.From(await FindOwnedAsync(db, file_id, Caller.From(http).Owner, ct));
+
+    static async Task<IResult> Content(string file_id, HttpContext http, TuningDbContext db, DataPaths paths, CancellationToken ct)
+    {
+        var file = await FindOwnedAsync(db, file_id, Caller.From(http).Owner, ct);
+        var contentType = file.Filename.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? "text/csv" : "application/octet-stream";
+        return Results.File(paths.Resolve(file.RelativePath), contentType, file.Filename);
+    }
+
+    static async Task<FileDeletedResponse> Delete(string file_id, HttpContext http, TuningDbContext db, DataPaths paths, CancellationToken ct)
+    {
+        var file = await FindOwnedAsync(db, file_id, Caller.From(http).Owner, ct);
+        var inUse = await db.Jobs.AnyAsync(j => (j.TrainingFileId == file.Id || j.ValidationFileId == file.Id)
+            && j.Status != JobStatus.Succeeded && j.Status != JobStatus.Failed && j.Status != JobStatus.Cancelled, ct);
+        if (inUse)
+            throw new ApiException(409, $"File {file.Id} is used by a job that has not finished; cancel the job or wait for it.", "file_id", "file_in_use");
+        db.Files.Remove(file);
+        await db.SaveChangesAsync(ct);
+        File.Delete(paths.Resolve(file.RelativePath));
+        return new FileDeletedResponse(file.Id, true);
+    }
+
+    static async Task<StoredFile> FindOwnedAsync(TuningDbContext db, string id, string owner, CancellationToken ct) =>
+        await db.Files.FirstOrDefaultAsync(f => f.Id == id && f.Owner == owner, ct)
+        ?? throw ApiException.NotFound("file", id, "file_id");
+}

@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using TuningService.Api.Infrastructure;
+using TuningService.Core.Common;
+using TuningService.Core.FineTuning;
+using TuningService.Core.Persistence;
+
+namespace TuningService.Api.FineTuningJobs;
+
+/// <summary>
+/// A job that no worker holds is cancelled here at once. A running job gets a flag that its worker polls about
+/// once a second; this call waits a few seconds for the worker to stop so that the answer shows `cancelled`.
+/// </summary>
+public static class CancelFineTuningJob
+{
+    static readonly TimeSpan WaitForWorker = TimeSpan.FromSeconds(10);
+
+    public static async Task<FineTuningJobResponse> Handle(string job_id, HttpContext http, TuningDbContext db, CancellationToken ct)
+    {
+        var owner = Caller.From(http).Owner;
+        var job = await FineTuningJobsApi.FindOwnedAsync(db, job_id, owner, ct);
+        if (JobStatus.IsTerminal(job.Status))
+            throw new ApiException(400, $"Job {job.Id} is already {job.Status} and cannot be cancelled.", "job_id", "job_not_cancellable");
+
+        var now = Clock.Now();
+        // Not held by a live worker (never started, or its worker died): cancel directly, in one conditional update.
+        var direct = await db.Jobs
+            .Where(j => j.Id == job.Id && j.Status != JobStatus.Succeeded && j.Status != JobStatus.Failed && j.Status != JobStatus.Cancelled
+                        && (j.LeaseOwner == null || j.LeaseExpiresAt < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Cancelled).SetProperty(j => j.FinishedAt, now)
+                .SetProperty(j => j.CancelRequested, true), ct);
+        if (direct == 1)
+        {
+            db.JobEvents.Add(JobEvents.Message(job.Id, "Job cancelled before training started."));
+            await db.SaveChangesAsync(ct);
+        }
+        else
+        {
+            await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, true), ct);
+            var deadline = DateTime.UtcNow + WaitForWorker;
+            while (DateTime.UtcNow < deadline)
+            {
+                var status = await db.Jobs.AsNoTracking().Where(j => j.Id == job.Id).Select(j => j.Status).FirstAsync(ct);
+                if (JobStatus.IsTerminal(status)) break;
+                await Task.Delay(250, ct);
+            }
+        }
+        return FineTuningJobResponse.From(await FineTuningJobsApi.FindOwnedAsync(db, job.Id, owner, ct));
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using TuningService.Api.Infrastructure;
+using TuningService.Core.Catalog;
+using TuningService.Core.Common;
+using TuningService.Core.FineTuning;
+using TuningService.Core.Persistence;
+
+namespace TuningService.Api.FineTuningJobs;
+
+/// <summary>
+/// POST /v1/fine_tuning/jobs: checks every reference and value (400 naming the param), records the job as queued
+/// with its first events, then dispatches its id. An Idempotency-Key makes a retried create return the same job.
+/// </summary>
+public static class CreateFineTuningJob
+{
+    const int MaxSuffixLength = 64, MaxMetadataPairs = 16;
+
+    public static async Task<IResult> Handle(CreateFineTuningJobRequest request, HttpContext http, TuningDbContext db,
+        ModelCatalog catalog, IJobDispatcher dispatcher, CancellationToken ct)
+    {
+        var caller = Caller.From(http);
+        var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } k ? k : null;
+        if (idempotencyKey is not null)
+        {
+            var existing = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Owner == caller.Owner && j.IdempotencyKey == idempotencyKey, ct);
+            if (existing is not null) return Results.Ok(FineTuningJobResponse.From(existing));
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Model)) throw ApiException.BadRequest("model is required: the id of a base or fine-tuned model (see GET /v1/models).", "model");
+        if (await catalog.FindAsync(db, request.Model, caller.Owner, ct) is null)
+            throw new ApiException(400, $"Model '{request.Model}' does not exist or you do not have access to it. GET /v1/models lists the models you can fine-tune.", "model", "model_not_found");
+        var training = await RequireFineTuneFile(db, request.TrainingFile, "training_file", caller.Owner, required: true, ct);
+        await RequireFineTuneFile(db, request.ValidationFile, "validation_file", caller.Owner, required: false, ct);
+        if (request.Suffix is { Length: > MaxSuffixLength })
+            throw ApiException.BadRequest($"suffix may be at most {MaxSuffixLength} characters, got {request.Suffix.Length}.", "suffix");
+        if (request.Suffix is { } s && s.Any(c => char.IsControl(c) || c == ':' || c == '/'))
+            throw ApiException.BadRequest("suffix may not contain ':', '/' or control characters.", "suffix");
+        if (request.Metadata is { Count: > MaxMetadataPairs })
+            throw ApiException.BadRequest($"metadata may hold at most {MaxMetadataPairs} pairs.", "metadata");
+        if (request.Method is { Type: { } type } && type != "supervised")
+            throw ApiException.BadRequest($"method.type '{type}' is not supported; use \"supervised\".", "method.type");
+        if (request.Method?.Supervised?.Hyperparameters is not null && request.Hyperparameters is not null)
+            throw ApiException.BadRequest("Give hyperparameters either in method.supervised.hyperparameters or in the deprecated top-level hyperparameters, not both.", "hyperparameters");
+        var hyperparameters = request.Hyperparameters is not null
+            ? HyperparameterParsing.Parse(request.Hyperparameters, "hyperparameters")
+            : HyperparameterParsing.Parse(request.Method?.Supervised?.Hyperparameters, "method.supervised.hyperparameters");
+
+        var now = Clock.Now();
+        var job = new FineTuningJob
+        {
+            Id = Ids.New("ftjob"),
+            Owner = caller.Owner,
+            CreatedAt = now,
+            Model = request.Model,
+            TrainingFileId = training!,
+            ValidationFileId = request.ValidationFile is { Length: > 0 } ? request.ValidationFile : null,
+            Suffix = request.Suffix is { Length: > 0 } ? request.Suffix : null,
+            Seed = request.Seed ?? Random.Shared.Next(),
+            MetadataJson = request.Metadata is null ? null : JsonSerializer.Serialize(request.Metadata),
+            RequestedHyperparametersJson = JsonSerializer.Serialize(hyperparameters),
+            IdempotencyKey = idempotencyKey,
+            Status = JobStatus.Queued,
+        };
+        db.Jobs.Add(job);
+        db.JobEvents.Add(JobEvents.Message(job.Id, $"Validating training file: {job.TrainingFileId}" + (job.ValidationFileId is null ? "" : $" and validation file: {job.ValidationFileId}")));
+        db.JobEvents.Add(JobEvents.Message(job.Id, "Files validated, moving job to queued state"));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (idempotencyKey is not null)
+        {
+            // A concurrent retry with the same key won the insert: answer with its job.
+            db.ChangeTracker.Clear();
+            var winner = await db.Jobs.AsNoTracking().FirstAsync(j => j.Owner == caller.Owner && j.IdempotencyKey == idempotencyKey, ct);
+            return Results.Ok(FineTuningJobResponse.From(winner));
+        }
+        dispatcher.Dispatch(job.Id);
+        return Results.Ok(FineTuningJobResponse.From(job));
+    }
+
+    static async Task<string?> RequireFineTuneFile(TuningDbContext db, string? id, string param, string owner, bool required, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            if (required) throw ApiException.BadRequest($"{param} is required: the id of a file uploaded with purpose 'fine-tune'.", param);
+            return null;
+        }
+        var file = await db.Files.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id && f.Owner == owner, ct)
+            ?? throw new ApiException(400, $"File '{id}' given as {param} does not exist.", param, "file_not_found");
+        if (file.Purpose != "fine-tune")
+            throw new ApiException(400, $"File '{id}' has purpose '{file.Purpose}'; {param} needs a file uploaded with purpose 'fine-tune'.", param, "invalid_file_purpose");
+        return file.Id;
+    }
+}

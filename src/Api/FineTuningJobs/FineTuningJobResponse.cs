@@ -1,0 +1,44 @@
+using System.Text.Json;
+using TuningService.Core.FineTuning;
+
+namespace TuningService.Api.FineTuningJobs;
+
+/// <summary>The fine_tuning.job object: OpenAI's fields plus `progress` and `device`.</summary>
+public sealed record FineTuningJobResponse(
+    string Id, long CreatedAt, long? FinishedAt, long? EstimatedFinish, string Model, string? FineTunedModel,
+    string OrganizationId, string Status, JobErrorResponse? Error, HyperparametersResponse Hyperparameters,
+    MethodResponse Method, IReadOnlyList<string> ResultFiles, long? TrainedTokens, string TrainingFile,
+    string? ValidationFile, int Seed, string? UserProvidedSuffix, IReadOnlyList<object> Integrations,
+    Dictionary<string, string>? Metadata, ProgressResponse Progress, string? Device)
+{
+    public string Object => "fine_tuning.job";
+
+    public static FineTuningJobResponse From(FineTuningJob job)
+    {
+        var requested = JsonSerializer.Deserialize<RequestedHyperparameters>(job.RequestedHyperparametersJson) ?? RequestedHyperparameters.Auto;
+        var hyper = new HyperparametersResponse(
+            job.NEpochs is { } e ? e : requested.NEpochs is { } re ? re : "auto",
+            job.BatchSize is { } b ? b : requested.BatchSize is { } rb ? rb : "auto",
+            job.LearningRateMultiplier is { } m ? m : requested.LearningRateMultiplier is { } rm ? rm : "auto");
+        return new FineTuningJobResponse(
+            job.Id, job.CreatedAt, job.FinishedAt, job.EstimatedFinish, job.Model, job.FineTunedModel, job.Owner, job.Status,
+            job.ErrorMessage is null ? null : new JobErrorResponse(job.ErrorCode ?? "error", job.ErrorMessage, job.ErrorParam),
+            hyper, new MethodResponse("supervised", new SupervisedResponse(hyper)),
+            job.ResultFileId is null ? [] : [job.ResultFileId], job.TrainedTokens, job.TrainingFileId, job.ValidationFileId,
+            job.Seed, job.Suffix, [],
+            job.MetadataJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(job.MetadataJson),
+            new ProgressResponse(job.Step, job.TotalSteps, job.Epoch, job.TokensPerSecond, job.LearningRate),
+            job.Device);
+    }
+}
+
+public sealed record JobErrorResponse(string Code, string Message, string? Param);
+
+/// <summary>Each value is the resolved number once training starts, else what was asked for (a number or "auto").</summary>
+public sealed record HyperparametersResponse(object NEpochs, object BatchSize, object LearningRateMultiplier);
+
+public sealed record MethodResponse(string Type, SupervisedResponse Supervised);
+
+public sealed record SupervisedResponse(HyperparametersResponse Hyperparameters);
+
+public sealed record ProgressResponse(int Step, int TotalSteps, int Epoch, double? TokensPerSecond, double? LearningRate);

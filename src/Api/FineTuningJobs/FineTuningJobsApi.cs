@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using TuningService.Api.Infrastructure;
+using TuningService.Api.Models;
+using TuningService.Core.Configuration;
+using TuningService.Core.FineTuning;
+using TuningService.Core.Persistence;
+
+namespace TuningService.Api.FineTuningJobs;
+
+/// <summary>/v1/fine_tuning/jobs: create, list, retrieve, cancel, events, checkpoints (and their download), metrics.</summary>
+public static class FineTuningJobsApi
+{
+    public static IEndpointRouteBuilder MapFineTuningJobs(this IEndpointRouteBuilder app)
+    {
+        var jobs = app.MapGroup("/v1/fine_tuning/jobs").WithTags("Fine-tuning");
+        jobs.MapPost("/", CreateFineTuningJob.Handle).WithSummary("Create a fine-tuning job")
+            .WithDescription("Starts full fine-tuning of `model` on `training_file`. Send an `Idempotency-Key` header to make retries safe.");
+        jobs.MapGet("/", List).WithSummary("List your fine-tuning jobs, newest first (cursor `after`, `limit` default 20)");
+        jobs.MapGet("/{job_id}", Retrieve).WithSummary("Get a job: status, progress, hyperparameters, error");
+        jobs.MapPost("/{job_id}/cancel", CancelFineTuningJob.Handle).WithSummary("Cancel a job; a running job stops within seconds");
+        jobs.MapGet("/{job_id}/events", JobEventsEndpoint.Handle).WithSummary("A job's events, newest first (messages and metrics)");
+        jobs.MapGet("/{job_id}/checkpoints", JobCheckpointsEndpoint.List).WithSummary("A job's checkpoints, newest first");
+        jobs.MapGet("/{job_id}/checkpoints/{checkpoint_id}/content", JobCheckpointsEndpoint.Download)
+            .WithSummary("Download a checkpoint as a tar archive of a Hugging Face-format folder");
+        jobs.MapGet("/{job_id}/metrics", JobMetricsEndpoint.Handle)
+            .WithSummary("The per-step metrics series (JSON, or CSV with `Accept: text/csv`)");
+        return app;
+    }
+
+    static async Task<ListResponse<FineTuningJobResponse>> List(HttpContext http, TuningDbContext db, string? after, int? limit, CancellationToken ct)
+    {
+        var owner = Caller.From(http).Owner;
+        var take = ListResponse.Limit(limit, 20, 100);
+        var query = db.Jobs.AsNoTracking().Where(j => j.Owner == owner);
+        if (after is not null)
+        {
+            var cursor = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == after && j.Owner == owner, ct)
+                ?? throw ApiException.BadRequest($"after: no job '{after}'.", "after");
+            query = query.Where(j => j.CreatedAt < cursor.CreatedAt || (j.CreatedAt == cursor.CreatedAt && string.Compare(j.Id, cursor.Id) < 0));
+        }
+        var page = await query.OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id).Take(take + 1).ToListAsync(ct);
+        var data = page.Take(take).Select(FineTuningJobResponse.From).ToList();
+        return ListResponse.Of(data, page.Count > take, j => j.Id);
+    }
+
+    static async Task<FineTuningJobResponse> Retrieve(string job_id, HttpContext http, TuningDbContext db, CancellationToken ct) =>
+        FineTuningJobResponse.From(await FindOwnedAsync(db, job_id, Caller.From(http).Owner, ct));
+
+    public static async Task<FineTuningJob> FindOwnedAsync(TuningDbContext db, string jobId, string owner, CancellationToken ct, bool track = false)
+    {
+        var query = track ? db.Jobs : db.Jobs.AsNoTracking();
+        return await query.FirstOrDefaultAsync(j => j.Id == jobId && j.Owner == owner, ct)
+            ?? throw ApiException.NotFound("fine-tuning job", jobId, "job_id");
+    }
+}

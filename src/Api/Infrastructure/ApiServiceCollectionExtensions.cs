@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Microsoft.OpenApi;
+
+namespace TuningService.Api.Infrastructure;
+
+public static class ApiServiceCollectionExtensions
+{
+    /// <summary>snake_case JSON like OpenAI's, errors in OpenAI's shape, and Swagger with a bearer-key button.</summary>
+    public static IServiceCollection AddOpenAiCompatibleApi(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DictionaryKeyPolicy = null; // metadata keys are the user's own
+        });
+        services.AddExceptionHandler<OpenAiExceptionHandler>();
+        services.AddProblemDetails();
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "TuningService",
+                Version = "v1",
+                Description = "Fine-tune open language models. Wire-compatible with OpenAI's fine-tuning API: point an OpenAI client at http://host/v1.",
+            });
+            o.AddSecurityDefinition("bearer", new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "An API key from Tuning:ApiKeys (not needed when none are configured).",
+            });
+            o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
+            var xml = Path.Combine(AppContext.BaseDirectory, "TuningService.Api.xml");
+            if (File.Exists(xml)) o.IncludeXmlComments(xml);
+        });
+        return services;
+    }
+
+    /// <summary>Any status without a body (unknown route, wrong method) still answers in OpenAI's error shape.</summary>
+    public static IApplicationBuilder UseOpenAiErrors(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(async context =>
+        {
+            var response = context.HttpContext.Response;
+            var (message, code) = response.StatusCode switch
+            {
+                404 => ($"Unknown request URL: {context.HttpContext.Request.Method} {context.HttpContext.Request.Path}.", "unknown_url"),
+                405 => ($"Method {context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}.", "method_not_allowed"),
+                _ => ($"The request failed with status {response.StatusCode}.", (string?)null),
+            };
+            await response.WriteAsJsonAsync(OpenAiError.Of(message, "invalid_request_error", null, code));
+        });
+        return app;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace TuningService.Api.Infrastructure;
+
+/// <summary>
+/// Turns every exception into OpenAI's error shape. Clients never see a stack trace; unexpected failures are
+/// logged here with their trace and answered with a plain 500.
+/// </summary>
+public sealed class OpenAiExceptionHandler(ILogger<OpenAiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        var (status, error) = exception switch
+        {
+            ApiException e => (e.Status, OpenAiError.Of(e.Message, e.Type, e.Param, e.Code)),
+            BadHttpRequestException { InnerException: JsonException json } => (400, InvalidJson(json)),
+            BadHttpRequestException e when e.StatusCode == StatusCodes.Status413PayloadTooLarge =>
+                (413, OpenAiError.Of(e.Message, "invalid_request_error", null, "payload_too_large")),
+            BadHttpRequestException e => (e.StatusCode, OpenAiError.Of(e.Message, "invalid_request_error")),
+            _ => (500, OpenAiError.Of("The server had an error while processing your request. It has been logged.", "server_error")),
+        };
+        if (status >= 500) logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+        context.Response.StatusCode = status;
+        await context.Response.WriteAsJsonAsync(error, ct);
+        return true;
+    }
+
+    static OpenAiError InvalidJson(JsonException json)
+    {
+        // System.Text.Json paths look like "$.method.supervised.hyperparameters.n_epochs"; OpenAI's param drops "$.".
+        var param = json.Path is { Length: > 2 } p ? p[2..] : null;
+        var message = param is null
+            ? "The request body is not valid JSON."
+            : $"Invalid value for '{param}': it has the wrong type or is not valid JSON.";
+        return OpenAiError.Of(message, "invalid_request_error", param, "invalid_json");
+    }
+}

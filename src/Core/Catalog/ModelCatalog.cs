@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using TuningService.Core.Configuration;
+using TuningService.Core.Persistence;
+
+namespace TuningService.Core.Catalog;
+
+/// <summary>
+/// Every model a job can start from: the built-in models (the `models/` folder shipped beside the application),
+/// the sub-folders of `Tuning:ModelsPath`, and the caller's fine-tuned models (from the database).
+/// A base model's id is its folder name.
+/// </summary>
+public sealed class ModelCatalog(TuningOptions options, DataPaths paths)
+{
+    public static string BuiltInModelsDirectory => Path.Combine(AppContext.BaseDirectory, "models");
+
+    public IReadOnlyList<CatalogModel> BaseModels()
+    {
+        var found = new Dictionary<string, CatalogModel>(StringComparer.Ordinal);
+        foreach (var root in new[] { BuiltInModelsDirectory, options.ModelsPath })
+        {
+            if (string.IsNullOrWhiteSpace(root) || !Directory.Exists(root)) continue;
+            foreach (var dir in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
+            {
+                if (!File.Exists(Path.Combine(dir, "config.json"))) continue;
+                var id = Path.GetFileName(dir);
+                var created = new DateTimeOffset(Directory.GetCreationTimeUtc(dir)).ToUnixTimeSeconds();
+                found.TryAdd(id, new CatalogModel(id, dir, created, "system", BaseModel: null, JobId: null));
+            }
+        }
+        return [.. found.Values];
+    }
+
+    public async Task<IReadOnlyList<CatalogModel>> ListAsync(TuningDbContext db, string owner, CancellationToken ct)
+    {
+        var fineTuned = await db.FineTunedModels.AsNoTracking().Where(m => m.Owner == owner)
+            .OrderBy(m => m.CreatedAt).ToListAsync(ct);
+        return [.. BaseModels(), .. fineTuned.Select(m => new CatalogModel(m.Id, paths.Resolve(m.RelativePath), m.CreatedAt, m.Owner, m.BaseModel, m.JobId))];
+    }
+
+    /// <summary>The model with this id that <paramref name="owner"/> may use, or null.</summary>
+    public async Task<CatalogModel?> FindAsync(TuningDbContext db, string id, string owner, CancellationToken ct)
+    {
+        var builtIn = BaseModels().FirstOrDefault(m => m.Id == id);
+        if (builtIn is not null) return builtIn;
+        var m = await db.FineTunedModels.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id && x.Owner == owner, ct);
+        return m is null ? null : new CatalogModel(m.Id, paths.Resolve(m.RelativePath), m.CreatedAt, m.Owner, m.BaseModel, m.JobId);
+    }
+}

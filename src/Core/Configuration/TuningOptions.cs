@@ -1,0 +1,24 @@
+namespace TuningService.Core.Configuration;
+
+/// <summary>The `Tuning` configuration section (environment: Tuning__DataDir, Tuning__ApiKeys__0__Key, ...).</summary>
+public sealed class TuningOptions
+{
+    public const string Section = "Tuning";
+
+    /// <summary>Uploaded files, checkpoints and (embedded mode) the SQLite database. Shared storage when workers run on several machines.</summary>
+    public string DataDir { get; set; } = "data";
+
+    /// <summary>Run the Hangfire server inside the API process (the embedded default).</summary>
+    public bool RunWorkerInProcess { get; set; } = true;
+
+    /// <summary>An extra folder whose sub-folders are Hugging Face-format models, listed as base models.</summary>
+    public string? ModelsPath { get; set; }
+
+    public List<ApiKeyOptions> ApiKeys { get; set; } = [];
+
+    /// <summary>Largest accepted upload; larger ones get 413.</summary>
+    public long MaxUploadBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>Jobs one worker process trains at the same time. Training uses every core, so 1 is usually right.</summary>
+    public int WorkerCount { get; set; } = 1;
+}

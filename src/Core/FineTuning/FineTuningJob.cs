@@ -1,0 +1,57 @@
+namespace TuningService.Core.FineTuning;
+
+/// <summary>
+/// A fine-tuning job. The database row is the single source of truth for its state; Hangfire only dispatches
+/// the job id to a worker.
+/// </summary>
+public sealed class FineTuningJob
+{
+    public required string Id { get; init; }
+    public required string Owner { get; init; }
+    public long CreatedAt { get; init; }
+    public required string Model { get; init; }
+    public required string TrainingFileId { get; init; }
+    public string? ValidationFileId { get; init; }
+    public string? Suffix { get; init; }
+    public int Seed { get; init; }
+
+    /// <summary>User metadata, a JSON object of strings.</summary>
+    public string? MetadataJson { get; init; }
+
+    /// <summary>Hyperparameters as requested: each a number or "auto" (JSON).</summary>
+    public required string RequestedHyperparametersJson { get; init; }
+
+    public int? NEpochs { get; set; }
+    public int? BatchSize { get; set; }
+    public double? LearningRateMultiplier { get; set; }
+    public double? LearningRate { get; set; }
+
+    public string? IdempotencyKey { get; init; }
+
+    public string Status { get; set; } = JobStatus.Queued;
+    public string? ErrorCode { get; set; }
+    public string? ErrorMessage { get; set; }
+    public string? ErrorParam { get; set; }
+    public long? StartedAt { get; set; }
+    public long? FinishedAt { get; set; }
+    public string? FineTunedModel { get; set; }
+    public long? TrainedTokens { get; set; }
+    public string? ResultFileId { get; set; }
+
+    // Progress, kept here so that it survives a page reload and a restart.
+    public int Step { get; set; }
+    public int TotalSteps { get; set; }
+    public int Epoch { get; set; }
+    public double? TokensPerSecond { get; set; }
+    public long? EstimatedFinish { get; set; }
+
+    /// <summary>cpu or cuda: where the training ran.</summary>
+    public string? Device { get; set; }
+
+    public bool CancelRequested { get; set; }
+
+    /// <summary>Which worker holds the job, and until when (renewed while it trains), so a job runs once.</summary>
+    public string? LeaseOwner { get; set; }
+    public long? LeaseExpiresAt { get; set; }
+    public int Attempts { get; set; }
+}

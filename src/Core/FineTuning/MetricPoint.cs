@@ -1,0 +1,16 @@
+namespace TuningService.Core.FineTuning;
+
+/// <summary>One training step's metrics; validation figures are set on the steps where validation ran.</summary>
+public sealed class MetricPoint
+{
+    public required string JobId { get; init; }
+    public int Step { get; init; }
+    public int Epoch { get; init; }
+    public double TrainLoss { get; init; }
+    public double TrainMeanTokenAccuracy { get; init; }
+    public double LearningRate { get; init; }
+    public double TokensPerSecond { get; init; }
+    public double? ValidLoss { get; set; }
+    public double? ValidMeanTokenAccuracy { get; set; }
+    public long CreatedAt { get; init; }
+}

@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace TuningService.Core.Persistence;
+
+/// <summary>
+/// Applies migrations at start-up. On PostgreSQL several processes (API, workers) may start at once, so the
+/// migration and any other schema set-up run under one session-level advisory lock; the others wait and then
+/// find nothing left to do.
+/// </summary>
+public static class DatabaseMigrator
+{
+    // An arbitrary constant that identifies this application's start-up lock.
+    const long AdvisoryLockKey = 0x54554E494E47; // "TUNING"
+
+    public static async Task MigrateAsync(TuningDbContext db, Func<Task>? underSameLock, CancellationToken ct)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            await db.Database.MigrateAsync(ct);
+            if (underSameLock is not null) await underSameLock();
+            return;
+        }
+
+        await using var lockConnection = new NpgsqlConnection(db.Database.GetConnectionString());
+        await lockConnection.OpenAsync(ct);
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({AdvisoryLockKey})", lockConnection))
+            await take.ExecuteNonQueryAsync(ct);
+        try
+        {
+            await db.Database.MigrateAsync(ct);
+            if (underSameLock is not null) await underSameLock();
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({AdvisoryLockKey})", lockConnection);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+}

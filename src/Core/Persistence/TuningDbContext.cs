@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using TuningService.Core.FineTuning;
+using TuningService.Core.Files;
+
+namespace TuningService.Core.Persistence;
+
+/// <summary>
+/// The application's data. Provider-specific subclasses (<see cref="SqliteTuningDbContext"/>,
+/// <see cref="PostgresTuningDbContext"/>) exist only so that each provider has its own migrations.
+/// </summary>
+public abstract class TuningDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<StoredFile> Files => Set<StoredFile>();
+    public DbSet<FineTuningJob> Jobs => Set<FineTuningJob>();
+    public DbSet<JobEvent> JobEvents => Set<JobEvent>();
+    public DbSet<JobCheckpoint> Checkpoints => Set<JobCheckpoint>();
+    public DbSet<MetricPoint> Metrics => Set<MetricPoint>();
+    public DbSet<FineTunedModel> FineTunedModels => Set<FineTunedModel>();
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<StoredFile>(e =>
+        {
+            e.ToTable("files");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.Owner, x.CreatedAt });
+        });
+        b.Entity<FineTuningJob>(e =>
+        {
+            e.ToTable("fine_tuning_jobs");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.Owner, x.CreatedAt });
+            e.HasIndex(x => new { x.Owner, x.IdempotencyKey }).IsUnique();
+            e.HasIndex(x => x.Status);
+        });
+        b.Entity<JobEvent>(e =>
+        {
+            e.ToTable("job_events");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.JobId, x.Id });
+        });
+        b.Entity<JobCheckpoint>(e =>
+        {
+            e.ToTable("job_checkpoints");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.JobId, x.StepNumber }).IsUnique();
+        });
+        b.Entity<MetricPoint>(e =>
+        {
+            e.ToTable("job_metrics");
+            e.HasKey(x => new { x.JobId, x.Step });
+        });
+        b.Entity<FineTunedModel>(e =>
+        {
+            e.ToTable("fine_tuned_models");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.JobId).IsUnique();
+        });
+    }
+}

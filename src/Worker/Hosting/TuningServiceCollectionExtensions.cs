@@ -1,0 +1,62 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using TuningService.Core.Catalog;
+using TuningService.Core.Configuration;
+using TuningService.Core.FineTuning;
+using TuningService.Core.Persistence;
+
+namespace TuningService.Worker.Hosting;
+
+/// <summary>The services the API and the worker share: options, database, catalog, job runner and Hangfire storage.</summary>
+public static class TuningServiceCollectionExtensions
+{
+    public static TuningOptions AddTuningServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(TuningOptions.Section).Get<TuningOptions>() ?? new TuningOptions();
+        services.Configure<TuningOptions>(configuration.GetSection(TuningOptions.Section));
+        services.AddSingleton(options);
+        var paths = new DataPaths(options.DataDir);
+        services.AddSingleton(paths);
+        var postgres = configuration.GetConnectionString("Postgres");
+        services.AddTuningPersistence(postgres, paths);
+        services.AddSingleton<ModelCatalog>();
+        services.AddTransient<FineTuningJobRunner>();
+        services.AddSingleton<IJobDispatcher, HangfireJobDispatcher>();
+
+        services.AddHangfire(config =>
+        {
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            // The runner records failures on the job itself; a retry only helps with transient infrastructure errors,
+            // and the runner is safe to run again.
+            config.UseFilter(new AutomaticRetryAttribute { Attempts = 2 });
+            if (string.IsNullOrWhiteSpace(postgres))
+                config.UseInMemoryStorage(); // embedded mode: queued jobs are re-dispatched from the database at start-up
+            else
+                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(postgres), new PostgreSqlStorageOptions
+                {
+                    QueuePollInterval = TimeSpan.FromSeconds(1),
+                    // Sliding: a long training job keeps its fetch alive; a killed worker's job is picked up again after it lapses.
+                    UseSlidingInvisibilityTimeout = true,
+                    InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                    PrepareSchemaIfNecessary = true,
+                });
+        });
+        return options;
+    }
+
+    /// <summary>The Hangfire server that executes fine-tuning jobs in this process.</summary>
+    public static IServiceCollection AddTuningWorker(this IServiceCollection services, TuningOptions options, bool embeddedStorage)
+    {
+        services.AddHangfireServer(o =>
+        {
+            o.WorkerCount = Math.Max(1, options.WorkerCount);
+            o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+        });
+        if (embeddedStorage) services.AddHostedService<PendingJobsRedispatcher>();
+        return services;
+    }
+}
