@@ -23,6 +23,7 @@ public static class TuningServiceCollectionExtensions
         services.AddTuningPersistence(postgres, paths);
         services.AddSingleton<ModelCatalog>();
         services.AddTransient<FineTuningJobRunner>();
+        services.AddTransient<FineTuningSession>();
         services.AddSingleton<IJobDispatcher, HangfireJobDispatcher>();
 
         services.AddHangfire(config =>
@@ -32,7 +33,7 @@ public static class TuningServiceCollectionExtensions
                 .UseRecommendedSerializerSettings();
             // The runner records failures on the job itself; a retry only helps with transient infrastructure errors,
             // and the runner is safe to run again.
-            config.UseFilter(new AutomaticRetryAttribute { Attempts = 2 });
+            RetryPolicy.ApplyOnce();
             if (string.IsNullOrWhiteSpace(postgres))
                 config.UseInMemoryStorage(); // embedded mode: queued jobs are re-dispatched from the database at start-up
             else

@@ -1,0 +1,131 @@
+using System.Text;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TorchSharp;
+using TuningService.Core.Catalog;
+using TuningService.Core.Common;
+using TuningService.Core.Configuration;
+using TuningService.Core.Files;
+using TuningService.Core.Models.HuggingFace;
+using TuningService.Core.Persistence;
+using TuningService.Core.Tokenization;
+using TuningService.Core.Training;
+
+namespace TuningService.Core.FineTuning;
+
+/// <summary>
+/// One training run of a job: load the base model and tokenizer, read and tokenize the files, resolve "auto",
+/// train with checkpoints at each epoch end, then register the fine-tuned model and the metrics result file.
+/// </summary>
+public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths paths, ModelCatalog catalog)
+{
+    /// <summary>Tokenizer and generation files copied from the base model into every checkpoint.</summary>
+    static readonly string[] TokenizerFileNames =
+        ["tokenizer.model", "spiece.model", "tokenizer.json", "vocab.json", "merges.txt", "tokenizer_config.json",
+         "special_tokens_map.json", "added_tokens.json", "generation_config.json"];
+
+    public async Task<TrainingOutcome> TrainAsync(FineTuningJob job, CancellationToken ct)
+    {
+        CatalogModel baseModel;
+        StoredFile trainingFile;
+        StoredFile? validationFile;
+        using (var scope = scopes.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
+            baseModel = await catalog.FindAsync(db, job.Model, job.Owner, ct)
+                ?? throw new TrainingDataException($"The model '{job.Model}' is no longer available.");
+            trainingFile = await db.Files.AsNoTracking().FirstOrDefaultAsync(f => f.Id == job.TrainingFileId, ct)
+                ?? throw new TrainingDataException($"The training file {job.TrainingFileId} was deleted.");
+            validationFile = job.ValidationFileId is null ? null
+                : await db.Files.AsNoTracking().FirstOrDefaultAsync(f => f.Id == job.ValidationFileId, ct)
+                  ?? throw new TrainingDataException($"The validation file {job.ValidationFileId} was deleted.");
+        }
+
+        var device = TrainingDevice.Select();
+        using var loaded = PretrainedModelLoader.Load(baseModel.Directory, torch.device(device));
+        var model = loaded.AsCausalLanguageModel();
+        var tokenizer = TokenizerLoader.FromModelFolder(baseModel.Directory);
+        var exampleTokenizer = new ExampleTokenizer(tokenizer, model.MaxPositions);
+
+        var train = exampleTokenizer.TokenizeAll(Pairs(TrainingExampleReader.Read(paths.Resolve(trainingFile.RelativePath))));
+        var validation = validationFile is null ? null
+            : exampleTokenizer.TokenizeAll(Pairs(TrainingExampleReader.Read(paths.Resolve(validationFile.RelativePath))));
+
+        var requested = System.Text.Json.JsonSerializer.Deserialize<RequestedHyperparameters>(job.RequestedHyperparametersJson) ?? RequestedHyperparameters.Auto;
+        var (hyper, explanations) = HyperparameterResolver.Resolve(requested, train.Examples.Count, loaded.ParameterCount);
+        var stepsPerEpoch = (train.Examples.Count + hyper.BatchSize - 1) / hyper.BatchSize;
+        var totalSteps = hyper.NEpochs * stepsPerEpoch;
+        var trainedTokens = (long)hyper.NEpochs * train.Examples.Sum(e => (long)e.Length);
+        var fineTunedId = $"ft:{baseModel.RootBaseModel}:{job.Suffix}:{job.Id}";
+
+        await RecordStartAsync(job.Id, hyper, totalSteps, device, explanations, [
+            $"Base model {baseModel.Id}: {loaded.ParameterCount:N0} parameters, context of {model.MaxPositions} tokens.",
+            $"Training file {trainingFile.Id}: {train.Examples.Count} examples, {train.Examples.Sum(e => (long)e.Length):N0} tokens; " +
+            $"{train.TruncatedCount} example(s) longer than {model.MaxPositions} tokens were truncated (prompt start dropped first).",
+            validation is null ? "No validation file: validation metrics will not be reported."
+                : $"Validation file {validationFile!.Id}: {validation.Examples.Count} examples; {validation.TruncatedCount} truncated.",
+        ], ct);
+
+        var tokenizerFiles = TokenizerFileNames.Select(n => Path.Combine(baseModel.Directory, n)).Where(File.Exists).ToList();
+        var recorder = new JobProgressRecorder(scopes, paths, job, model, loaded.Config, tokenizerFiles, fineTunedId, totalSteps);
+        var trainer = new SupervisedTrainer(model, new TrainingOptions
+        {
+            Epochs = hyper.NEpochs, BatchSize = hyper.BatchSize, LearningRate = hyper.LearningRate, Seed = job.Seed, Device = device,
+        }, recorder);
+        // Training is CPU/GPU bound for minutes or hours: its own thread, not a pool thread.
+        await Task.Factory.StartNew(() => trainer.Train(train.Examples, validation?.Examples, exampleTokenizer.PaddingId, ct),
+            ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        var final = recorder.LastCheckpoint ?? throw new InvalidOperationException("Training ended without a checkpoint.");
+        // Training is done: record its results whatever happens to the token now, so nothing is half-registered.
+        var resultFileId = await RegisterResultsAsync(job, baseModel, fineTunedId, final, CancellationToken.None);
+        return new TrainingOutcome(fineTunedId, trainedTokens, resultFileId);
+    }
+
+    static IEnumerable<(string Prompt, string Completion)> Pairs(IEnumerable<TrainingExample> examples) =>
+        examples.Select(e => (e.Prompt, e.Completion));
+
+    async Task RecordStartAsync(string jobId, ResolvedHyperparameters hyper, int totalSteps, string device,
+        IEnumerable<string> explanations, IEnumerable<string> dataNotes, CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
+        await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(u => u
+            .SetProperty(j => j.NEpochs, hyper.NEpochs).SetProperty(j => j.BatchSize, hyper.BatchSize)
+            .SetProperty(j => j.LearningRateMultiplier, hyper.LearningRateMultiplier).SetProperty(j => j.LearningRate, hyper.LearningRate)
+            .SetProperty(j => j.TotalSteps, totalSteps).SetProperty(j => j.Device, device), ct);
+        db.JobEvents.Add(JobEvents.Message(jobId, $"Training on {TrainingDevice.Describe(device)}."));
+        foreach (var line in dataNotes.Concat(explanations)) db.JobEvents.Add(JobEvents.Message(jobId, line));
+        db.JobEvents.Add(JobEvents.Message(jobId,
+            $"Hyperparameters: n_epochs={hyper.NEpochs}, batch_size={hyper.BatchSize}, learning_rate_multiplier={hyper.LearningRateMultiplier}, " +
+            $"learning_rate={hyper.LearningRate:G3}; {totalSteps} steps in all."));
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The last checkpoint becomes the fine-tuned model; the step metrics become a fine-tune-results CSV file.</summary>
+    async Task<string> RegisterResultsAsync(FineTuningJob job, CatalogModel baseModel, string fineTunedId, JobCheckpoint final, CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
+        var points = await db.Metrics.AsNoTracking().Where(m => m.JobId == job.Id).OrderBy(m => m.Step).ToListAsync(ct);
+        var csv = Encoding.UTF8.GetBytes(MetricsCsv.Write(points));
+        var fileId = Ids.New("file");
+        var relative = DataPaths.FileRelativePath(fileId);
+        var tempPath = Path.Combine(paths.Temp, fileId);
+        await File.WriteAllBytesAsync(tempPath, csv, ct);
+        File.Move(tempPath, paths.EnsureParent(relative));
+        db.Files.Add(new StoredFile
+        {
+            Id = fileId, Owner = job.Owner, Filename = "step_metrics.csv", Purpose = "fine-tune-results", Bytes = csv.Length,
+            CreatedAt = Clock.Now(), Sha256 = Convert.ToHexStringLower(SHA256.HashData(csv)), RelativePath = relative,
+        });
+        db.FineTunedModels.Add(new FineTunedModel
+        {
+            Id = fineTunedId, Owner = job.Owner, BaseModel = baseModel.RootBaseModel, JobId = job.Id, CreatedAt = Clock.Now(),
+            RelativePath = final.RelativePath,
+        });
+        await db.SaveChangesAsync(ct);
+        return fileId;
+    }
+}

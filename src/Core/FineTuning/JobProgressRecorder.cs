@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TuningService.Core.Common;
+using TuningService.Core.Configuration;
+using TuningService.Core.Models;
+using TuningService.Core.Models.HuggingFace;
+using TuningService.Core.Persistence;
+using TuningService.Core.Training;
+
+namespace TuningService.Core.FineTuning;
+
+/// <summary>
+/// Writes what the trainer reports into the database (metric points, metrics events, the job's progress) and saves a
+/// checkpoint at the end of each epoch. The trainer calls it between steps, outside any tensor scope.
+/// </summary>
+public sealed class JobProgressRecorder(
+    IServiceScopeFactory scopes, DataPaths paths, FineTuningJob job, CausalLanguageModel model, PretrainedConfig config,
+    IReadOnlyList<string> tokenizerFiles, string fineTunedModelName, int totalSteps) : ITrainingObserver
+{
+    readonly Stopwatch sinceStart = Stopwatch.StartNew();
+
+    public JobCheckpoint? LastCheckpoint { get; private set; }
+
+    public void OnMetrics(IReadOnlyList<StepMetrics> steps)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
+        var now = Clock.Now();
+        foreach (var s in steps)
+        {
+            db.Metrics.Add(new MetricPoint
+            {
+                JobId = job.Id, Step = s.Step, Epoch = s.Epoch, TrainLoss = s.TrainLoss, TrainMeanTokenAccuracy = s.TrainMeanTokenAccuracy,
+                LearningRate = s.LearningRate, TokensPerSecond = s.TokensPerSecond, CreatedAt = now,
+            });
+            db.JobEvents.Add(JobEvents.Metrics(job.Id, s.Step, new Dictionary<string, object>
+            {
+                ["step"] = s.Step, ["total_steps"] = totalSteps, ["epoch"] = s.Epoch, ["train_loss"] = s.TrainLoss,
+                ["train_mean_token_accuracy"] = s.TrainMeanTokenAccuracy, ["learning_rate"] = s.LearningRate,
+                ["tokens_per_second"] = s.TokensPerSecond,
+            }));
+        }
+        var last = steps[^1];
+        var secondsPerStep = sinceStart.Elapsed.TotalSeconds / last.Step;
+        var estimatedFinish = now + (long)Math.Ceiling(secondsPerStep * (totalSteps - last.Step));
+        db.SaveChanges();
+        db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdate(u => u.SetProperty(j => j.Step, last.Step).SetProperty(j => j.Epoch, last.Epoch)
+            .SetProperty(j => j.TokensPerSecond, last.TokensPerSecond).SetProperty(j => j.EstimatedFinish, estimatedFinish));
+    }
+
+    public void OnEpochEnd(EpochSummary summary)
+    {
+        var relative = DataPaths.CheckpointRelativePath(job.Id, summary.Step);
+        PretrainedModelWriter.Save(model, config, paths.EnsureParent(relative), tokenizerFiles);
+
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
+        if (summary.ValidationLoss is not null)
+            db.Metrics.Where(m => m.JobId == job.Id && m.Step == summary.Step).ExecuteUpdate(u => u
+                .SetProperty(m => m.ValidLoss, summary.ValidationLoss).SetProperty(m => m.ValidMeanTokenAccuracy, summary.ValidationMeanTokenAccuracy));
+        var metrics = new Dictionary<string, object?>
+        {
+            ["step"] = summary.Step, ["train_loss"] = summary.TrainLoss, ["train_mean_token_accuracy"] = summary.TrainMeanTokenAccuracy,
+            // The whole validation set is evaluated, so the "full" figures equal the per-step ones.
+            ["valid_loss"] = summary.ValidationLoss, ["valid_mean_token_accuracy"] = summary.ValidationMeanTokenAccuracy,
+            ["full_valid_loss"] = summary.ValidationLoss, ["full_valid_mean_token_accuracy"] = summary.ValidationMeanTokenAccuracy,
+        };
+        var checkpoint = new JobCheckpoint
+        {
+            Id = Ids.New("ftckpt"), JobId = job.Id, CreatedAt = Clock.Now(), StepNumber = summary.Step,
+            FineTunedModelCheckpoint = $"{fineTunedModelName}:ckpt-step-{summary.Step}",
+            MetricsJson = JsonSerializer.Serialize(metrics), RelativePath = relative,
+        };
+        db.Checkpoints.Add(checkpoint);
+        var validation = summary.ValidationLoss is { } vl ? $", validation loss {vl:F4}, validation token accuracy {summary.ValidationMeanTokenAccuracy:P1}" : "";
+        db.JobEvents.Add(JobEvents.Message(job.Id,
+            $"Epoch {summary.Epoch} done at step {summary.Step}/{totalSteps}: training loss {summary.TrainLoss:F4}{validation}. Checkpoint {checkpoint.Id} saved."));
+        db.SaveChanges();
+        LastCheckpoint = checkpoint;
+    }
+}
