@@ -7,10 +7,13 @@ namespace TuningService.Api.Tests.Support;
 /// The real application in-process, on its own data directory, with SQLite (embedded mode) or a PostgreSQL
 /// database of its own. Extra settings (API keys, no in-process worker) come as key/value pairs.
 /// </summary>
-public sealed class TuningApiFactory(string? postgresConnectionString = null, IReadOnlyDictionary<string, string>? settings = null)
-    : WebApplicationFactory<Program>
+public sealed class TuningApiFactory(string? postgresConnectionString = null, IReadOnlyDictionary<string, string>? settings = null,
+    string? dataDir = null) : WebApplicationFactory<Program>
 {
-    public string DataDir { get; } = Directory.CreateTempSubdirectory("tuning-test-").FullName;
+    /// <summary>Pass the same folder to a second factory to "restart" the service on the same data.</summary>
+    public string DataDir { get; } = dataDir ?? Directory.CreateTempSubdirectory("tuning-test-").FullName;
+
+    public bool KeepDataDir { get; init; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -24,7 +27,7 @@ public sealed class TuningApiFactory(string? postgresConnectionString = null, IR
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        if (disposing && !KeepDataDir)
         {
             try { Directory.Delete(DataDir, recursive: true); }
             catch (IOException) { /* a file still open by a finishing job: the temp folder is cleaned by the OS */ }

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using TuningService.Api.Tests.Support;
+
+namespace TuningService.Api.Tests.FineTuningJobs;
+
+/// <summary>Bad job requests get 400 with OpenAI's error shape and the offending param; nothing is queued.</summary>
+public sealed class CreateJobValidationTests : IDisposable
+{
+    readonly TuningApiFactory factory = new(settings: new Dictionary<string, string> { ["Tuning:RunWorkerInProcess"] = "false" });
+    readonly ApiClient api;
+
+    public CreateJobValidationTests() => api = new ApiClient(factory.CreateClient());
+
+    public void Dispose() => factory.Dispose();
+
+    async Task<string> TrainingFile() => await api.UploadFileAsync(RepoPaths.Sample("sst2-sentiment-validation.jsonl"));
+
+    async Task AssertBadRequest(object body, string param)
+    {
+        var response = await api.Http.PostAsJsonAsync("/v1/fine_tuning/jobs", body);
+        var json = await ApiClient.JsonAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"expected 400, got {(int)response.StatusCode}: {json}");
+        Assert.Equal(param, json["error"]!["param"]!.GetValue<string>());
+        Assert.False(string.IsNullOrWhiteSpace(json["error"]!["message"]!.GetValue<string>()));
+        Assert.Empty((await api.GetJsonAsync("/v1/fine_tuning/jobs"))["data"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Unknown_model_names_model() =>
+        await AssertBadRequest(new { model = "gpt-5", training_file = await TrainingFile() }, "model");
+
+    [Fact]
+    public async Task Missing_training_file_names_training_file() =>
+        await AssertBadRequest(new { model = "babyllama-tinystories", training_file = "file-doesnotexist" }, "training_file");
+
+    [Fact]
+    public async Task Out_of_range_epochs_name_the_hyperparameter() =>
+        await AssertBadRequest(new
+        {
+            model = "babyllama-tinystories", training_file = await TrainingFile(),
+            method = new { type = "supervised", supervised = new { hyperparameters = new { n_epochs = 0 } } },
+        }, "method.supervised.hyperparameters.n_epochs");
+
+    [Fact]
+    public async Task A_string_other_than_auto_is_refused() =>
+        await AssertBadRequest(new { model = "babyllama-tinystories", training_file = await TrainingFile(), hyperparameters = new { batch_size = "big" } },
+            "hyperparameters.batch_size");
+
+    [Fact]
+    public async Task A_wrongly_typed_field_names_it()
+    {
+        var file = await TrainingFile();
+        var response = await api.Http.PostAsync("/v1/fine_tuning/jobs",
+            new StringContent($"{{\"model\": \"babyllama-tinystories\", \"training_file\": \"{file}\", \"seed\": \"seven\"}}", Encoding.UTF8, "application/json"));
+        var json = await ApiClient.JsonAsync(response);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("seed", json["error"]!["param"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_retried_create_with_the_same_idempotency_key_returns_the_same_job()
+    {
+        var request = new { model = "babyllama-tinystories", training_file = await TrainingFile(), hyperparameters = new { n_epochs = "auto" } };
+        var first = await api.CreateJobAsync(request, idempotencyKey: "retry-1");
+        var second = await api.CreateJobAsync(request, idempotencyKey: "retry-1");
+        Assert.Equal(first["id"]!.GetValue<string>(), second["id"]!.GetValue<string>());
+        Assert.Single((await api.GetJsonAsync("/v1/fine_tuning/jobs"))["data"]!.AsArray());
+        Assert.Equal("auto", first["hyperparameters"]!["n_epochs"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_queued_job_can_be_cancelled()
+    {
+        var job = await api.CreateJobAsync(new { model = "babyllama-tinystories", training_file = await TrainingFile() });
+        var id = job["id"]!.GetValue<string>();
+        var cancelled = await ApiClient.JsonAsync(await api.Http.PostAsync($"/v1/fine_tuning/jobs/{id}/cancel", null));
+        Assert.Equal("cancelled", cancelled["status"]!.GetValue<string>());
+        var again = await api.Http.PostAsync($"/v1/fine_tuning/jobs/{id}/cancel", null);
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+    }
+}
