@@ -1,0 +1,72 @@
+namespace TuningService.Core.Training;
+
+/// <summary>
+/// Groups examples into right-padded batches. Padding goes to the longest sequence in each batch (not to the
+/// model's context) so short datasets do not pay for empty positions; the last batch may be smaller.
+/// </summary>
+public sealed class Batcher
+{
+    private readonly int _batchSize;
+    private readonly long _paddingId;
+
+    public Batcher(int batchSize, int paddingId)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        _batchSize = batchSize;
+        _paddingId = paddingId;
+    }
+
+    public int BatchCount(int exampleCount) => (exampleCount + _batchSize - 1) / _batchSize;
+
+    /// <summary>The epoch's batches in an order fixed by (seed, epoch): the same run replays the same batches.</summary>
+    public IReadOnlyList<PaddedBatch> ShuffledBatches(IReadOnlyList<TokenizedExample> examples, int seed, int epoch)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        int[] order = ShuffledOrder(examples.Count, seed, epoch);
+        return Batches(order.Select(i => examples[i]).ToList());
+    }
+
+    /// <summary>Batches in the given order (validation needs no shuffling).</summary>
+    public IReadOnlyList<PaddedBatch> Batches(IReadOnlyList<TokenizedExample> examples)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        return examples.Chunk(_batchSize).Select(Pad).ToList();
+    }
+
+    /// <summary>A permutation of 0..count-1 from a Fisher–Yates shuffle seeded by seed and epoch.</summary>
+    public static int[] ShuffledOrder(int count, int seed, int epoch)
+    {
+        int[] order = Enumerable.Range(0, count).ToArray();
+        // A seeded System.Random keeps its legacy algorithm across .NET versions, so an order replays in later runs.
+        // Not HashCode.Combine: it is salted per process. The odd multiplier gives each epoch its own order.
+        var random = new Random(unchecked((seed * 1_000_003) + epoch));
+        random.Shuffle(order);
+        return order;
+    }
+
+    private PaddedBatch Pad(TokenizedExample[] rows)
+    {
+        int columns = rows.Max(r => r.Length);
+        var ids = new long[rows.Length * columns];
+        var labels = new long[rows.Length * columns];
+        Array.Fill(ids, _paddingId);
+        Array.Fill(labels, (long)CausalLmLoss.IgnoreIndex);
+        int realTokens = 0, predictedTokens = 0;
+        for (int r = 0; r < rows.Length; r++)
+        {
+            TokenizedExample row = rows[r];
+            for (int t = 0; t < row.Length; t++)
+            {
+                ids[(r * columns) + t] = row.InputIds[t];
+                labels[(r * columns) + t] = row.Labels[t];
+                // Position 0 has nothing before it to predict from, so the shifted loss never sees its label.
+                if (t > 0 && row.Labels[t] != CausalLmLoss.IgnoreIndex)
+                {
+                    predictedTokens++;
+                }
+            }
+            realTokens += row.Length;
+        }
+        return new PaddedBatch(ids, labels, rows.Length, columns, realTokens, predictedTokens);
+    }
+}

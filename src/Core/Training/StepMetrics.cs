@@ -1,0 +1,15 @@
+namespace TuningService.Core.Training;
+
+/// <summary>
+/// One optimizer step. <see cref="Step"/> counts steps from 1 across epochs; <see cref="Epoch"/> counts from 1.
+/// <see cref="TokensPerSecond"/> is measured over the group of steps reported together (a single step's host time
+/// means nothing while the device runs asynchronously), so steps of one group share it.
+/// </summary>
+public sealed record StepMetrics(
+    int Step,
+    int Epoch,
+    double TrainLoss,
+    double TrainMeanTokenAccuracy,
+    double LearningRate,
+    double GradNorm,
+    double TokensPerSecond);

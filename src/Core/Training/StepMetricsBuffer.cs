@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using static TorchSharp.torch;
+
+namespace TuningService.Core.Training;
+
+/// <summary>
+/// Holds the device-side results of recent steps until they are read back together: one host sync per group
+/// of steps instead of one per step.
+/// </summary>
+internal sealed class StepMetricsBuffer : IDisposable
+{
+    private readonly record struct PendingStep(int Step, int Epoch, double LearningRate, int RealTokens, int PredictedTokens, Tensor Stats);
+
+    private readonly List<PendingStep> _pending = [];
+    private readonly Stopwatch _sinceLastRead = Stopwatch.StartNew();
+
+    public int Count => _pending.Count;
+
+    /// <param name="stats">[loss, grad norm, correct tokens] as an fp32 vector that outlives its step's scope;
+    /// the buffer takes ownership.</param>
+    public void Add(int step, int epoch, double learningRate, PaddedBatch batch, Tensor stats) =>
+        _pending.Add(new PendingStep(step, epoch, learningRate, batch.RealTokenCount, batch.PredictedTokenCount, stats));
+
+    /// <summary>Reads the pending steps back to the host (waits for the device) and empties the buffer.</summary>
+    public IReadOnlyList<StepMetrics> Read()
+    {
+        if (_pending.Count == 0)
+        {
+            return [];
+        }
+        float[] values;
+        using (var scope = NewDisposeScope())
+        {
+            values = stack(_pending.Select(p => p.Stats)).cpu().data<float>().ToArray(); // (steps, 3), the sync point
+        }
+        double seconds = Math.Max(_sinceLastRead.Elapsed.TotalSeconds, 1e-9);
+        double tokensPerSecond = _pending.Sum(p => p.RealTokens) / seconds;
+
+        var metrics = new List<StepMetrics>(_pending.Count);
+        for (int i = 0; i < _pending.Count; i++)
+        {
+            PendingStep p = _pending[i];
+            double loss = values[3 * i], gradNorm = values[(3 * i) + 1], correct = values[(3 * i) + 2];
+            metrics.Add(new StepMetrics(p.Step, p.Epoch, loss, correct / p.PredictedTokens, p.LearningRate, gradNorm, tokensPerSecond));
+        }
+        Dispose();
+        return metrics;
+    }
+
+    /// <summary>Restarts the throughput clock, e.g. after the observer's I/O, which is not training time.</summary>
+    public void RestartClock() => _sinceLastRead.Restart();
+
+    public void Dispose()
+    {
+        foreach (PendingStep p in _pending)
+        {
+            p.Stats.Dispose();
+        }
+        _pending.Clear();
+    }
+}
