@@ -35,6 +35,10 @@ internal static class Golden
             $"{what}: element {worst.Index} is {actual[worst.Index]}, golden {expected[worst.Index]} (beyond tolerance by {worst.Excess:g3}).");
     }
 
+    /// <summary>Bit-for-bit equality (same shape, every element equal).</summary>
+    public static bool Identical(Tensor a, Tensor b) =>
+        a.shape.SequenceEqual(b.shape) && a.dtype == b.dtype && a.eq(b).all().item<bool>();
+
     /// <summary>Loss tolerance: 1e-5 relative.</summary>
     public static void AssertLossClose(double expected, double actual, string what) =>
         Assert.True(Math.Abs(actual - expected) <= 1e-5 * Math.Abs(expected), $"{what}: {actual}, golden {expected}.");
