@@ -1,0 +1,18 @@
+using TorchSharp;
+
+namespace TuningService.Core.Models.HuggingFace;
+
+/// <summary>A model read from a Hugging Face folder, with its config and size.</summary>
+/// <param name="Model">In eval mode, on the requested device, weights in fp32.</param>
+/// <param name="ParameterCount">Trainable tensors' elements; a tied matrix counts once.</param>
+/// <param name="ParameterBytes">Bytes those parameters occupy on the device.</param>
+public sealed record LoadedModel(torch.nn.Module Model, PretrainedConfig Config, long ParameterCount, long ParameterBytes)
+    : IDisposable
+{
+    /// <summary>The model as a decoder-only LM; throws for encoder-decoder families.</summary>
+    public CausalLanguageModel AsCausalLanguageModel() =>
+        Model as CausalLanguageModel
+        ?? throw new NotSupportedException($"Model type '{Config.ModelType}' is not a decoder-only (causal) language model.");
+
+    public void Dispose() => Model.Dispose();
+}

@@ -1,0 +1,42 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace TuningService.Core.Models.Llama;
+
+/// <summary>
+/// HF `LlamaForCausalLM`. Field names are the checkpoint's tensor names, so state_dict() keys equal HF's
+/// (model.embed_tokens.weight, model.layers.N.self_attn.q_proj.weight, ..., lm_head.weight when untied).
+/// With tied embeddings there is no lm_head module: the output projection reuses model.embed_tokens.weight, so the
+/// weight exists once, trains once and is saved once, as HF save_pretrained does.
+/// </summary>
+public sealed class LlamaForCausalLM : CausalLanguageModel
+{
+    private readonly LlamaModel model;
+    private readonly Linear? lm_head;
+
+    public LlamaForCausalLM(LlamaConfig config) : base(nameof(LlamaForCausalLM))
+    {
+        Config = config;
+        model = new LlamaModel(config);
+        lm_head = config.TieWordEmbeddings ? null : nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        RegisterComponents();
+    }
+
+    public LlamaConfig Config { get; }
+    public override int VocabSize => Config.VocabSize;
+    public override int MaxPositions => Config.MaxPositionEmbeddings;
+
+    /// <summary>ids [B, T] int64 → logits [B, T, V] float32, causal, positions 0..T-1.</summary>
+    public override Tensor forward(Tensor inputIds) => forward(inputIds, null);
+
+    /// <summary>As <see cref="forward(Tensor)"/>, with an optional [B, T] padding mask (1 = token).</summary>
+    public Tensor forward(Tensor inputIds, Tensor? attentionMask)
+    {
+        var hidden = model.forward(inputIds, attentionMask);
+        var logits = lm_head is null
+            ? nn.functional.linear(hidden, model.EmbeddingWeight)
+            : lm_head.forward(hidden);
+        return logits.to(ScalarType.Float32);
+    }
+}
