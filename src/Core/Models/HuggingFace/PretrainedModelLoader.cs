@@ -28,22 +28,20 @@ public static class PretrainedModelLoader
         var json = ReadConfigJson(folder);
         var family = ModelFamilies.Resolve(json);
         var config = family.ParseConfig(json);
+        // The model is built in a scope of its own and its tensors detached from every scope afterwards, so that
+        // calling Load inside a caller's dispose scope (a training step, a request) cannot dispose the weights.
+        using var scope = NewDisposeScope();
         var model = family.CreateModel(config);
         try
         {
             var checkpoint = CheckpointReader.ReadStateDict(folder);
-            try
-            {
-                StateDictCopier.CopyInto(model, checkpoint, key => family.IsIgnorableCheckpointKey(key, config),
-                    $"The weights in '{folder}'");
-            }
-            finally
-            {
-                foreach (var tensor in checkpoint.Values) tensor.Dispose();
-            }
+            StateDictCopier.CopyInto(model, checkpoint, key => family.IsIgnorableCheckpointKey(key, config),
+                $"The weights in '{folder}'");
             model.to(device);
             model.eval();
             var parameters = model.parameters().ToList();
+            foreach (var tensor in parameters.Concat(model.buffers()))
+                tensor.DetachFromDisposeScope();
             return new LoadedModel(model, config,
                 ParameterCount: parameters.Sum(p => p.numel()),
                 ParameterBytes: parameters.Sum(p => p.numel() * p.ElementSize));
