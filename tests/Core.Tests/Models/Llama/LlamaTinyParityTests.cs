@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using TuningService.Core.Models;
 using TuningService.Core.Models.HuggingFace;
 using TuningService.Core.Models.Llama;
+using TuningService.Core.Training;
 using static TorchSharp.torch;
 
 namespace TuningService.Core.Tests.Models.Llama;
