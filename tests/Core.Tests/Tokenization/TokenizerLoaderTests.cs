@@ -105,6 +105,16 @@ public class TokenizerLoaderTests
     }
 
     [Fact]
+    public void Corrupt_tokenizer_model_is_named_in_the_error()
+    {
+        using var folder = new TemporaryModelFolder().WithText("tokenizer.model", "not a model");
+
+        var error = Assert.Throws<InvalidDataException>(() => TokenizerLoader.FromModelFolder(folder.Path));
+
+        Assert.Contains(Path.Combine(folder.Path, "tokenizer.model"), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Missing_folder_is_named_in_the_error()
     {
         var missing = Path.Combine(Path.GetTempPath(), "no-such-model-" + Guid.NewGuid().ToString("N"));

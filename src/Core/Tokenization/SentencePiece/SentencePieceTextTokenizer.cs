@@ -1,3 +1,5 @@
+using Google.Protobuf;
+
 namespace TuningService.Core.Tokenization.SentencePiece;
 
 /// <summary>
@@ -43,7 +45,17 @@ public sealed class SentencePieceTextTokenizer : ITextTokenizer
 
     public bool AddBos => _specialTokens.AddBos;
 
-    public static SentencePieceTextTokenizer FromFile(string modelPath) => FromBytes(File.ReadAllBytes(modelPath));
+    public static SentencePieceTextTokenizer FromFile(string modelPath)
+    {
+        try
+        {
+            return FromBytes(File.ReadAllBytes(modelPath));
+        }
+        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidDataException or NotSupportedException)
+        {
+            throw new InvalidDataException($"'{modelPath}' is not a usable SentencePiece model: {e.Message}", e);
+        }
+    }
 
     /// <summary>
     /// Special ids come from the model's trainer_spec (-1 there means absent); AddBos is true when the model has
@@ -65,8 +77,8 @@ public sealed class SentencePieceTextTokenizer : ITextTokenizer
         }
 
         var trainer = model.Trainer;
-        var specialTokens = new SpecialTokenIds(
-            Existing(trainer.BosId, model), Existing(trainer.EosId, model), Existing(trainer.PadId, model), AddBos: Existing(trainer.BosId, model) is not null);
+        var bosId = Existing(trainer.BosId, model);
+        var specialTokens = new SpecialTokenIds(bosId, Existing(trainer.EosId, model), Existing(trainer.PadId, model), AddBos: bosId is not null);
 
         return new SentencePieceTextTokenizer(
             model, new SentencePieceTextNormalizer(model.Normalizer), segmenter, new SentencePieceDecoder(model), idsByPiece, specialTokens);
