@@ -13,6 +13,9 @@ public static class ApiServiceCollectionExtensions
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.DictionaryKeyPolicy = null; // metadata keys are the user's own
         });
+        // Body binding failures (wrong JSON types) must reach the exception handler, which names the field; by
+        // default minimal APIs answer them with an empty 400 outside Development.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<OpenAiExceptionHandler>();
         services.AddProblemDetails();
         services.AddEndpointsApiExplorer();
