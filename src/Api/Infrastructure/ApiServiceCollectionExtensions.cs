@@ -13,6 +13,8 @@ public static class ApiServiceCollectionExtensions
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.DictionaryKeyPolicy = null; // metadata keys are the user's own
         });
+        // Swashbuckle describes schemas with MVC's JSON options: the same snake_case, so Swagger shows the wire names.
+        services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => o.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         // Body binding failures (wrong JSON types) must reach the exception handler, which names the field; by
         // default minimal APIs answer them with an empty 400 outside Development.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -32,6 +34,7 @@ public static class ApiServiceCollectionExtensions
                 Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "An API key from Tuning:ApiKeys (not needed when none are configured).",
             });
             o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
+            o.SchemaFilter<RequestExamplesSchemaFilter>();
             var xml = Path.Combine(AppContext.BaseDirectory, "TuningService.Api.xml");
             if (File.Exists(xml)) o.IncludeXmlComments(xml);
         });

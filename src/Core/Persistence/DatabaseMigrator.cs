@@ -4,9 +4,9 @@ using Npgsql;
 namespace TuningService.Core.Persistence;
 
 /// <summary>
-/// Applies migrations at start-up. On PostgreSQL several processes (API, workers) may start at once, so the
-/// migration and any other schema set-up run under one session-level advisory lock; the others wait and then
-/// find nothing left to do.
+/// Applies migrations at start-up. On PostgreSQL several processes (API, workers) may start at once. EF Core 10
+/// and Hangfire.PostgreSql each take a lock of their own (seen working without this one), but this session-level
+/// advisory lock holds both steps together, so no process starts serving against a half-prepared database.
 /// </summary>
 public static class DatabaseMigrator
 {
