@@ -19,7 +19,8 @@ public sealed record FineTuningJobResponse(
         var hyper = new HyperparametersResponse(
             job.NEpochs is { } e ? e : requested.NEpochs is { } re ? re : "auto",
             job.BatchSize is { } b ? b : requested.BatchSize is { } rb ? rb : "auto",
-            job.LearningRateMultiplier is { } m ? m : requested.LearningRateMultiplier is { } rm ? rm : "auto");
+            job.LearningRateMultiplier is { } m ? m : requested.LearningRateMultiplier is { } rm ? rm : "auto",
+            job.LearningRate);
         return new FineTuningJobResponse(
             job.Id, job.CreatedAt, job.FinishedAt, job.EstimatedFinish, job.Model, job.FineTunedModel, job.Owner, job.Status,
             job.ErrorMessage is null ? null : new JobErrorResponse(job.ErrorCode ?? "error", job.ErrorMessage, job.ErrorParam),
@@ -27,18 +28,21 @@ public sealed record FineTuningJobResponse(
             job.ResultFileId is null ? [] : [job.ResultFileId], job.TrainedTokens, job.TrainingFileId, job.ValidationFileId,
             job.Seed, job.Suffix, [],
             job.MetadataJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(job.MetadataJson),
-            new ProgressResponse(job.Step, job.TotalSteps, job.Epoch, job.TokensPerSecond, job.LearningRate),
+            new ProgressResponse(job.Step, job.TotalSteps, job.Epoch, job.TokensPerSecond),
             job.Device);
     }
 }
 
 public sealed record JobErrorResponse(string Code, string Message, string? Param);
 
-/// <summary>Each value is the resolved number once training starts, else what was asked for (a number or "auto").</summary>
-public sealed record HyperparametersResponse(object NEpochs, object BatchSize, object LearningRateMultiplier);
+/// <summary>
+/// Each value is the resolved number once training starts, else what was asked for (a number or "auto").
+/// <c>learning_rate</c> (an extension) is the peak rate actually used: the model's base rate × the multiplier.
+/// </summary>
+public sealed record HyperparametersResponse(object NEpochs, object BatchSize, object LearningRateMultiplier, double? LearningRate);
 
 public sealed record MethodResponse(string Type, SupervisedResponse Supervised);
 
 public sealed record SupervisedResponse(HyperparametersResponse Hyperparameters);
 
-public sealed record ProgressResponse(int Step, int TotalSteps, int Epoch, double? TokensPerSecond, double? LearningRate);
+public sealed record ProgressResponse(int Step, int TotalSteps, int Epoch, double? TokensPerSecond);
