@@ -15,4 +15,14 @@ public abstract class CausalLanguageModel : nn.Module<Tensor, Tensor>
 
     /// <summary>The longest sequence the model was trained for (config `max_position_embeddings`).</summary>
     public abstract int MaxPositions { get; }
+
+    /// <summary>A cache for incremental decoding with <see cref="Forward(Tensor, KeyValueCache)"/>; null when this model has none.</summary>
+    public virtual KeyValueCache? CreateCache() => null;
+
+    /// <summary>
+    /// Logits [B, T, V] for new ids [B, T] at positions cache.Length.. given the cached past; the cache grows by T.
+    /// Must equal the last T positions of <c>forward</c> over the whole sequence.
+    /// </summary>
+    public virtual Tensor Forward(Tensor inputIds, KeyValueCache cache) =>
+        throw new NotSupportedException($"{GetType().Name} has no key/value cache; generate by recomputing the whole sequence.");
 }
