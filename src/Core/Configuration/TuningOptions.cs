@@ -21,4 +21,13 @@ public sealed class TuningOptions
 
     /// <summary>Jobs one worker process trains at the same time. Training uses every core, so 1 is usually right.</summary>
     public int WorkerCount { get; set; } = 1;
+
+    /// <summary>Memory the API may keep loaded models in for inference; least recently used models are evicted past it.</summary>
+    public long ModelCacheBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>Generation requests served at once; more wait in a queue.</summary>
+    public int MaxConcurrentGenerations { get; set; } = 2;
+
+    /// <summary>Requests allowed to wait for a generation slot; past this the API answers 429.</summary>
+    public int MaxQueuedGenerations { get; set; } = 16;
 }
