@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Text.Json.Nodes;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -5,14 +6,17 @@ using static TorchSharp.torch;
 namespace TuningService.Core.Models.HuggingFace;
 
 /// <summary>
-/// Reads a folder's safetensors weights: model.safetensors, or the shards listed in model.safetensors.index.json.
-/// Tensors keep their stored dtype (F32, F16, BF16, ...); the caller converts. Parsing is TorchSharp.PyBridge's
-/// safetensors reader, which maps every safetensors float dtype to the matching torch dtype.
+/// Reads a folder's weights: model.safetensors, or the shards listed in model.safetensors.index.json, or, as HF
+/// falls back when no safetensors exist, pytorch_model.bin (a torch.save zip pickle of the state dict).
+/// Tensors keep their stored dtype (F32, F16, BF16, ...); the caller converts. Parsing is TorchSharp.PyBridge's:
+/// its safetensors reader maps every safetensors float dtype to the matching torch dtype, and its unpickler
+/// rebuilds only tensors and dictionaries (it runs no pickled code).
 /// </summary>
 internal static class CheckpointReader
 {
     public const string WeightsFile = "model.safetensors";
     public const string ShardIndexFile = "model.safetensors.index.json";
+    public const string PickleWeightsFile = "pytorch_model.bin";
 
     public static Dictionary<string, Tensor> ReadStateDict(string folder)
     {
@@ -22,10 +26,10 @@ internal static class CheckpointReader
         var index = Path.Combine(folder, ShardIndexFile);
         if (File.Exists(index))
             return ReadShards(folder, index);
-        var hint = File.Exists(Path.Combine(folder, "pytorch_model.bin"))
-            ? " Only safetensors weights are supported; pytorch_model.bin (pickle) is not read."
-            : "";
-        throw new FileNotFoundException($"No {WeightsFile} or {ShardIndexFile} in '{folder}'.{hint}");
+        var pickle = Path.Combine(folder, PickleWeightsFile);
+        if (File.Exists(pickle))
+            return ReadPickle(pickle);
+        throw new FileNotFoundException($"No {WeightsFile}, {ShardIndexFile} or {PickleWeightsFile} in '{folder}'.");
     }
 
     private static Dictionary<string, Tensor> ReadShards(string folder, string indexPath)
@@ -41,6 +45,21 @@ internal static class CheckpointReader
                 if (!merged.TryAdd(key, value))
                     throw new InvalidDataException($"Tensor '{key}' appears in more than one shard of '{folder}'.");
         return merged;
+    }
+
+    private static Dictionary<string, Tensor> ReadPickle(string path)
+    {
+        using var file = File.OpenRead(path);
+        try
+        {
+            return PyTorchUnpickler.UnpickleStateDict(file, leaveOpen: true).Cast<DictionaryEntry>()
+                .ToDictionary(entry => (string)entry.Key, entry => (Tensor)entry.Value!, StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is not IOException and not OutOfMemoryException)
+        {
+            // Also the pre-1.6 (non-zip) torch.save format and whole pickled modules, which PyBridge refuses.
+            throw new InvalidDataException($"'{path}' is not a readable PyTorch state dict (torch.save zip format): {e.Message}", e);
+        }
     }
 
     private static Dictionary<string, Tensor> ReadFile(string path)

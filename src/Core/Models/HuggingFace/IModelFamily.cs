@@ -25,4 +25,11 @@ public interface IModelFamily
     /// duplicates of tied weights). Any other key the module lacks is an error.
     /// </summary>
     bool IsIgnorableCheckpointKey(string key, PretrainedConfig config);
+
+    /// <summary>
+    /// The module's name for a tensor stored under <paramref name="key"/>, for checkpoints that spell names another
+    /// way HF also accepts (GPT-2 saved without its `transformer.` prefix). Applied before matching and before
+    /// <see cref="IsIgnorableCheckpointKey"/>. Default: the key as stored.
+    /// </summary>
+    string CanonicalCheckpointKey(string key) => key;
 }

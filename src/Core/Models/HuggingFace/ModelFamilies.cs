@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TuningService.Core.Models.Gpt2;
 using TuningService.Core.Models.Llama;
 
 namespace TuningService.Core.Models.HuggingFace;
@@ -6,7 +7,7 @@ namespace TuningService.Core.Models.HuggingFace;
 /// <summary>The model families this service can load, chosen by config.json `model_type` (else `architectures`).</summary>
 public static class ModelFamilies
 {
-    private static readonly IModelFamily[] Known = [new LlamaFamily()];
+    private static readonly IModelFamily[] Known = [new LlamaFamily(), new Gpt2Family()];
 
     public static IReadOnlyList<IModelFamily> All => Known;
 

@@ -34,7 +34,7 @@ public static class PretrainedModelLoader
         var model = family.CreateModel(config);
         try
         {
-            var checkpoint = CheckpointReader.ReadStateDict(folder);
+            var checkpoint = WithCanonicalKeys(CheckpointReader.ReadStateDict(folder), family, folder);
             StateDictCopier.CopyInto(model, checkpoint, key => family.IsIgnorableCheckpointKey(key, config),
                 $"The weights in '{folder}'");
             model.to(device);
@@ -51,6 +51,18 @@ public static class PretrainedModelLoader
             model.Dispose();
             throw;
         }
+    }
+
+    private static Dictionary<string, Tensor> WithCanonicalKeys(Dictionary<string, Tensor> stored, IModelFamily family, string folder)
+    {
+        var renamed = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (key, tensor) in stored)
+        {
+            var canonical = family.CanonicalCheckpointKey(key);
+            if (!renamed.TryAdd(canonical, tensor))
+                throw new InvalidDataException($"The weights in '{folder}' hold tensor '{canonical}' twice, under two spellings of its name.");
+        }
+        return renamed;
     }
 
     private static JsonObject ReadConfigJson(string folder)

@@ -1,0 +1,31 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace TuningService.Core.Models.Gpt2;
+
+/// <summary>GPT-2 feed-forward: dropout(c_proj(act(c_fc(x)))), act gelu_new (the tanh approximation) by default.</summary>
+public sealed class Gpt2Mlp : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv1D c_fc;
+    private readonly Conv1D c_proj;
+    private readonly Dropout dropout;
+    private readonly bool exactGelu;
+
+    public Gpt2Mlp(Gpt2Config config) : base(nameof(Gpt2Mlp))
+    {
+        c_fc = new Conv1D(config.NEmbd, config.NInner);
+        c_proj = new Conv1D(config.NInner, config.NEmbd);
+        dropout = nn.Dropout(config.ResidPdrop);
+        exactGelu = config.ActivationFunction == "gelu";
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        var h = c_fc.forward(x);
+        // gelu_new is 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), which is torch's gelu(approximate="tanh").
+        h = exactGelu ? nn.functional.gelu(h) : nn.functional.gelu(h, GELU.Approximate.tanh);
+        return dropout.forward(c_proj.forward(h));
+    }
+}

@@ -1,0 +1,54 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace TuningService.Core.Models.Gpt2;
+
+/// <summary>HF `GPT2Model` (the `transformer.` prefix): token and learned position embeddings, blocks, ln_f.</summary>
+public sealed class Gpt2Model : nn.Module<Tensor, KeyValueCache?, Tensor>
+{
+    private readonly Embedding wte;
+    private readonly Embedding wpe;
+    private readonly Dropout drop;
+    private readonly ModuleList<Gpt2Block> h;
+    private readonly LayerNorm ln_f;
+    private readonly int maxPositions;
+
+    public Gpt2Model(Gpt2Config config) : base(nameof(Gpt2Model))
+    {
+        wte = nn.Embedding(config.VocabSize, config.NEmbd);
+        wpe = nn.Embedding(config.NPositions, config.NEmbd);
+        drop = nn.Dropout(config.EmbdPdrop);
+        h = nn.ModuleList(Enumerable.Range(0, config.NLayer).Select(i => new Gpt2Block(config, i)).ToArray());
+        ln_f = nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon);
+        maxPositions = config.NPositions;
+        RegisterComponents();
+    }
+
+    /// <summary>The token embedding matrix [vocab, n_embd]; the tied lm_head multiplies by it.</summary>
+    public Parameter EmbeddingWeight => wte.weight!;
+
+    /// <param name="inputIds">[B, T] int64, at positions past..past+T-1 where past is the cache's length (0 without one).</param>
+    /// <param name="cache">Optional; each layer appends this pass's keys and values and the cache advances by T.</param>
+    /// <returns>Final hidden states [B, T, n_embd].</returns>
+    public override Tensor forward(Tensor inputIds, KeyValueCache? cache)
+    {
+        var time = inputIds.shape[1];
+        var past = cache?.Length ?? 0;
+        if (past + time > maxPositions)
+            throw new ArgumentException($"Positions up to {past + time - 1} exceed the model's n_positions ({maxPositions}).", nameof(inputIds));
+        var device = inputIds.device;
+        // HF: position_ids = arange(past_length, past_length + T) for every row, independent of any padding.
+        var positions = arange(past, past + time, ScalarType.Int64, device);
+        var hidden = drop.forward(wte.forward(inputIds) + wpe.forward(positions));
+        var context = new Gpt2AttentionContext(past == 0 ? null : CausalMaskAfter(past, time, device), cache);
+        foreach (var block in h)
+            hidden = block.forward(hidden, context);
+        cache?.Advance((int)time);
+        return ln_f.forward(hidden);
+    }
+
+    /// <summary>[T, past + T], true where query past + i may see key j (j ≤ past + i).</summary>
+    private static Tensor CausalMaskAfter(long past, long time, Device device) =>
+        ones(time, past + time, ScalarType.Bool, device).tril(past);
+}
