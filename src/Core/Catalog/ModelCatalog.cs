@@ -37,12 +37,21 @@ public sealed class ModelCatalog(TuningOptions options, DataPaths paths)
         return [.. BaseModels(), .. fineTuned.Select(m => new CatalogModel(m.Id, paths.Resolve(m.RelativePath), m.CreatedAt, m.Owner, m.BaseModel, m.JobId))];
     }
 
-    /// <summary>The model with this id that <paramref name="owner"/> may use, or null.</summary>
+    /// <summary>The model with this id that <paramref name="owner"/> may use (base, fine-tuned or checkpoint), or null.</summary>
     public async Task<CatalogModel?> FindAsync(TuningDbContext db, string id, string owner, CancellationToken ct)
     {
         var builtIn = BaseModels().FirstOrDefault(m => m.Id == id);
         if (builtIn is not null) return builtIn;
         var m = await db.FineTunedModels.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id && x.Owner == owner, ct);
-        return m is null ? null : new CatalogModel(m.Id, paths.Resolve(m.RelativePath), m.CreatedAt, m.Owner, m.BaseModel, m.JobId);
+        if (m is not null) return new CatalogModel(m.Id, paths.Resolve(m.RelativePath), m.CreatedAt, m.Owner, m.BaseModel, m.JobId);
+        // A checkpoint id (ft:...:ckpt-step-N) names the model as it was at that step.
+        var checkpoint = await (from c in db.Checkpoints.AsNoTracking()
+                                join j in db.Jobs.AsNoTracking() on c.JobId equals j.Id
+                                where c.FineTunedModelCheckpoint == id && j.Owner == owner
+                                select new { c.RelativePath, c.CreatedAt, c.JobId, j.Model }).FirstOrDefaultAsync(ct);
+        if (checkpoint is null) return null;
+        var root = BaseModels().Any(b => b.Id == checkpoint.Model) ? checkpoint.Model
+            : (await db.FineTunedModels.AsNoTracking().Where(x => x.Id == checkpoint.Model).Select(x => x.BaseModel).FirstOrDefaultAsync(ct)) ?? checkpoint.Model;
+        return new CatalogModel(id, paths.Resolve(checkpoint.RelativePath), checkpoint.CreatedAt, owner, root, checkpoint.JobId);
     }
 }

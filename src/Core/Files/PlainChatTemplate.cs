@@ -37,11 +37,17 @@ public static class PlainChatTemplate
         if (target < 0)
             throw new ArgumentException("A chat example needs an assistant message with weight other than 0.", nameof(messages));
 
+        return new TrainingExample(RenderPrompt(messages.Take(target).ToList()), " " + messages[target].Content, task);
+    }
+
+    /// <summary>The prompt that asks for the next assistant turn after <paramref name="messages"/> (used for inference).</summary>
+    public static string RenderPrompt(IReadOnlyList<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
         var prompt = new StringBuilder();
-        for (int i = 0; i < target; i++)
-            prompt.Append(RoleLabel(messages[i].Role)).Append(": ").Append(messages[i].Content).Append(TurnSeparator);
-        prompt.Append(AssistantCue);
-        return new TrainingExample(prompt.ToString(), " " + messages[target].Content, task);
+        foreach (var m in messages)
+            prompt.Append(RoleLabel(m.Role)).Append(": ").Append(m.Content).Append(TurnSeparator);
+        return prompt.Append(AssistantCue).ToString();
     }
 
     /// <summary>"System", "User" or "Assistant" for the roles the validator accepts.</summary>
