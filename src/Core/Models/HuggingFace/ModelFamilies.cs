@@ -1,12 +1,13 @@
 using System.Text.Json.Nodes;
 using TuningService.Core.Models.Llama;
+using TuningService.Core.Models.T5;
 
 namespace TuningService.Core.Models.HuggingFace;
 
 /// <summary>The model families this service can load, chosen by config.json `model_type` (else `architectures`).</summary>
 public static class ModelFamilies
 {
-    private static readonly IModelFamily[] Known = [new LlamaFamily()];
+    private static readonly IModelFamily[] Known = [new LlamaFamily(), new T5Family()];
 
     public static IReadOnlyList<IModelFamily> All => Known;
 
