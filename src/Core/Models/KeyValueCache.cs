@@ -30,6 +30,12 @@ public sealed class KeyValueCache(int layers) : IDisposable
         return (keys[layer]!, values[layer]!);
     }
 
+    /// <summary>
+    /// The tensors a layer slot holds, or null before its first <see cref="Append"/>. Lets a slot hold keys and
+    /// values computed once and reused every step (an encoder-decoder's cross-attention).
+    /// </summary>
+    public (Tensor Keys, Tensor Values)? Stored(int layer) => keys[layer] is { } k ? (k, values[layer]!) : null;
+
     public void Advance(int newPositions) => Length += newPositions;
 
     public void Dispose()

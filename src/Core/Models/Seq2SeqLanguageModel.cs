@@ -19,12 +19,13 @@ public abstract class Seq2SeqLanguageModel : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Encoder states [B, S, D] for input ids [B, S] with an optional padding mask [B, S] (1 = token).</summary>
     public abstract Tensor Encode(Tensor inputIds, Tensor? attentionMask);
 
+    /// <summary>A cache for incremental decoding with <see cref="Decode"/>, for one encoder output.</summary>
+    public abstract KeyValueCache CreateDecoderCache();
+
     /// <summary>
     /// Decoder logits [B, T, V] float32 for decoder ids [B, T] given the encoder states. With a cache, the ids are
     /// the new positions only (starting at cache.Length) and the cache grows by T; the output must equal the
     /// uncached computation.
     /// </summary>
-    public abstract KeyValueCache CreateDecoderCache();
-
     public abstract Tensor Decode(Tensor decoderInputIds, Tensor encoderHidden, Tensor? encoderAttentionMask, KeyValueCache? cache);
 }

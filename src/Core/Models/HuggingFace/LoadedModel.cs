@@ -14,5 +14,10 @@ public sealed record LoadedModel(torch.nn.Module Model, PretrainedConfig Config,
         Model as CausalLanguageModel
         ?? throw new NotSupportedException($"Model type '{Config.ModelType}' is not a decoder-only (causal) language model.");
 
+    /// <summary>The model as an encoder-decoder LM; throws for decoder-only families.</summary>
+    public Seq2SeqLanguageModel AsSeq2SeqLanguageModel() =>
+        Model as Seq2SeqLanguageModel
+        ?? throw new NotSupportedException($"Model type '{Config.ModelType}' is not an encoder-decoder (seq2seq) language model.");
+
     public void Dispose() => Model.Dispose();
 }

@@ -1,13 +1,14 @@
 using System.Text.Json.Nodes;
 using TuningService.Core.Models.Gpt2;
 using TuningService.Core.Models.Llama;
+using TuningService.Core.Models.T5;
 
 namespace TuningService.Core.Models.HuggingFace;
 
 /// <summary>The model families this service can load, chosen by config.json `model_type` (else `architectures`).</summary>
 public static class ModelFamilies
 {
-    private static readonly IModelFamily[] Known = [new LlamaFamily(), new Gpt2Family()];
+    private static readonly IModelFamily[] Known = [new LlamaFamily(), new Gpt2Family(), new T5Family()];
 
     public static IReadOnlyList<IModelFamily> All => Known;
 

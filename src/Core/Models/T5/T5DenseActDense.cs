@@ -1,0 +1,25 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace TuningService.Core.Models.T5;
+
+/// <summary>T5 v1.0 feed-forward (HF `T5DenseActDense`): wo(dropout(act(wi(x)))).</summary>
+public sealed class T5DenseActDense : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear wi;
+    private readonly Linear wo;
+    private readonly Dropout dropout;
+    private readonly Func<Tensor, Tensor> act;
+
+    public T5DenseActDense(T5Config config) : base(nameof(T5DenseActDense))
+    {
+        wi = nn.Linear(config.DModel, config.DFf, hasBias: false);
+        wo = nn.Linear(config.DFf, config.DModel, hasBias: false);
+        dropout = nn.Dropout(config.DropoutRate);
+        act = T5Activations.Get(config.DenseActFn);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => wo.forward(dropout.forward(act(wi.forward(x))));
+}
