@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static TuningService.Core.Tokenization.HuggingFaceConfigValues;
 
 namespace TuningService.Core.Tokenization;
 
@@ -22,6 +23,19 @@ internal sealed class HuggingFaceTokenizerConfig
     public int? ConfigBosId { get; private init; }
     public int? ConfigEosId { get; private init; }
     public int? ConfigPadId { get; private init; }
+    public ConfiguredToken UnkToken { get; private init; }
+
+    /// <summary>additional_special_tokens (T5 lists its &lt;extra_id_N&gt; sentinels here).</summary>
+    public IReadOnlyList<string> AdditionalSpecialTokens { get; private init; } = [];
+
+    /// <summary>tokenizer_config.json's added_tokens_decoder: tokens with the ids transformers gave them.</summary>
+    public IReadOnlyList<AddedToken> AddedTokensDecoder { get; private init; } = [];
+
+    /// <summary>T5Tokenizer's extra_ids: how many &lt;extra_id_N&gt; sentinels follow the SentencePiece pieces.</summary>
+    public int? ExtraIds { get; private init; }
+
+    /// <summary>config.json's model_type ("llama", "t5", "gpt2").</summary>
+    public string? ModelType { get; private init; }
 
     /// <summary>Reads whichever of the three files exist; none of them is required.</summary>
     public static HuggingFaceTokenizerConfig Read(string dir)
@@ -40,6 +54,11 @@ internal sealed class HuggingFaceTokenizerConfig
             BosToken = Token(map, tokenizer, "bos_token"),
             EosToken = Token(map, tokenizer, "eos_token"),
             PadToken = Token(map, tokenizer, "pad_token"),
+            UnkToken = Token(map, tokenizer, "unk_token"),
+            AdditionalSpecialTokens = TokenList(map, tokenizer, "additional_special_tokens"),
+            AddedTokensDecoder = AddedTokens(Property(tokenizer, "added_tokens_decoder")),
+            ExtraIds = Property(tokenizer, "extra_ids") is { ValueKind: JsonValueKind.Number } extra && extra.TryGetInt32(out var count) ? count : null,
+            ModelType = Property(model, "model_type") is { ValueKind: JsonValueKind.String } type ? type.GetString() : null,
             ConfigBosId = TokenId(model, "bos_token_id"),
             ConfigEosId = TokenId(model, "eos_token_id"),
             ConfigPadId = TokenId(model, "pad_token_id"),
@@ -48,14 +67,15 @@ internal sealed class HuggingFaceTokenizerConfig
 
     /// <summary>
     /// Each id: the piece a config names, else config.json's id, else the tokenizer model's own. AddBos:
-    /// add_bos_token, else the tokenizer class's default, else whether there is a BOS.
+    /// add_bos_token, else the tokenizer class's default, else <paramref name="fromModel"/>'s AddBos when there
+    /// is a BOS (a format passes true there for "add BOS whenever the model has one").
     /// </summary>
     public SpecialTokenIds Resolve(SpecialTokenIds fromModel, Func<string, int?> pieceToId, string dir)
     {
         var bos = Resolve(BosToken, ConfigBosId, fromModel.BosId, pieceToId);
         var eos = Resolve(EosToken, ConfigEosId, fromModel.EosId, pieceToId);
         var pad = Resolve(PadToken, ConfigPadId, fromModel.PadId, pieceToId);
-        var addBos = AddBosToken ?? DefaultAddBos(TokenizerClass) ?? bos is not null;
+        var addBos = AddBosToken ?? DefaultAddBos(TokenizerClass) ?? (fromModel.AddBos && bos is not null);
         if (addBos && bos is null)
         {
             throw new InvalidDataException($"The tokenizer in '{dir}' should add BOS (add_bos_token or tokenizer_class) but has no BOS token.");
@@ -87,9 +107,22 @@ internal sealed class HuggingFaceTokenizerConfig
         tokenizerClass?.Replace("Fast", "", StringComparison.Ordinal) switch
         {
             "LlamaTokenizer" or "CodeLlamaTokenizer" => true,
-            "T5Tokenizer" => false,
+            "T5Tokenizer" or "GPT2Tokenizer" => false,
             _ => null,
         };
+
+    /// <summary>
+    /// Tokens the configs make special (bos/eos/pad/unk, additional_special_tokens) that the tokenizer knows, and
+    /// added_tokens_decoder's entries: transformers cuts all of them out of the text before the model splits it.
+    /// </summary>
+    public IEnumerable<AddedToken> SpecialAddedTokens(Func<string, int?> tokenToId)
+    {
+        var named = new[] { BosToken.Content, EosToken.Content, PadToken.Content, UnkToken.Content }.Concat(AdditionalSpecialTokens);
+        var known = named
+            .Select(content => content is not null && tokenToId(content) is { } id ? new AddedToken(id, content, Special: true) : null)
+            .OfType<AddedToken>();
+        return AddedTokensDecoder.Concat(known);
+    }
 
     private static JsonDocument? Parse(string dir, string fileName)
     {
@@ -108,31 +141,4 @@ internal sealed class HuggingFaceTokenizerConfig
             throw new InvalidDataException($"'{path}' is not valid JSON: {e.Message}", e);
         }
     }
-
-    private static JsonElement? Property(JsonElement? obj, string name) =>
-        obj is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var value) ? value : null;
-
-    /// <summary>A token is a string or an AddedToken object with "content"; special_tokens_map.json wins.</summary>
-    private static ConfiguredToken Token(JsonElement? specialTokensMap, JsonElement? tokenizerConfig, string name)
-    {
-        var value = Property(specialTokensMap, name) ?? Property(tokenizerConfig, name);
-        return value switch
-        {
-            null => ConfiguredToken.NotSet,
-            { ValueKind: JsonValueKind.Null } => new ConfiguredToken(true, null),
-            { ValueKind: JsonValueKind.String } s => new ConfiguredToken(true, s.GetString()),
-            { ValueKind: JsonValueKind.Object } o when o.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String
-                => new ConfiguredToken(true, content.GetString()),
-            _ => ConfiguredToken.NotSet,
-        };
-    }
-
-    /// <summary>An int, or the first of a list (Llama 3 lists several eos ids); null when absent or null.</summary>
-    private static int? TokenId(JsonElement? modelConfig, string name) =>
-        Property(modelConfig, name) switch
-        {
-            { ValueKind: JsonValueKind.Number } n when n.TryGetInt32(out var id) => id,
-            { ValueKind: JsonValueKind.Array } a when a.GetArrayLength() > 0 && a[0].TryGetInt32(out var first) => first,
-            _ => null,
-        };
 }

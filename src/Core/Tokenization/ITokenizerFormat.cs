@@ -1,6 +1,6 @@
 namespace TuningService.Core.Tokenization;
 
-/// <summary>One kind of tokenizer file a model folder can hold (SentencePiece .model; later GPT-2 vocab+merges, tokenizer.json).</summary>
+/// <summary>One kind of tokenizer file a model folder can hold (SentencePiece .model, tokenizer.json, GPT-2 vocab + merges).</summary>
 internal interface ITokenizerFormat
 {
     /// <summary>The files this format looks for, for the error message when no format matches.</summary>

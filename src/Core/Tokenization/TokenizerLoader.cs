@@ -1,3 +1,4 @@
+using TuningService.Core.Tokenization.ByteLevelBpe;
 using TuningService.Core.Tokenization.SentencePiece;
 
 namespace TuningService.Core.Tokenization;
@@ -5,13 +6,17 @@ namespace TuningService.Core.Tokenization;
 /// <summary>Builds the tokenizer of a Hugging Face-style model folder.</summary>
 public static class TokenizerLoader
 {
-    // Tried in order; the first whose files exist wins. Other formats slot in here.
-    private static readonly ITokenizerFormat[] Formats = [new SentencePieceTokenizerFormat()];
+    // Tried in order; the first whose files exist wins. SentencePiece first: a folder holding both a .model and a
+    // tokenizer.json (Llama, T5) is read from the .model, which this project reproduces exactly.
+    private static readonly ITokenizerFormat[] Formats =
+        [new SentencePieceTokenizerFormat(), new TokenizerJsonTokenizerFormat(), new VocabAndMergesTokenizerFormat()];
 
     /// <summary>
-    /// Loads the folder's tokenizer file and applies tokenizer_config.json / special_tokens_map.json /
-    /// config.json (add_bos_token, bos/eos/pad tokens). Throws FileNotFoundException, naming the folder and the
-    /// files looked for, when there is no supported tokenizer file.
+    /// Loads the folder's tokenizer file (tokenizer.model / spiece.model, else a byte-level BPE tokenizer.json,
+    /// else GPT-2's vocab.json + merges.txt) and applies tokenizer_config.json / special_tokens_map.json /
+    /// config.json (add_bos_token, bos/eos/pad tokens, T5 sentinels). Throws FileNotFoundException, naming the
+    /// folder and the files looked for, when there is no supported tokenizer file, and NotSupportedException
+    /// naming what is unsupported in one that is there (e.g. a Unigram tokenizer.json).
     /// </summary>
     public static ITextTokenizer FromModelFolder(string dir)
     {

@@ -28,5 +28,17 @@ internal static class GoldenAssert
         Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} decodings differ:\n{string.Join("\n", failures)}");
     }
 
+    /// <summary>For every text, what <paramref name="actual"/> gives equals what <paramref name="expected"/> gives.</summary>
+    public static void AllEqual<T>(IReadOnlyList<string> texts, Func<string, T> expected, Func<string, T> actual)
+    {
+        Assert.NotEmpty(texts);
+        var failures = texts
+            .Select(text => (text, expected: JsonSerializer.Serialize(expected(text)), actual: JsonSerializer.Serialize(actual(text))))
+            .Where(r => r.expected != r.actual)
+            .Select(r => $"{Quote(r.text)}: expected {r.expected} got {r.actual}")
+            .ToList();
+        Assert.True(failures.Count == 0, $"{failures.Count} of {texts.Count} differ:\n{string.Join("\n", failures)}");
+    }
+
     private static string Quote(string text) => JsonSerializer.Serialize(text);
 }

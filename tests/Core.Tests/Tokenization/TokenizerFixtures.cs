@@ -16,6 +16,16 @@ internal static class TokenizerFixtures
 
     public static string T5Model { get; } = Path.Combine(T5Dir, "spiece.model");
 
+    /// <summary>GPT-2's vocab.json + merges.txt and nothing else.</summary>
+    public static string Gpt2Dir { get; } = Path.Combine(FixturesDir, "tokenizers-real", "gpt2");
+
+    public static string Gpt2Vocab { get; } = Path.Combine(Gpt2Dir, "vocab.json");
+
+    public static string Gpt2Merges { get; } = Path.Combine(Gpt2Dir, "merges.txt");
+
+    /// <summary>300 SST-2 sentences, unchanged.</summary>
+    public static string Sst2SampleJson { get; } = Path.Combine(FixturesDir, "texts", "sst2_dev_sample.json");
+
     public static string UnigramFixtureModel { get; } = Path.Combine(FixturesDir, "tokenizers", "unigram.model");
 
     public static string BpeFixtureModel { get; } = Path.Combine(FixturesDir, "tokenizers", "bpe.model");

@@ -102,6 +102,18 @@ public class TokenizerLoaderTests
         Assert.Contains(folder.Path, error.Message, StringComparison.Ordinal);
         Assert.Contains("tokenizer.model", error.Message, StringComparison.Ordinal);
         Assert.Contains("spiece.model", error.Message, StringComparison.Ordinal);
+        Assert.Contains("tokenizer.json", error.Message, StringComparison.Ordinal);
+        Assert.Contains("vocab.json + merges.txt", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Vocab_json_without_merges_txt_is_not_a_tokenizer()
+    {
+        using var folder = new TemporaryModelFolder().WithFile("vocab.json", Gpt2Vocab);
+
+        var error = Assert.Throws<FileNotFoundException>(() => TokenizerLoader.FromModelFolder(folder.Path));
+
+        Assert.Contains("vocab.json + merges.txt", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
