@@ -44,9 +44,9 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
 
         var device = TrainingDevice.Select();
         using var loaded = PretrainedModelLoader.Load(baseModel.Directory, torch.device(device));
-        var model = loaded.AsCausalLanguageModel();
         var tokenizer = TokenizerLoader.FromModelFolder(baseModel.Directory);
-        var exampleTokenizer = new ExampleTokenizer(tokenizer, model.MaxPositions);
+        var setup = TrainingSetup.For(loaded, tokenizer);
+        var exampleTokenizer = setup.Examples;
 
         var train = exampleTokenizer.TokenizeAll(Pairs(TrainingExampleReader.Read(paths.Resolve(trainingFile.RelativePath))));
         var validation = validationFile is null ? null
@@ -60,16 +60,16 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         var fineTunedId = $"ft:{baseModel.RootBaseModel}:{job.Suffix}:{job.Id}";
 
         await RecordStartAsync(job.Id, hyper, totalSteps, device, explanations, [
-            $"Base model {baseModel.Id}: {loaded.ParameterCount:N0} parameters, context of {model.MaxPositions} tokens.",
+            $"Base model {baseModel.Id} ({loaded.Config.ModelType}): {loaded.ParameterCount:N0} parameters, context of {setup.ContextLength} tokens.",
             $"Training file {trainingFile.Id}: {train.Examples.Count} examples, {train.Examples.Sum(e => (long)e.Length):N0} tokens; " +
-            $"{train.TruncatedCount} example(s) longer than {model.MaxPositions} tokens were truncated (prompt start dropped first).",
+            $"{train.TruncatedCount} example(s) longer than {setup.ContextLength} tokens were truncated (prompt start dropped first).",
             validation is null ? "No validation file: validation metrics will not be reported."
                 : $"Validation file {validationFile!.Id}: {validation.Examples.Count} examples; {validation.TruncatedCount} truncated.",
         ], ct);
 
         var tokenizerFiles = TokenizerFileNames.Select(n => Path.Combine(baseModel.Directory, n)).Where(File.Exists).ToList();
-        var recorder = new JobProgressRecorder(scopes, paths, job, model, loaded.Config, tokenizerFiles, fineTunedId, totalSteps);
-        var trainer = new SupervisedTrainer(model, new TrainingOptions
+        var recorder = new JobProgressRecorder(scopes, paths, job, loaded.Model, loaded.Config, tokenizerFiles, fineTunedId, totalSteps);
+        var trainer = new SupervisedTrainer(setup.Objective, new TrainingOptions
         {
             Epochs = hyper.NEpochs, BatchSize = hyper.BatchSize, LearningRate = hyper.LearningRate, Seed = job.Seed, Device = device,
         }, recorder);

@@ -16,7 +16,7 @@ namespace TuningService.Core.FineTuning;
 /// checkpoint at the end of each epoch. The trainer calls it between steps, outside any tensor scope.
 /// </summary>
 public sealed class JobProgressRecorder(
-    IServiceScopeFactory scopes, DataPaths paths, FineTuningJob job, CausalLanguageModel model, PretrainedConfig config,
+    IServiceScopeFactory scopes, DataPaths paths, FineTuningJob job, TorchSharp.torch.nn.Module model, PretrainedConfig config,
     IReadOnlyList<string> tokenizerFiles, string fineTunedModelName, int totalSteps) : ITrainingObserver
 {
     readonly Stopwatch sinceStart = Stopwatch.StartNew();

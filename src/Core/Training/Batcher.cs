@@ -8,12 +8,16 @@ public sealed class Batcher
 {
     private readonly int _batchSize;
     private readonly long _paddingId;
+    private readonly bool _labelsAreShifted;
 
-    public Batcher(int batchSize, int paddingId)
+    /// <param name="labelsAreShifted">Causal LMs (true): labels align with inputs and position 0 predicts nothing.
+    /// Seq2seq (false): labels are a separate target sequence, each one predicted.</param>
+    public Batcher(int batchSize, int paddingId, bool labelsAreShifted = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         _batchSize = batchSize;
         _paddingId = paddingId;
+        _labelsAreShifted = labelsAreShifted;
     }
 
     public int BatchCount(int exampleCount) => (exampleCount + _batchSize - 1) / _batchSize;
@@ -47,8 +51,10 @@ public sealed class Batcher
     private PaddedBatch Pad(TokenizedExample[] rows)
     {
         int columns = rows.Max(r => r.Length);
+        int labelColumns = rows.Max(r => r.Labels.Length);
         var ids = new long[rows.Length * columns];
-        var labels = new long[rows.Length * columns];
+        var mask = new long[rows.Length * columns];
+        var labels = new long[rows.Length * labelColumns];
         Array.Fill(ids, _paddingId);
         Array.Fill(labels, (long)CausalLmLoss.IgnoreIndex);
         int realTokens = 0, predictedTokens = 0;
@@ -58,15 +64,19 @@ public sealed class Batcher
             for (int t = 0; t < row.Length; t++)
             {
                 ids[(r * columns) + t] = row.InputIds[t];
-                labels[(r * columns) + t] = row.Labels[t];
-                // Position 0 has nothing before it to predict from, so the shifted loss never sees its label.
-                if (t > 0 && row.Labels[t] != CausalLmLoss.IgnoreIndex)
+                mask[(r * columns) + t] = 1;
+            }
+            for (int t = 0; t < row.Labels.Length; t++)
+            {
+                labels[(r * labelColumns) + t] = row.Labels[t];
+                // Causal: position 0 has nothing before it to predict from, so the shifted loss never sees its label.
+                if ((t > 0 || !_labelsAreShifted) && row.Labels[t] != CausalLmLoss.IgnoreIndex)
                 {
                     predictedTokens++;
                 }
             }
-            realTokens += row.Length;
+            realTokens += row.Length + (_labelsAreShifted ? 0 : row.Labels.Length);
         }
-        return new PaddedBatch(ids, labels, rows.Length, columns, realTokens, predictedTokens);
+        return new PaddedBatch(ids, labels, rows.Length, columns, realTokens, predictedTokens, mask, labelColumns);
     }
 }

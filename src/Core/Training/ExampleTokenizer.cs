@@ -8,7 +8,7 @@ namespace TuningService.Core.Training;
 /// prompt sits next to the completion and carries the instruction being answered, while its start is usually
 /// context. Only when completion + EOS alone do not fit is the completion cut at its end.
 /// </summary>
-public sealed class ExampleTokenizer
+public sealed class ExampleTokenizer : IExampleTokenizer
 {
     private readonly ITextTokenizer _tokenizer;
     private readonly int _maxLength;

@@ -8,15 +8,19 @@ namespace TuningService.Core.Training;
 /// training loop never has to ask the device for them.
 /// </summary>
 /// <param name="RealTokenCount">Tokens that are not padding (for tokens/second).</param>
-/// <param name="PredictedTokenCount">Labelled positions after the causal shift, i.e. the tokens the loss averages over.</param>
-public sealed record PaddedBatch(long[] InputIds, long[] Labels, int Rows, int Columns, int RealTokenCount, int PredictedTokenCount)
+/// <param name="PredictedTokenCount">Labelled positions the loss averages over (after the causal shift for causal LMs).</param>
+/// <param name="InputMask">[Rows, Columns]: 1 on real input tokens, 0 on padding.</param>
+/// <param name="LabelColumns">Width of <paramref name="Labels"/>: equal to Columns for causal LMs, the target length for seq2seq.</param>
+public sealed record PaddedBatch(long[] InputIds, long[] Labels, int Rows, int Columns, int RealTokenCount, int PredictedTokenCount,
+    long[] InputMask, int LabelColumns)
 {
-    /// <summary>Creates [Rows, Columns] int64 tensors on <paramref name="device"/>, owned by the current dispose scope.</summary>
+    /// <summary>Creates the int64 tensors on <paramref name="device"/>, owned by the current dispose scope.</summary>
     public (Tensor InputIds, Tensor Labels) ToTensors(Device device)
     {
-        var shape = new long[] { Rows, Columns };
-        Tensor ids = torch.tensor(InputIds, shape, dtype: ScalarType.Int64, device: device);
-        Tensor labels = torch.tensor(Labels, shape, dtype: ScalarType.Int64, device: device);
+        Tensor ids = torch.tensor(InputIds, [Rows, Columns], dtype: ScalarType.Int64, device: device);
+        Tensor labels = torch.tensor(Labels, [Rows, LabelColumns], dtype: ScalarType.Int64, device: device);
         return (ids, labels);
     }
+
+    public Tensor MaskTensor(Device device) => torch.tensor(InputMask, [Rows, Columns], dtype: ScalarType.Int64, device: device);
 }

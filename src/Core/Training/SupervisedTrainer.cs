@@ -6,19 +6,26 @@ using static TorchSharp.torch;
 namespace TuningService.Core.Training;
 
 /// <summary>
-/// Full fine-tuning of a causal LM on (prompt, completion) examples: AdamW, linear warmup/decay, global-norm
+/// Full fine-tuning of a language model (decoder-only or encoder-decoder, see <see cref="ITrainingObjective"/>) on (prompt, completion) examples: AdamW, linear warmup/decay, global-norm
 /// clipping, loss on completion tokens only. Each step runs in its own dispose scope; step results stay on the
 /// device and are read back every <see cref="TrainingOptions.MetricsInterval"/> steps and at each epoch end.
 /// </summary>
 public sealed class SupervisedTrainer
 {
-    private readonly CausalLanguageModel _model;
+    private readonly ITrainingObjective _objective;
+    private readonly nn.Module _model;
     private readonly TrainingOptions _options;
     private readonly ITrainingObserver _observer;
 
+    /// <summary>A decoder-only model trained on next-token prediction.</summary>
     public SupervisedTrainer(CausalLanguageModel model, TrainingOptions options, ITrainingObserver observer)
+        : this(new CausalObjective(model), options, observer)
     {
-        ArgumentNullException.ThrowIfNull(model);
+    }
+
+    public SupervisedTrainer(ITrainingObjective objective, TrainingOptions options, ITrainingObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(observer);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Epochs, 1);
@@ -27,7 +34,8 @@ public sealed class SupervisedTrainer
         ArgumentOutOfRangeException.ThrowIfNegative(options.WeightDecay);
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxGradNorm);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MetricsInterval, 1);
-        _model = model;
+        _objective = objective;
+        _model = objective.Model;
         _options = options;
         _observer = observer;
     }
@@ -51,9 +59,9 @@ public sealed class SupervisedTrainer
         {
             throw new ArgumentException("No training example has a completion token to learn.", nameof(trainExamples));
         }
-        if (train.Concat(validationExamples).Any(e => e.Length > _model.MaxPositions))
+        if (train.Concat(validationExamples).Any(e => e.Length > _objective.MaxInputLength))
         {
-            throw new ArgumentException($"An example is longer than the model's {_model.MaxPositions} positions.", nameof(trainExamples));
+            throw new ArgumentException($"An example is longer than the model's {_objective.MaxInputLength} positions.", nameof(trainExamples));
         }
 
         Seed(_options.Seed);
@@ -64,7 +72,7 @@ public sealed class SupervisedTrainer
         List<Parameter> parameters = _model.parameters().Where(p => p.requires_grad).ToList();
         using var optimizer = optim.AdamW(parameters, lr: _options.LearningRate, weight_decay: _options.WeightDecay);
 
-        var batcher = new Batcher(_options.BatchSize, paddingId);
+        var batcher = new Batcher(_options.BatchSize, paddingId, _objective.LabelsAreShifted);
         int totalSteps = _options.Epochs * batcher.BatchCount(train.Count);
         var schedule = LearningRateSchedule.WithWarmupRatio(_options.LearningRate, totalSteps, _options.WarmupRatio);
         IReadOnlyList<PaddedBatch> validationBatches = batcher.Batches(validationExamples);
@@ -115,14 +123,12 @@ public sealed class SupervisedTrainer
         {
             group.LearningRate = learningRate;
         }
-        (Tensor ids, Tensor labels) = batch.ToTensors(device); // (B, T) each
+        (Tensor ids, Tensor labels) = batch.ToTensors(device); // (B, T) and (B, T or target length)
         optimizer.zero_grad();
-        Tensor logits = _model.call(ids);                      // (B, T, V)
-        Tensor loss = CausalLmLoss.Compute(logits, labels);
+        (Tensor loss, Tensor correct) = _objective.Compute(ids, batch.MaskTensor(device), labels);
         loss.backward();
         Tensor gradNorm = GradientClipping.ClipByGlobalNorm(parameters, _options.MaxGradNorm);
         optimizer.step();
-        Tensor correct = CausalLmLoss.CountCorrect(logits.detach(), labels);
         return stack([loss.detach(), gradNorm, correct.to_type(ScalarType.Float32)]).MoveToOuterDisposeScope();
     }
 
@@ -142,10 +148,10 @@ public sealed class SupervisedTrainer
                 cancellationToken.ThrowIfCancellationRequested();
                 using var batchScope = NewDisposeScope();
                 (Tensor ids, Tensor labels) = batch.ToTensors(device);
-                Tensor logits = _model.call(ids);
+                (Tensor loss, Tensor correct) = _objective.Compute(ids, batch.MaskTensor(device), labels);
                 // The batch loss is a mean over its tokens; weighting by the count makes the total a mean over all.
-                lossSum.add_(CausalLmLoss.Compute(logits, labels) * batch.PredictedTokenCount);
-                correctSum.add_(CausalLmLoss.CountCorrect(logits, labels));
+                lossSum.add_(loss * batch.PredictedTokenCount);
+                correctSum.add_(correct);
                 predicted += batch.PredictedTokenCount;
             }
             return predicted == 0
@@ -172,8 +178,8 @@ public sealed class SupervisedTrainer
         buffer.RestartClock();
     }
 
-    private static bool HasPredictableLabel(TokenizedExample example) =>
-        example.Labels.Skip(1).Any(label => label != CausalLmLoss.IgnoreIndex);
+    private bool HasPredictableLabel(TokenizedExample example) =>
+        example.Labels.Skip(_objective.LabelsAreShifted ? 1 : 0).Any(label => label != CausalLmLoss.IgnoreIndex);
 
     private static void Seed(int seed)
     {

@@ -1,0 +1,24 @@
+using TorchSharp;
+using TuningService.Core.Models;
+using static TorchSharp.torch;
+
+namespace TuningService.Core.Training;
+
+/// <summary>
+/// Encoder-decoder training as in T5: the encoder reads the prompt (padding masked, since the encoder looks both
+/// ways), the decoder is fed the target shifted right and predicts it.
+/// </summary>
+public sealed class Seq2SeqObjective(Seq2SeqLanguageModel model, int maxInputLength, int padTokenId) : ITrainingObjective
+{
+    public nn.Module Model => model;
+    public int MaxInputLength => maxInputLength;
+    public bool LabelsAreShifted => false;
+
+    public (Tensor Loss, Tensor Correct) Compute(Tensor inputIds, Tensor inputMask, Tensor labels)
+    {
+        Tensor decoderIds = Seq2SeqLoss.ShiftRight(labels, model.DecoderStartTokenId, padTokenId); // (B, T)
+        Tensor encoded = model.Encode(inputIds, inputMask);                                         // (B, S, D)
+        Tensor logits = model.Decode(decoderIds, encoded, inputMask, cache: null);                  // (B, T, V)
+        return (Seq2SeqLoss.Compute(logits, labels), Seq2SeqLoss.CountCorrect(logits.detach(), labels));
+    }
+}
