@@ -25,4 +25,17 @@ public abstract class CausalLanguageModel : nn.Module<Tensor, Tensor>
     /// </summary>
     public virtual Tensor Forward(Tensor inputIds, KeyValueCache cache) =>
         throw new NotSupportedException($"{GetType().Name} has no key/value cache; generate by recomputing the whole sequence.");
+
+    /// <summary>Whether <see cref="ForwardLeftPadded"/> is implemented (prompts of different lengths in one batch).</summary>
+    public virtual bool SupportsLeftPadding => false;
+
+    /// <summary>
+    /// Logits [B, T, V] for a left-padded batch. <paramref name="attentionMask"/> [B, past + T] (1 = token,
+    /// 0 = padding) covers the cached positions and the new ones, and each row's positions count only its tokens
+    /// (HF generate's position_ids = cumsum(mask) - 1), so a row's logits at its real positions equal the row's
+    /// alone. With a cache, the ids are the new positions and the cache grows by T; without one (null), they are
+    /// the whole sequence.
+    /// </summary>
+    public virtual Tensor ForwardLeftPadded(Tensor inputIds, Tensor attentionMask, KeyValueCache? cache) =>
+        throw new NotSupportedException($"{GetType().Name} cannot mask left padding; batch prompts of equal length only.");
 }

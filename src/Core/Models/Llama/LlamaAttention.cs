@@ -4,7 +4,10 @@ using static TorchSharp.torch;
 
 namespace TuningService.Core.Models.Llama;
 
-/// <summary>Causal multi-head self-attention with grouped key/value heads (GQA) and RoPE on queries and keys.</summary>
+/// <summary>
+/// Causal multi-head self-attention with grouped key/value heads (GQA) and RoPE on queries and keys. With a cache,
+/// this layer's keys/values are cached after RoPE and before the GQA expansion, so the cache holds the kv heads only.
+/// </summary>
 public sealed class LlamaAttention : nn.Module<Tensor, LlamaAttentionContext, Tensor>
 {
     private readonly Linear q_proj;
@@ -14,9 +17,12 @@ public sealed class LlamaAttention : nn.Module<Tensor, LlamaAttentionContext, Te
     private readonly int heads;
     private readonly int kvHeads;
     private readonly int headDim;
+    private readonly int layerIndex;
 
-    public LlamaAttention(LlamaConfig config) : base(nameof(LlamaAttention))
+    /// <param name="layerIndex">This layer's slot in a <see cref="KeyValueCache"/>.</param>
+    public LlamaAttention(LlamaConfig config, int layerIndex) : base(nameof(LlamaAttention))
     {
+        this.layerIndex = layerIndex;
         heads = config.NumAttentionHeads;
         kvHeads = config.NumKeyValueHeads;
         headDim = config.HeadDim;
@@ -35,6 +41,8 @@ public sealed class LlamaAttention : nn.Module<Tensor, LlamaAttentionContext, Te
         var v = v_proj.forward(x).view(batch, time, kvHeads, headDim).transpose(1, 2);
         q = RotaryEmbedding.Apply(q, context.Cos, context.Sin);
         k = RotaryEmbedding.Apply(k, context.Cos, context.Sin);
+        if (context.Cache is { } cache)
+            (k, v) = cache.Append(layerIndex, k, v); // [B, KV, past + T, d]
         if (heads != kvHeads)
         {
             // HF repeat_kv: query head h reads kv head h / groups, i.e. repeat_interleave, not tile.
@@ -42,9 +50,10 @@ public sealed class LlamaAttention : nn.Module<Tensor, LlamaAttentionContext, Te
             k = k.repeat_interleave(groups, dim: 1);
             v = v.repeat_interleave(groups, dim: 1);
         }
-        // Default scale 1/sqrt(head_dim) as in HF. TorchSharp spells the causal flag `is_casual`.
+        // Default scale 1/sqrt(head_dim) as in HF. TorchSharp spells the causal flag `is_casual`. Without a mask
+        // there is either no past (causal over T) or one query, which may see every cached key.
         var attended = context.Mask is null
-            ? nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true)
+            ? nn.functional.scaled_dot_product_attention(q, k, v, is_casual: time > 1)
             : nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: context.Mask);
         return o_proj.forward(attended.transpose(1, 2).reshape(batch, time, heads * headDim));
     }

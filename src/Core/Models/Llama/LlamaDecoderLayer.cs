@@ -11,9 +11,9 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, LlamaAttentionContext,
     private readonly LlamaRmsNorm input_layernorm;
     private readonly LlamaRmsNorm post_attention_layernorm;
 
-    public LlamaDecoderLayer(LlamaConfig config) : base(nameof(LlamaDecoderLayer))
+    public LlamaDecoderLayer(LlamaConfig config, int layerIndex) : base(nameof(LlamaDecoderLayer))
     {
-        self_attn = new LlamaAttention(config);
+        self_attn = new LlamaAttention(config, layerIndex);
         mlp = new LlamaMlp(config);
         input_layernorm = new LlamaRmsNorm(config.HiddenSize, config.RmsNormEps);
         post_attention_layernorm = new LlamaRmsNorm(config.HiddenSize, config.RmsNormEps);

@@ -31,9 +31,20 @@ public sealed class LlamaForCausalLM : CausalLanguageModel
     public override Tensor forward(Tensor inputIds) => forward(inputIds, null);
 
     /// <summary>As <see cref="forward(Tensor)"/>, with an optional [B, T] padding mask (1 = token).</summary>
-    public Tensor forward(Tensor inputIds, Tensor? attentionMask)
+    public Tensor forward(Tensor inputIds, Tensor? attentionMask) => Logits(model.forward(inputIds, attentionMask));
+
+    /// <summary>The cache holds each layer's keys/values for the kv heads only (before the GQA expansion).</summary>
+    public override KeyValueCache CreateCache() => new(Config.NumHiddenLayers);
+
+    public override Tensor Forward(Tensor inputIds, KeyValueCache cache) => Logits(model.Forward(inputIds, cache));
+
+    public override bool SupportsLeftPadding => true;
+
+    public override Tensor ForwardLeftPadded(Tensor inputIds, Tensor attentionMask, KeyValueCache? cache) =>
+        Logits(model.ForwardLeftPadded(inputIds, attentionMask, cache));
+
+    private Tensor Logits(Tensor hidden)
     {
-        var hidden = model.forward(inputIds, attentionMask);
         var logits = lm_head is null
             ? nn.functional.linear(hidden, model.EmbeddingWeight)
             : lm_head.forward(hidden);

@@ -16,7 +16,7 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor?, Tensor>
     {
         embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize, padding_idx: config.PadTokenId);
         layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers)
-            .Select(_ => new LlamaDecoderLayer(config)).ToArray());
+            .Select(i => new LlamaDecoderLayer(config, i)).ToArray());
         norm = new LlamaRmsNorm(config.HiddenSize, config.RmsNormEps);
         rotary = new RotaryEmbedding(config.HeadDim, config.RopeTheta);
         RegisterComponents();
@@ -30,25 +30,41 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor?, Tensor>
     /// HF forward; with right padding the mask changes only the (meaningless) outputs at padded positions.</param>
     public override Tensor forward(Tensor inputIds, Tensor? attentionMask)
     {
-        var time = inputIds.shape[1];
-        var (cos, sin) = rotary.Angles(time, inputIds.device);
-        var context = new LlamaAttentionContext(cos, sin, attentionMask is null ? null : CausalPaddingMask(attentionMask));
+        var positions = arange(inputIds.shape[1], ScalarType.Int64, inputIds.device).unsqueeze(0);
+        return Run(inputIds, positions, attentionMask, cache: null);
+    }
+
+    /// <summary>Hidden states for new ids [B, T] at positions cache.Length.. given the cached past; the cache grows by T.</summary>
+    public Tensor Forward(Tensor inputIds, KeyValueCache cache)
+    {
+        var past = cache.Length;
+        var positions = arange(past, past + inputIds.shape[1], ScalarType.Int64, inputIds.device).unsqueeze(0);
+        return Run(inputIds, positions, padding: null, cache);
+    }
+
+    /// <summary>
+    /// Hidden states for a left-padded batch: <paramref name="attentionMask"/> [B, past + T] covers the cached and
+    /// the new positions, and each row's positions count its tokens only (HF generate: cumsum(mask) - 1).
+    /// </summary>
+    public Tensor ForwardLeftPadded(Tensor inputIds, Tensor attentionMask, KeyValueCache? cache)
+    {
+        var past = cache?.Length ?? 0;
+        if (attentionMask.shape[1] != past + inputIds.shape[1])
+            throw new ArgumentException($"The attention mask covers {attentionMask.shape[1]} positions; the cache holds {past} and {inputIds.shape[1]} are new.", nameof(attentionMask));
+        // Padding positions get position 0 (HF fills 1; either way nothing real attends to them).
+        var positions = (attentionMask.to(ScalarType.Int64).cumsum(1) - 1).clamp_min(0).narrow(1, past, inputIds.shape[1]);
+        return Run(inputIds, positions, attentionMask, cache);
+    }
+
+    private Tensor Run(Tensor inputIds, Tensor positions, Tensor? padding, KeyValueCache? cache)
+    {
+        var (past, time) = (cache?.Length ?? 0, inputIds.shape[1]);
+        var (cos, sin) = rotary.Angles(positions);
+        var context = new LlamaAttentionContext(cos, sin, LlamaAttentionMask.Build(past, time, padding, inputIds.device), cache);
         var hidden = embed_tokens.forward(inputIds);
         foreach (var layer in layers)
             hidden = layer.forward(hidden, context);
+        cache?.Advance((int)time);
         return norm.forward(hidden);
-    }
-
-    private static Tensor CausalPaddingMask(Tensor attentionMask)
-    {
-        var time = attentionMask.shape[1];
-        var causal = ones(time, time, ScalarType.Bool, attentionMask.device).tril();
-        var mask = causal.unsqueeze(0).unsqueeze(0) & attentionMask.to(ScalarType.Bool).unsqueeze(1).unsqueeze(2);
-        // A query that may attend to nothing (left padding) would give NaN, and NaN values poison later layers
-        // even under zero attention weight; let such rows attend to themselves. Rows with any allowed key are
-        // unchanged, so HF's outputs at every real position are kept.
-        var nothingAllowed = mask.any(-1, keepdim: true).logical_not();
-        var diagonal = eye(time, dtype: ScalarType.Bool, device: attentionMask.device);
-        return mask | (nothingAllowed & diagonal);
     }
 }

@@ -21,14 +21,18 @@ public sealed class RotaryEmbedding
     }
 
     /// <summary>cos and sin, each [1, 1, seqLen, headDim] in fp32, for positions 0..seqLen-1.</summary>
-    public (Tensor Cos, Tensor Sin) Angles(long seqLen, Device device)
+    public (Tensor Cos, Tensor Sin) Angles(long seqLen, Device device) =>
+        Angles(arange(seqLen, ScalarType.Int64, device).unsqueeze(0));
+
+    /// <summary>cos and sin, each [B, 1, T, headDim] in fp32, for int64 positions [B, T] (B may be 1 to broadcast).</summary>
+    public (Tensor Cos, Tensor Sin) Angles(Tensor positions)
     {
         // inv_freq = 1 / theta^(arange(0, d, 2) / d), as modeling_rope_utils computes it (fp32).
+        var device = positions.device;
         var exponents = arange(0, headDim, 2, ScalarType.Int64, device).to(ScalarType.Float32) / headDim;
         var invFreq = pow(tensor(theta, ScalarType.Float32, device), exponents).reciprocal();
-        var positions = arange(seqLen, ScalarType.Int64, device).to(ScalarType.Float32);
-        var freqs = positions.unsqueeze(1) * invFreq.unsqueeze(0);   // [T, d/2]
-        var emb = cat([freqs, freqs], -1).unsqueeze(0).unsqueeze(0); // [1, 1, T, d]
+        var freqs = positions.to(ScalarType.Float32).unsqueeze(-1) * invFreq; // [B, T, d/2]
+        var emb = cat([freqs, freqs], -1).unsqueeze(1);                       // [B, 1, T, d]
         return (emb.cos(), emb.sin());
     }
 
