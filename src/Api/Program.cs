@@ -1,4 +1,5 @@
 using Hangfire;
+using TuningService.Api.Completions;
 using TuningService.Api.Files;
 using TuningService.Api.FineTuningJobs;
 using TuningService.Api.Health;
@@ -11,6 +12,7 @@ var options = builder.Services.AddTuningServices(builder.Configuration);
 var embedded = string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Postgres"));
 if (options.RunWorkerInProcess) builder.Services.AddTuningWorker(options, embeddedStorage: embedded);
 builder.Services.AddOpenAiCompatibleApi();
+builder.Services.AddCompletions();
 
 var app = builder.Build();
 await StartupDatabase.PrepareAsync(app.Services);
@@ -27,6 +29,7 @@ app.MapHealth();
 app.MapFiles();
 app.MapFineTuningJobs();
 app.MapModels();
+app.MapCompletions();
 
 app.Run();
 

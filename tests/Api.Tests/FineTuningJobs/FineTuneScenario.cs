@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using TuningService.Api.Tests.Support;
 
@@ -61,6 +62,16 @@ public static class FineTuneScenario
         var modelFolder = await TarArchive.ExtractSingleFolderAsync(modelDownload);
         Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(folder, "model.safetensors")),
             await File.ReadAllBytesAsync(Path.Combine(modelFolder, "model.safetensors")));
+
+        // The fine-tuned model and each checkpoint answer completions.
+        foreach (var model in new[] { fineTuned, checkpoints[1]!["fine_tuned_model_checkpoint"]!.GetValue<string>() })
+        {
+            using var completion = await api.Http.PostAsJsonAsync("/v1/completions",
+                new { model, prompt = "Review: a gorgeous , witty film . Sentiment:", max_tokens = 9, temperature = 0 });
+            var body = await ApiClient.JsonAsync(completion);
+            Assert.True(completion.IsSuccessStatusCode, $"completion with {model}: {body}");
+            Assert.Equal(model, body["model"]!.GetValue<string>());
+        }
         return job;
     }
 }

@@ -1,0 +1,93 @@
+using System.Threading.Channels;
+using TuningService.Api.Infrastructure;
+using TuningService.Core.Catalog;
+using TuningService.Core.Generation;
+using TuningService.Core.Inference;
+using TuningService.Core.Persistence;
+
+namespace TuningService.Api.Completions;
+
+/// <summary>
+/// Runs a checked generation request: finds the model the caller may use, waits for a generation slot (429 when the
+/// queue is full), leases the model from the cache, tokenizes and generates on a worker thread. Tokens can be
+/// streamed as they come through <see cref="StreamAsync"/>.
+/// </summary>
+public sealed class CompletionRunner(ModelCatalog catalog, ModelCache cache, GenerationGate gate)
+{
+    /// <summary>Default completion budget for chat, which OpenAI leaves to the context window.</summary>
+    const int ChatDefaultMaxTokens = 256;
+
+    public async Task<CompletionResult> RunAsync(GenerationRequest request, Caller caller, TuningDbContext db, CancellationToken ct) =>
+        await RunCoreAsync(request, caller, db, onToken: null, ct);
+
+    /// <summary>Generates while yielding (completion index, token) as each token is chosen; then the final result.</summary>
+    public async IAsyncEnumerable<(int Index, GeneratedToken Token)> StreamAsync(GenerationRequest request, Caller caller,
+        TuningDbContext db, Action<CompletionResult> onDone, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var channel = Channel.CreateUnbounded<(int, GeneratedToken)>(new UnboundedChannelOptions { SingleReader = true });
+        var run = RunCoreAsync(request, caller, db, (i, t) => channel.Writer.TryWrite((i, t)), ct)
+            .ContinueWith(t => { channel.Writer.TryComplete(t.Exception?.InnerException); return t; }, TaskScheduler.Default).Unwrap();
+        await foreach (var item in channel.Reader.ReadAllAsync(ct))
+            yield return item;
+        onDone(await run);
+    }
+
+    async Task<CompletionResult> RunCoreAsync(GenerationRequest request, Caller caller, TuningDbContext db,
+        Action<int, GeneratedToken>? onToken, CancellationToken ct)
+    {
+        var model = await catalog.FindAsync(db, request.Model, caller.Owner, ct)
+            ?? throw new ApiException(404, $"The model '{request.Model}' does not exist or you do not have access to it.", "model", "model_not_found");
+        using var slot = await gate.TryEnterAsync(ct)
+            ?? throw new ApiException(429, "Too many generation requests are waiting; retry shortly.", null, "rate_limit_exceeded", "requests");
+        using var lease = await cache.AcquireAsync(model, ct);
+        var loaded = lease.Model;
+        var causal = loaded.Model.Model as Core.Models.CausalLanguageModel
+            ?? throw new ApiException(400, $"Completions for the '{loaded.Model.Config.ModelType}' family are not available yet.", "model", "model_not_supported");
+        var tokenizer = loaded.Tokenizer;
+
+        var prompts = new List<IReadOnlyList<int>>();
+        foreach (var p in request.Prompts)
+        {
+            var ids = p.TokenIds ?? Tokenize(p.Text!, tokenizer);
+            if (ids.Any(id => id < 0 || id >= causal.VocabSize))
+                throw ApiException.BadRequest($"A prompt token id is outside this model's vocabulary (0..{causal.VocabSize - 1}).", "prompt");
+            for (var i = 0; i < request.N; i++) prompts.Add(ids);
+        }
+        var longest = prompts.Max(p => p.Count);
+        var room = causal.MaxPositions - longest;
+        var maxTokens = request.MaxTokens ?? Math.Min(ChatDefaultMaxTokens, room);
+        if (room <= 0 || maxTokens > room)
+            throw ApiException.BadRequest(
+                $"This model's context is {causal.MaxPositions} tokens; the prompt takes {longest} and max_tokens asks for {maxTokens}. Shorten the prompt or lower max_tokens.",
+                "max_tokens", "context_length_exceeded");
+
+        var options = request.Options with { MaxNewTokens = maxTokens };
+        await loaded.Lock.WaitAsync(ct);
+        try
+        {
+            // Generation is compute-bound for seconds: off the request thread.
+            var outputs = await Task.Factory.StartNew(() => TextGenerator.Generate(causal, tokenizer, prompts, options, onToken, ct),
+                ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            return new CompletionResult(loaded.Id, outputs, request.N);
+        }
+        catch (ArgumentException e)
+        {
+            throw ApiException.BadRequest(e.Message);
+        }
+        finally
+        {
+            loaded.Lock.Release();
+        }
+    }
+
+    static IReadOnlyList<int> Tokenize(string text, Core.Tokenization.ITextTokenizer tokenizer) =>
+        tokenizer.AddBos && tokenizer.BosId is { } bos ? [bos, .. tokenizer.Encode(text)] : tokenizer.Encode(text);
+}
+
+/// <summary>The outputs in prompt order, each prompt's n completions together.</summary>
+public sealed record CompletionResult(string Model, IReadOnlyList<GenerationOutput> Outputs, int N)
+{
+    /// <summary>Each prompt counted once, however many completions it got (as OpenAI counts usage).</summary>
+    public int PromptTokens => Outputs.Where((_, i) => i % N == 0).Sum(o => o.PromptTokens);
+    public int CompletionTokens => Outputs.Sum(o => o.CompletionTokens);
+}

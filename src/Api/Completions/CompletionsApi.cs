@@ -1,0 +1,81 @@
+using TuningService.Api.Infrastructure;
+using TuningService.Core.Common;
+using TuningService.Core.Files;
+using TuningService.Core.Generation;
+using TuningService.Core.Persistence;
+
+namespace TuningService.Api.Completions;
+
+/// <summary>POST /v1/completions and /v1/chat/completions for base, fine-tuned and checkpoint models, streamed on request.</summary>
+public static class CompletionsApi
+{
+    public static IEndpointRouteBuilder MapCompletions(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1").WithTags("Inference");
+        group.MapPost("/completions", Complete).WithSummary("Continue a prompt (stream: true for server-sent events)");
+        group.MapPost("/chat/completions", Chat).WithSummary("Answer a conversation (stream: true for server-sent events)")
+            .WithDescription("Messages are rendered with the plain template the service trains chat data with: \"System: … User: … Assistant:\".");
+        return app;
+    }
+
+    static async Task Complete(CompletionRequest body, HttpContext http, TuningDbContext db, CompletionRunner runner, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body.Model)) throw ApiException.BadRequest("model is required.", "model");
+        var request = new GenerationRequest(body.Model, RequestParsing.Prompts(body.Prompt), RequestParsing.N(body.N),
+            RequestParsing.MaxTokens(body.MaxTokens, "max_tokens") ?? 16,
+            RequestParsing.Options(body.Temperature, body.TopP, body.TopK, body.Seed, body.Stop, body.Logprobs));
+        var id = Ids.New("cmpl");
+        var created = Clock.Now();
+        if (body.Stream != true)
+        {
+            var result = await runner.RunAsync(request, Caller.From(http), db, ct);
+            var choices = result.Outputs.Select((o, i) => new TextCompletionChoice(o.Text, i, LegacyLogprobs.From(o.Logprobs), o.FinishReason)).ToList();
+            await http.Response.WriteAsJsonAsync(new TextCompletionResponse(id, created, result.Model, choices, new UsageResponse(result.PromptTokens, result.CompletionTokens)), ct);
+            return;
+        }
+        var sse = new ServerSentEvents(http.Response);
+        var started = false;
+        await foreach (var (index, token) in runner.StreamAsync(request, Caller.From(http), db, _ => { }, ct))
+        {
+            if (!started) { sse.Start(); started = true; }
+            if (token.TextDelta.Length == 0 && token.FinishReason is null) continue;
+            var logprobs = token.Logprob is null ? null : LegacyLogprobs.From([token.Logprob]);
+            await sse.WriteAsync(new TextCompletionResponse(id, created, request.Model, [new TextCompletionChoice(token.TextDelta, index, logprobs, token.FinishReason)], null), ct);
+        }
+        if (!started) sse.Start();
+        await sse.DoneAsync(ct);
+    }
+
+    static async Task Chat(ChatCompletionRequest body, HttpContext http, TuningDbContext db, CompletionRunner runner, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body.Model)) throw ApiException.BadRequest("model is required.", "model");
+        var prompt = PlainChatTemplate.RenderPrompt(ChatMessages.Parse(body.Messages));
+        var request = new GenerationRequest(body.Model, [new PromptInput(prompt, null)], RequestParsing.N(body.N),
+            RequestParsing.MaxTokens(body.MaxCompletionTokens, "max_completion_tokens") ?? RequestParsing.MaxTokens(body.MaxTokens, "max_tokens"),
+            RequestParsing.Options(body.Temperature, body.TopP, body.TopK, body.Seed, body.Stop, logprobs: null));
+        var id = Ids.New("chatcmpl");
+        var created = Clock.Now();
+        if (body.Stream != true)
+        {
+            var result = await runner.RunAsync(request, Caller.From(http), db, ct);
+            var choices = result.Outputs.Select((o, i) => new ChatChoice(i, new ChatMessageResponse("assistant", o.Text.TrimStart()), o.FinishReason)).ToList();
+            await http.Response.WriteAsJsonAsync(new ChatCompletionResponse(id, created, result.Model, choices, new UsageResponse(result.PromptTokens, result.CompletionTokens)), ct);
+            return;
+        }
+        var sse = new ServerSentEvents(http.Response);
+        var begun = new HashSet<int>();
+        var started = false;
+        await foreach (var (index, token) in runner.StreamAsync(request, Caller.From(http), db, _ => { }, ct))
+        {
+            if (!started) { sse.Start(); started = true; }
+            // The plain template ends at "Assistant:", so the answer's first characters are a space: drop leading whitespace.
+            var delta = begun.Contains(index) ? token.TextDelta : token.TextDelta.TrimStart();
+            if (delta.Length > 0 && begun.Add(index))
+                await sse.WriteAsync(new ChatCompletionChunk(id, created, request.Model, [new ChatChunkChoice(index, new ChatDelta("assistant", ""), null)]), ct);
+            if (delta.Length == 0 && token.FinishReason is null) continue;
+            await sse.WriteAsync(new ChatCompletionChunk(id, created, request.Model, [new ChatChunkChoice(index, new ChatDelta(null, delta), token.FinishReason)]), ct);
+        }
+        if (!started) sse.Start();
+        await sse.DoneAsync(ct);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using TuningService.Api.Infrastructure;
+using TuningService.Core.Generation;
+
+namespace TuningService.Api.Completions;
+
+/// <summary>Checks the sampling fields both completion endpoints share; every bad value is a 400 naming it.</summary>
+public static class RequestParsing
+{
+    public const int MaxN = 8, MaxStopSequences = 4, MaxLogprobs = 5;
+
+    public static GenerationOptions Options(double? temperature, double? topP, int? topK, long? seed, JsonElement? stop, int? logprobs)
+    {
+        if (temperature is < 0 or > 2) throw ApiException.BadRequest($"temperature must be between 0 and 2, got {temperature}.", "temperature");
+        if (topP is <= 0 or > 1) throw ApiException.BadRequest($"top_p must be greater than 0 and at most 1, got {topP}.", "top_p");
+        if (topK is < 1) throw ApiException.BadRequest($"top_k must be at least 1, got {topK}.", "top_k");
+        if (logprobs is < 0 or > MaxLogprobs) throw ApiException.BadRequest($"logprobs must be between 0 and {MaxLogprobs}, got {logprobs}.", "logprobs");
+        return new GenerationOptions
+        {
+            Temperature = temperature ?? 1.0, TopP = topP ?? 1.0, TopK = topK, Seed = seed, StopSequences = StopSequences(stop), Logprobs = logprobs,
+        };
+    }
+
+    public static int N(int? n) => n is null ? 1
+        : n is >= 1 and <= MaxN ? n.Value
+        : throw ApiException.BadRequest($"n must be between 1 and {MaxN}, got {n}.", "n");
+
+    public static int? MaxTokens(int? maxTokens, string param) => maxTokens is null or >= 1 ? maxTokens
+        : throw ApiException.BadRequest($"{param} must be at least 1, got {maxTokens}.", param);
+
+    static IReadOnlyList<string> StopSequences(JsonElement? stop)
+    {
+        if (stop is null || stop.Value.ValueKind == JsonValueKind.Null) return [];
+        var list = stop.Value.ValueKind switch
+        {
+            JsonValueKind.String => [stop.Value.GetString()!],
+            JsonValueKind.Array when stop.Value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) =>
+                stop.Value.EnumerateArray().Select(e => e.GetString()!).ToList(),
+            _ => throw ApiException.BadRequest("stop must be a string or an array of strings.", "stop"),
+        };
+        if (list.Count > MaxStopSequences) throw ApiException.BadRequest($"stop may hold at most {MaxStopSequences} sequences.", "stop");
+        if (list.Any(string.IsNullOrEmpty)) throw ApiException.BadRequest("stop sequences must not be empty.", "stop");
+        return list;
+    }
+
+    /// <summary>OpenAI's four prompt shapes: a string, strings, token ids, or arrays of token ids.</summary>
+    public static IReadOnlyList<PromptInput> Prompts(JsonElement? prompt)
+    {
+        const string Shapes = "prompt must be a string, an array of strings, an array of token ids or an array of arrays of token ids.";
+        if (prompt is null || prompt.Value.ValueKind == JsonValueKind.Null) throw ApiException.BadRequest("prompt is required.", "prompt");
+        var p = prompt.Value;
+        if (p.ValueKind == JsonValueKind.String) return [new PromptInput(p.GetString(), null)];
+        if (p.ValueKind != JsonValueKind.Array || p.GetArrayLength() == 0) throw ApiException.BadRequest(Shapes, "prompt");
+        var items = p.EnumerateArray().ToList();
+        if (items.All(e => e.ValueKind == JsonValueKind.String)) return items.Select(e => new PromptInput(e.GetString(), null)).ToList();
+        if (items.All(e => e.ValueKind == JsonValueKind.Number)) return [new PromptInput(null, TokenIds(items))];
+        if (items.All(e => e.ValueKind == JsonValueKind.Array)) return items.Select(e => new PromptInput(null, TokenIds(e.EnumerateArray().ToList()))).ToList();
+        throw ApiException.BadRequest(Shapes, "prompt");
+    }
+
+    static int[] TokenIds(List<JsonElement> items)
+    {
+        if (items.Count == 0 || items.Any(e => e.ValueKind != JsonValueKind.Number || !e.TryGetInt32(out _)))
+            throw ApiException.BadRequest("A token-id prompt must be a non-empty array of integers.", "prompt");
+        return items.Select(e => e.GetInt32()).ToArray();
+    }
+}
