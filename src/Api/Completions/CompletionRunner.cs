@@ -41,33 +41,34 @@ public sealed class CompletionRunner(ModelCatalog catalog, ModelCache cache, Gen
             ?? throw new ApiException(429, "Too many generation requests are waiting; retry shortly.", null, "rate_limit_exceeded", "requests");
         using var lease = await cache.AcquireAsync(model, ct);
         var loaded = lease.Model;
-        var causal = loaded.Model.Model as Core.Models.CausalLanguageModel
-            ?? throw new ApiException(400, $"Completions for the '{loaded.Model.Config.ModelType}' family are not available yet.", "model", "model_not_supported");
         var tokenizer = loaded.Tokenizer;
+        var vocabSize = loaded.Model.Model switch
+        {
+            Core.Models.CausalLanguageModel c => c.VocabSize,
+            Core.Models.Seq2SeqLanguageModel s => s.VocabSize,
+            _ => throw new ApiException(400, $"Completions for the '{loaded.Model.Config.ModelType}' family are not available.", "model", "model_not_supported"),
+        };
+        var seq2seq = loaded.Model.Model is Core.Models.Seq2SeqLanguageModel;
 
         var prompts = new List<IReadOnlyList<int>>();
         foreach (var p in request.Prompts)
         {
-            var ids = p.TokenIds ?? Tokenize(p.Text!, tokenizer);
-            if (ids.Any(id => id < 0 || id >= causal.VocabSize))
-                throw ApiException.BadRequest($"A prompt token id is outside this model's vocabulary (0..{causal.VocabSize - 1}).", "prompt");
+            var ids = p.TokenIds ?? Tokenize(p.Text!, tokenizer, seq2seq);
+            if (ids.Any(id => id < 0 || id >= vocabSize))
+                throw ApiException.BadRequest($"A prompt token id is outside this model's vocabulary (0..{vocabSize - 1}).", "prompt");
             for (var i = 0; i < request.N; i++) prompts.Add(ids);
         }
-        var longest = prompts.Max(p => p.Count);
-        var room = causal.MaxPositions - longest;
-        var maxTokens = request.MaxTokens ?? Math.Min(ChatDefaultMaxTokens, room);
-        if (room <= 0 || maxTokens > room)
-            throw ApiException.BadRequest(
-                $"This model's context is {causal.MaxPositions} tokens; the prompt takes {longest} and max_tokens asks for {maxTokens}. Shorten the prompt or lower max_tokens.",
-                "max_tokens", "context_length_exceeded");
+        var options = request.Options with { MaxNewTokens = MaxNewTokens(request, loaded, prompts) };
 
-        var options = request.Options with { MaxNewTokens = maxTokens };
         await loaded.Lock.WaitAsync(ct);
         try
         {
             // Generation is compute-bound for seconds: off the request thread.
-            var outputs = await Task.Factory.StartNew(() => TextGenerator.Generate(causal, tokenizer, prompts, options, onToken, ct),
-                ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var outputs = await Task.Factory.StartNew(() => loaded.Model.Model switch
+            {
+                Core.Models.Seq2SeqLanguageModel s => TextGenerator.Generate(s, tokenizer, prompts, options, onToken, ct),
+                var m => TextGenerator.Generate((Core.Models.CausalLanguageModel)m, tokenizer, prompts, options, onToken, ct),
+            }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             return new CompletionResult(loaded.Id, outputs, request.N);
         }
         catch (ArgumentException e)
@@ -80,8 +81,35 @@ public sealed class CompletionRunner(ModelCatalog catalog, ModelCache cache, Gen
         }
     }
 
-    static IReadOnlyList<int> Tokenize(string text, Core.Tokenization.ITextTokenizer tokenizer) =>
-        tokenizer.AddBos && tokenizer.BosId is { } bos ? [bos, .. tokenizer.Encode(text)] : tokenizer.Encode(text);
+    /// <summary>
+    /// A decoder-only model's prompt and completion share its context window; an encoder-decoder model's completion
+    /// has the decoder to itself (bounded by the config's n_positions).
+    /// </summary>
+    static int MaxNewTokens(GenerationRequest request, LoadedInferenceModel loaded, List<IReadOnlyList<int>> prompts)
+    {
+        var context = loaded.Model.Config.MaxPositionEmbeddings;
+        if (loaded.Model.Model is Core.Models.Seq2SeqLanguageModel)
+        {
+            var wanted = request.MaxTokens ?? ChatDefaultMaxTokens;
+            return wanted <= context ? wanted
+                : throw ApiException.BadRequest($"max_tokens may be at most {context} for this model.", "max_tokens", "context_length_exceeded");
+        }
+        var longest = prompts.Max(p => p.Count);
+        var room = context - longest;
+        var maxTokens = request.MaxTokens ?? Math.Min(ChatDefaultMaxTokens, room);
+        if (room <= 0 || maxTokens > room)
+            throw ApiException.BadRequest(
+                $"This model's context is {context} tokens; the prompt takes {longest} and max_tokens asks for {maxTokens}. Shorten the prompt or lower max_tokens.",
+                "max_tokens", "context_length_exceeded");
+        return maxTokens;
+    }
+
+    /// <summary>The same framing training uses: BOS first for models that want it; T5's input ends with EOS.</summary>
+    static IReadOnlyList<int> Tokenize(string text, Core.Tokenization.ITextTokenizer tokenizer, bool seq2seq)
+    {
+        if (seq2seq) return tokenizer.EosId is { } eos ? [.. tokenizer.Encode(text), eos] : tokenizer.Encode(text);
+        return tokenizer.AddBos && tokenizer.BosId is { } bos ? [bos, .. tokenizer.Encode(text)] : tokenizer.Encode(text);
+    }
 }
 
 /// <summary>The outputs in prompt order, each prompt's n completions together.</summary>

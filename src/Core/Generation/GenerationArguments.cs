@@ -17,6 +17,18 @@ internal static class GenerationArguments
             ValidatePrompt(prompts[i], prompts.Count == 1 ? "The prompt" : $"Prompt {i}", model, options.MaxNewTokens);
     }
 
+    public static void ValidateSeq2Seq(Seq2SeqLanguageModel model, IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(options);
+        if (prompts.Count == 0)
+            throw new ArgumentException("At least one prompt is needed.", nameof(prompts));
+        ValidateOptions(options, model.VocabSize);
+        for (var i = 0; i < prompts.Count; i++)
+            if (prompts[i] is null || prompts[i].Count == 0 || prompts[i].Any(id => id < 0 || id >= model.VocabSize))
+                throw new ArgumentException($"Prompt {i} must hold at least one token id in 0..{model.VocabSize - 1}.", nameof(prompts));
+    }
+
     private static void ValidateOptions(GenerationOptions options, int vocabSize)
     {
         if (options.MaxNewTokens < 0)

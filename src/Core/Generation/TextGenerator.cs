@@ -62,6 +62,39 @@ public static class TextGenerator
         return outputs;
     }
 
+    /// <summary>
+    /// Generates with an encoder-decoder model (T5): each prompt is the encoder's input (special tokens included,
+    /// e.g. a trailing EOS), and the completion is what the decoder writes from its start token. Options and outputs
+    /// as for decoder-only models; the prompt and the completion do not share a context window.
+    /// </summary>
+    public static IReadOnlyList<GenerationOutput> Generate(Seq2SeqLanguageModel model, ITextTokenizer tokenizer,
+        IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options,
+        Action<int, GeneratedToken>? onToken = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        GenerationArguments.ValidateSeq2Seq(model, prompts, options);
+        var stopTokenIds = (options.StopTokenIds ?? (tokenizer.EosId is { } eos ? [eos] : [])).ToHashSet();
+        var wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            var device = model.parameters().First().device;
+            // The completion is decoded on its own: the prompt is the encoder's, not text the completion continues.
+            var rows = prompts.Select((p, i) => new CompletionState(i, p, new CompletionText(tokenizer, []),
+                stopTokenIds, options.StopSequences, options.Logprobs is not null)).ToArray();
+            using var scorer = new Seq2SeqScorer(model, prompts, options.UseCache, device);
+            using var sampler = new TokenSampler(options, device);
+            DecodingLoop.Run(scorer, rows, sampler, options.Logprobs, options.MaxNewTokens, onToken, ct);
+            return rows.Select(r => r.ToOutput()).ToList();
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+    }
+
     /// <summary>All prompts in one batch when the model masks left padding; otherwise one batch per prompt length.</summary>
     private static IEnumerable<int[]> Batches(CausalLanguageModel model, IReadOnlyList<IReadOnlyList<int>> prompts) =>
         model.SupportsLeftPadding

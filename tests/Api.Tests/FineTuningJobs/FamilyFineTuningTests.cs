@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using TorchSharp;
 using TuningService.Api.Tests.Support;
 using TuningService.Core.Models;
@@ -47,5 +48,15 @@ public sealed class FamilyFineTuningTests
             _ => throw new InvalidOperationException(loaded.Model.GetType().Name),
         };
         Assert.NotEmpty(generated.TokenIds);
+
+        // The fine-tuned model answers over HTTP, plainly and streamed, with the same text.
+        var request = new { model = fineTuned, prompt = "Review: a gorgeous film . Sentiment:", max_tokens = 6, temperature = 0 };
+        var plain = await ApiClient.JsonAsync(await api.Http.PostAsJsonAsync("/v1/completions", request));
+        var text = plain["choices"]![0]!["text"]!.GetValue<string>();
+        var streamed = await (await api.Http.PostAsJsonAsync("/v1/completions", new { request.model, request.prompt, request.max_tokens, request.temperature, stream = true }))
+            .Content.ReadAsStringAsync();
+        var chunks = streamed.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("data: [DONE]", chunks[^1]);
+        Assert.Equal(text, string.Concat(chunks[..^1].Select(c => System.Text.Json.Nodes.JsonNode.Parse(c["data: ".Length..])!["choices"]![0]!["text"]!.GetValue<string>())));
     }
 }
