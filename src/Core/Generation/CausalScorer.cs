@@ -22,16 +22,16 @@ internal sealed class CausalScorer : INextTokenScorer
     {
         this.model = model;
         this.device = device;
-        cache = useCache ? model.CreateCache() : null;
         sequences = prompts.Select(p => p.Select(id => (long)id).ToList()).ToArray();
         var longest = sequences.Max(s => s.Count);
         padding = sequences.Select(s => (long)(longest - s.Count)).ToArray();
         padded = padding.Any(p => p > 0);
         if (padded && !model.SupportsLeftPadding)
             throw new NotSupportedException($"{model.GetType().Name} cannot mask padding; batch prompts of equal length only.");
+        cache = useCache ? model.CreateCache() : null;
     }
 
-    public int Rows => sequences.Length;
+    private int Rows => sequences.Length;
 
     private int Length => sequences[0].Count + (int)padding[0];
 

@@ -18,7 +18,7 @@ internal static class DecodingLoop
             var logits = previous is null ? scorer.Start() : scorer.Next(previous);
             var choices = sampler.Choose(logits);
             // One host read per step is inherent: stopping and the next input need the chosen ids.
-            var ids = choices.data<long>().Select(id => (int)id).ToArray();
+            var ids = choices.cpu().data<long>().Select(id => (int)id).ToArray();
             var stepLogprobs = logprobs is { } top ? StepLogprobs.Read(logits, choices, top) : null;
             for (var row = 0; row < rows.Count; row++)
             {

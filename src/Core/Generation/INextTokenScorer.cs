@@ -10,9 +10,6 @@ namespace TuningService.Core.Generation;
 /// </summary>
 internal interface INextTokenScorer : IDisposable
 {
-    /// <summary>Rows in the batch.</summary>
-    int Rows { get; }
-
     /// <summary>Logits [rows, vocab] float32 for the token after each prompt. Called once, first.</summary>
     Tensor Start();
 

@@ -24,11 +24,11 @@ internal sealed class StepLogprobs
     public static StepLogprobs Read(Tensor logits, Tensor choices, int top)
     {
         var logprobs = logits.log_softmax(-1);
-        var chosen = logprobs.gather(1, choices.unsqueeze(1)).data<float>().ToArray();
+        var chosen = logprobs.gather(1, choices.unsqueeze(1)).cpu().data<float>().ToArray();
         if (top == 0)
             return new StepLogprobs(chosen, [], [], 0);
         var (values, ids) = logprobs.topk(top);
-        return new StepLogprobs(chosen, ids.data<long>().ToArray(), values.data<float>().ToArray(), top);
+        return new StepLogprobs(chosen, ids.cpu().data<long>().ToArray(), values.cpu().data<float>().ToArray(), top);
     }
 
     public float Chosen(int row) => chosen[row];
