@@ -32,10 +32,24 @@ public sealed class SupervisedMethodRequest
     public HyperparametersRequest? Hyperparameters { get; set; }
 }
 
-/// <summary>Each value is a number or the string "auto".</summary>
+/// <summary>OpenAI's three (a number or "auto") and extensions with Together-style names.</summary>
 public sealed class HyperparametersRequest
 {
     public JsonElement? NEpochs { get; set; }
     public JsonElement? BatchSize { get; set; }
     public JsonElement? LearningRateMultiplier { get; set; }
+    /// <summary>Absolute peak learning rate; overrides learning_rate_multiplier.</summary>
+    public JsonElement? LearningRate { get; set; }
+    /// <summary>"linear" (default), "cosine" or "constant" after warmup.</summary>
+    public JsonElement? LrScheduler { get; set; }
+    /// <summary>Share of steps spent warming up, 0..1 (default 0.1).</summary>
+    public JsonElement? WarmupRatio { get; set; }
+    /// <summary>AdamW decoupled weight decay, ≥ 0 (default 0).</summary>
+    public JsonElement? WeightDecay { get; set; }
+    /// <summary>Clip gradients to this global norm; 0 turns clipping off (default 1).</summary>
+    public JsonElement? MaxGradNorm { get; set; }
+    /// <summary>Longest training sequence in tokens (default: the model's context); longer examples lose the start of their prompt.</summary>
+    public JsonElement? MaxSeqLength { get; set; }
+    /// <summary>Also learn the prompt tokens (default false: loss on completions only).</summary>
+    public JsonElement? TrainOnInputs { get; set; }
 }

@@ -20,7 +20,8 @@ public sealed record FineTuningJobResponse(
             job.NEpochs is { } e ? e : requested.NEpochs is { } re ? re : "auto",
             job.BatchSize is { } b ? b : requested.BatchSize is { } rb ? rb : "auto",
             job.LearningRateMultiplier is { } m ? m : requested.LearningRateMultiplier is { } rm ? rm : "auto",
-            job.LearningRate);
+            job.LearningRate ?? requested.LearningRate, requested.LrScheduler, requested.WarmupRatio, requested.WeightDecay,
+            requested.MaxGradNorm, requested.MaxSeqLength, requested.TrainOnInputs);
         return new FineTuningJobResponse(
             job.Id, job.CreatedAt, job.FinishedAt, job.EstimatedFinish, job.Model, job.FineTunedModel, job.Owner, job.Status,
             job.ErrorMessage is null ? null : new JobErrorResponse(job.ErrorCode ?? "error", job.ErrorMessage, job.ErrorParam),
@@ -37,9 +38,11 @@ public sealed record JobErrorResponse(string Code, string Message, string? Param
 
 /// <summary>
 /// Each value is the resolved number once training starts, else what was asked for (a number or "auto").
-/// <c>learning_rate</c> (an extension) is the peak rate actually used: the model's base rate × the multiplier.
+/// <c>learning_rate</c> (an extension) is the peak rate actually used: the model's base rate × the multiplier, unless
+/// given outright. The other extensions show their defaults when not given; max_seq_length null means the model's context.
 /// </summary>
-public sealed record HyperparametersResponse(object NEpochs, object BatchSize, object LearningRateMultiplier, double? LearningRate);
+public sealed record HyperparametersResponse(object NEpochs, object BatchSize, object LearningRateMultiplier, double? LearningRate,
+    string LrScheduler, double WarmupRatio, double WeightDecay, double MaxGradNorm, int? MaxSeqLength, bool TrainOnInputs);
 
 public sealed record MethodResponse(string Type, SupervisedResponse Supervised);
 

@@ -10,11 +10,48 @@ public static class HyperparameterParsing
     public static RequestedHyperparameters Parse(HyperparametersRequest? request, string paramPrefix)
     {
         if (request is null) return RequestedHyperparameters.Auto;
+        var defaults = RequestedHyperparameters.Auto;
         return new RequestedHyperparameters(
             Integer(request.NEpochs, $"{paramPrefix}.n_epochs", 1, 50),
             Integer(request.BatchSize, $"{paramPrefix}.batch_size", 1, 256),
-            Number(request.LearningRateMultiplier, $"{paramPrefix}.learning_rate_multiplier", 0, 10));
+            Number(request.LearningRateMultiplier, $"{paramPrefix}.learning_rate_multiplier", 0, 10))
+        {
+            LearningRate = Number(request.LearningRate, $"{paramPrefix}.learning_rate", 0, 1),
+            LrScheduler = OneOf(request.LrScheduler, $"{paramPrefix}.lr_scheduler", ["linear", "cosine", "constant"]) ?? defaults.LrScheduler,
+            WarmupRatio = Fixed(request.WarmupRatio, $"{paramPrefix}.warmup_ratio", 0, 1) ?? defaults.WarmupRatio,
+            WeightDecay = Fixed(request.WeightDecay, $"{paramPrefix}.weight_decay", 0, 1) ?? defaults.WeightDecay,
+            MaxGradNorm = Fixed(request.MaxGradNorm, $"{paramPrefix}.max_grad_norm", 0, 1000) ?? defaults.MaxGradNorm,
+            MaxSeqLength = Integer(request.MaxSeqLength, $"{paramPrefix}.max_seq_length", 2, 1 << 20),
+            TrainOnInputs = Boolean(request.TrainOnInputs, $"{paramPrefix}.train_on_inputs") ?? defaults.TrainOnInputs,
+        };
     }
+
+    /// <summary>A number in [min, max] (no "auto": these have fixed defaults).</summary>
+    static double? Fixed(JsonElement? value, string param, double min, double max)
+    {
+        if (value is null || value.Value.ValueKind == JsonValueKind.Null) return null;
+        if (value.Value.ValueKind != JsonValueKind.Number)
+            throw ApiException.BadRequest($"{param} must be a number, got {value.Value.GetRawText()}.", param);
+        var x = value.Value.GetDouble();
+        if (x < min || x > max) throw ApiException.BadRequest($"{param} must be between {min} and {max}, got {x}.", param);
+        return x;
+    }
+
+    static string? OneOf(JsonElement? value, string param, string[] allowed)
+    {
+        if (value is null || value.Value.ValueKind == JsonValueKind.Null) return null;
+        if (value.Value.ValueKind == JsonValueKind.String && allowed.Contains(value.Value.GetString()))
+            return value.Value.GetString();
+        throw ApiException.BadRequest($"{param} must be one of {string.Join(", ", allowed.Select(a => $"\"{a}\""))}, got {value.Value.GetRawText()}.", param);
+    }
+
+    static bool? Boolean(JsonElement? value, string param) => value?.ValueKind switch
+    {
+        null or JsonValueKind.Null => null,
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => throw ApiException.BadRequest($"{param} must be true or false, got {value.Value.GetRawText()}.", param),
+    };
 
     static int? Integer(JsonElement? value, string param, int min, int max)
     {

@@ -45,14 +45,14 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         var device = TrainingDevice.Select();
         using var loaded = PretrainedModelLoader.Load(baseModel.Directory, torch.device(device));
         var tokenizer = TokenizerLoader.FromModelFolder(baseModel.Directory);
-        var setup = TrainingSetup.For(loaded, tokenizer);
+        var requested = System.Text.Json.JsonSerializer.Deserialize<RequestedHyperparameters>(job.RequestedHyperparametersJson) ?? RequestedHyperparameters.Auto;
+        var setup = TrainingSetup.For(loaded, tokenizer, requested.MaxSeqLength, requested.TrainOnInputs);
         var exampleTokenizer = setup.Examples;
 
         var train = exampleTokenizer.TokenizeAll(Pairs(TrainingExampleReader.Read(paths.Resolve(trainingFile.RelativePath))));
         var validation = validationFile is null ? null
             : exampleTokenizer.TokenizeAll(Pairs(TrainingExampleReader.Read(paths.Resolve(validationFile.RelativePath))));
 
-        var requested = System.Text.Json.JsonSerializer.Deserialize<RequestedHyperparameters>(job.RequestedHyperparametersJson) ?? RequestedHyperparameters.Auto;
         var (hyper, explanations) = HyperparameterResolver.Resolve(requested, train.Examples.Count, loaded.ParameterCount);
         var stepsPerEpoch = (train.Examples.Count + hyper.BatchSize - 1) / hyper.BatchSize;
         var totalSteps = hyper.NEpochs * stepsPerEpoch;
@@ -63,6 +63,9 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
             $"Base model {baseModel.Id} ({loaded.Config.ModelType}): {loaded.ParameterCount:N0} parameters, context of {setup.ContextLength} tokens.",
             $"Training file {trainingFile.Id}: {train.Examples.Count} examples, {train.Examples.Sum(e => (long)e.Length):N0} tokens; " +
             $"{train.TruncatedCount} example(s) longer than {setup.ContextLength} tokens were truncated (prompt start dropped first).",
+            $"Optimiser: AdamW, lr_scheduler={requested.LrScheduler}, warmup_ratio={requested.WarmupRatio}, weight_decay={requested.WeightDecay}, " +
+            $"max_grad_norm={requested.MaxGradNorm}; max_seq_length={setup.ContextLength}; train_on_inputs={requested.TrainOnInputs.ToString().ToLowerInvariant()}" +
+            (requested.TrainOnInputs && setup.Objective is Seq2SeqObjective ? " (no effect on an encoder-decoder model: its input is not predicted)." : "."),
             validation is null ? "No validation file: validation metrics will not be reported."
                 : $"Validation file {validationFile!.Id}: {validation.Examples.Count} examples; {validation.TruncatedCount} truncated.",
         ], ct);
@@ -72,6 +75,8 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         var trainer = new SupervisedTrainer(setup.Objective, new TrainingOptions
         {
             Epochs = hyper.NEpochs, BatchSize = hyper.BatchSize, LearningRate = hyper.LearningRate, Seed = job.Seed, Device = device,
+            Schedule = Enum.Parse<ScheduleShape>(requested.LrScheduler, ignoreCase: true), WarmupRatio = requested.WarmupRatio,
+            WeightDecay = requested.WeightDecay, MaxGradNorm = requested.MaxGradNorm,
         }, recorder);
         // Training is CPU/GPU bound for minutes or hours: its own thread, not a pool thread.
         await Task.Factory.StartNew(() => trainer.Train(train.Examples, validation?.Examples, exampleTokenizer.PaddingId, ct),

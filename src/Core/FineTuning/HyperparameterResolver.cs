@@ -27,6 +27,11 @@ public static class HyperparameterResolver
 
         var multiplier = requested.LearningRateMultiplier ?? 1.0;
         var baseRate = modelParameters < 100_000_000 ? SmallModelBaseLearningRate : LargeModelBaseLearningRate;
+        if (requested.LearningRate is { } absolute)
+        {
+            why.Add($"learning_rate={absolute:G3} was given, so learning_rate_multiplier is not used.");
+            return (new ResolvedHyperparameters(epochs, batch, absolute / baseRate, absolute), why);
+        }
         if (requested.LearningRateMultiplier is null)
             why.Add($"learning_rate_multiplier=auto resolved to 1.0; the base rate for a model of {modelParameters:N0} parameters is {baseRate:G3}, so the learning rate is {baseRate * multiplier:G3}.");
         return (new ResolvedHyperparameters(epochs, batch, multiplier, baseRate * multiplier), why);

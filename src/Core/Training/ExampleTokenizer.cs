@@ -15,8 +15,12 @@ public sealed class ExampleTokenizer : IExampleTokenizer
     private readonly int? _bosId;
     private readonly int _eosId;
 
-    public ExampleTokenizer(ITextTokenizer tokenizer, int maxLength)
+    private readonly bool _trainOnInputs;
+
+    /// <param name="trainOnInputs">Also take the loss on the prompt's tokens (the job's `train_on_inputs`); BOS never.</param>
+    public ExampleTokenizer(ITextTokenizer tokenizer, int maxLength, bool trainOnInputs = false)
     {
+        _trainOnInputs = trainOnInputs;
         ArgumentNullException.ThrowIfNull(tokenizer);
         _tokenizer = tokenizer;
         _eosId = tokenizer.EosId
@@ -60,7 +64,7 @@ public sealed class ExampleTokenizer : IExampleTokenizer
         for (int i = promptIds.Count - promptKept; i < promptIds.Count; i++)
         {
             inputIds.Add(promptIds[i]);
-            labels.Add(CausalLmLoss.IgnoreIndex);
+            labels.Add(_trainOnInputs ? promptIds[i] : CausalLmLoss.IgnoreIndex);
         }
         for (int i = 0; i < answerKept; i++)
         {

@@ -74,7 +74,7 @@ public sealed class SupervisedTrainer
 
         var batcher = new Batcher(_options.BatchSize, paddingId, _objective.LabelsAreShifted);
         int totalSteps = _options.Epochs * batcher.BatchCount(train.Count);
-        var schedule = LearningRateSchedule.WithWarmupRatio(_options.LearningRate, totalSteps, _options.WarmupRatio);
+        var schedule = LearningRateSchedule.WithWarmupRatio(_options.LearningRate, totalSteps, _options.WarmupRatio, _options.Schedule);
         IReadOnlyList<PaddedBatch> validationBatches = batcher.Batches(validationExamples);
 
         using var buffer = new StepMetricsBuffer();

@@ -18,6 +18,9 @@ public sealed record TrainingOptions
     /// </summary>
     public double WarmupRatio { get; init; } = 0.1;
 
+    /// <summary>What the learning rate does after warmup: linear decay (default), cosine decay, or constant.</summary>
+    public ScheduleShape Schedule { get; init; } = ScheduleShape.Linear;
+
     /// <summary>Decoupled AdamW weight decay, applied to every trainable parameter.</summary>
     public double WeightDecay { get; init; }
 

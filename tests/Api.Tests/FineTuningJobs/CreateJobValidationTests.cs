@@ -48,6 +48,41 @@ public sealed class CreateJobValidationTests : IDisposable
         await AssertBadRequest(new { model = "babyllama-tinystories", training_file = await TrainingFile(), hyperparameters = new { batch_size = "big" } },
             "hyperparameters.batch_size");
 
+    [Theory]
+    [InlineData("lr_scheduler", "\"exponential\"")]
+    [InlineData("warmup_ratio", "1.5")]
+    [InlineData("weight_decay", "-0.1")]
+    [InlineData("max_grad_norm", "\"big\"")]
+    [InlineData("max_seq_length", "1")]
+    [InlineData("train_on_inputs", "\"yes\"")]
+    [InlineData("learning_rate", "0")]
+    public async Task Bad_extension_hyperparameters_name_themselves(string name, string json)
+    {
+        var file = await TrainingFile();
+        var hyperparameters = $"{{\"{name}\": {json}}}";
+        var body = $"{{\"model\": \"babyllama-tinystories\", \"training_file\": \"{file}\", \"method\": {{\"type\": \"supervised\", \"supervised\": {{\"hyperparameters\": {hyperparameters}}}}}}}";
+        var response = await api.Http.PostAsync("/v1/fine_tuning/jobs", new StringContent(body, Encoding.UTF8, "application/json"));
+        var error = (await ApiClient.JsonAsync(response))["error"]!;
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal($"method.supervised.hyperparameters.{name}", error["param"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Extension_hyperparameters_are_shown_on_the_job_with_defaults_for_the_rest()
+    {
+        var job = await api.CreateJobAsync(new
+        {
+            model = "babyllama-tinystories", training_file = await TrainingFile(),
+            method = new { type = "supervised", supervised = new { hyperparameters = new { learning_rate = 0.001, lr_scheduler = "cosine", train_on_inputs = true } } },
+        });
+        var h = job["method"]!["supervised"]!["hyperparameters"]!;
+        Assert.Equal(0.001, h["learning_rate"]!.GetValue<double>());
+        Assert.Equal("cosine", h["lr_scheduler"]!.GetValue<string>());
+        Assert.True(h["train_on_inputs"]!.GetValue<bool>());
+        Assert.Equal(0.1, h["warmup_ratio"]!.GetValue<double>());
+        Assert.Equal(1.0, h["max_grad_norm"]!.GetValue<double>());
+    }
+
     [Fact]
     public async Task A_wrongly_typed_field_names_it()
     {

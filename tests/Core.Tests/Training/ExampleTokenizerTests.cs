@@ -85,4 +85,14 @@ public class ExampleTokenizerTests
         Assert.Equal(CharacterTokenizer.Pad, new ExampleTokenizer(new CharacterTokenizer(hasPad: true), 8).PaddingId);
         Assert.Equal(Eos, new ExampleTokenizer(new CharacterTokenizer(hasPad: false), 8).PaddingId);
     }
+
+    [Fact]
+    public void Train_on_inputs_labels_the_prompt_too_but_never_bos()
+    {
+        var tokenizer = new ExampleTokenizer(new CharacterTokenizer(), maxLength: 64, trainOnInputs: true);
+        TokenizedExample example = tokenizer.Tokenize("ab", "c");
+        int[] ids = [CharacterTokenizer.Bos, CharacterTokenizer.Id('a'), CharacterTokenizer.Id('b'), CharacterTokenizer.Id('c'), CharacterTokenizer.Eos];
+        Assert.Equal(ids, example.InputIds);
+        Assert.Equal([CausalLmLoss.IgnoreIndex, .. ids[1..]], example.Labels);
+    }
 }

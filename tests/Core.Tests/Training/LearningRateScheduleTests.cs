@@ -39,3 +39,23 @@ public class LearningRateScheduleTests
         Assert.Equal(expectedWarmup, LearningRateSchedule.WithWarmupRatio(1.0, totalSteps, ratio).WarmupSteps);
     }
 }
+
+public class LearningRateScheduleShapeTests
+{
+    [Theory]
+    // peak 1, 10 steps, 2 warmup: after warmup progress p = (step - 2) / 8; cosine = 0.5 (1 + cos(pi p)).
+    [InlineData(1, 0.5)]
+    [InlineData(2, 1.0)]
+    [InlineData(4, 0.85355339059327373)] // p = 0.25: 0.5 (1 + 0.70710678)
+    [InlineData(6, 0.5)]                 // p = 0.5
+    [InlineData(10, 0.0)]
+    public void Cosine_decays_along_half_a_cosine_after_warmup(int step, double expected) =>
+        Assert.Equal(expected, new LearningRateSchedule(1.0, 10, 2, ScheduleShape.Cosine).At(step), 12);
+
+    [Theory]
+    [InlineData(1, 0.5)]
+    [InlineData(2, 1.0)]
+    [InlineData(9, 1.0)]
+    public void Constant_holds_the_peak_after_warmup(int step, double expected) =>
+        Assert.Equal(expected, new LearningRateSchedule(1.0, 10, 2, ScheduleShape.Constant).At(step), 12);
+}
