@@ -76,7 +76,8 @@ public sealed class JobProgressRecorder(
         db.Checkpoints.Add(checkpoint);
         var validation = summary.ValidationLoss is { } vl ? $", validation loss {vl:F4}, validation token accuracy {summary.ValidationMeanTokenAccuracy:P1}" : "";
         db.JobEvents.Add(JobEvents.Message(job.Id,
-            $"Epoch {summary.Epoch} done at step {summary.Step}/{totalSteps}: training loss {summary.TrainLoss:F4}{validation}. Checkpoint {checkpoint.Id} saved."));
+            $"Epoch {summary.Epoch} done at step {summary.Step}/{totalSteps}: training loss {summary.TrainLoss:F4}{validation}; " +
+            $"padding was {summary.PaddingShare:P1} of the positions computed. Checkpoint {checkpoint.Id} saved."));
         db.SaveChanges();
         LastCheckpoint = checkpoint;
     }

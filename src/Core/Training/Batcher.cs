@@ -2,7 +2,8 @@ namespace TuningService.Core.Training;
 
 /// <summary>
 /// Groups examples into right-padded batches. Padding goes to the longest sequence in each batch (not to the
-/// model's context) so short datasets do not pay for empty positions; the last batch may be smaller.
+/// model's context) so short datasets do not pay for empty positions, and batches of similar lengths
+/// (<see cref="LengthGroupedBatches"/>) pay little; the last batch may be smaller.
 /// </summary>
 public sealed class Batcher
 {
@@ -30,6 +31,15 @@ public sealed class Batcher
         return Batches(order.Select(i => examples[i]).ToList());
     }
 
+    /// <summary>The epoch's batches of similar-length examples (see <see cref="LengthGroupedOrder"/>), fixed by (seed, epoch).</summary>
+    public IReadOnlyList<PaddedBatch> LengthGroupedBatches(IReadOnlyList<TokenizedExample> examples, int seed, int epoch)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        return LengthGroupedOrder.Batches(examples, _batchSize, seed, epoch)
+            .Select(batch => Pad(Array.ConvertAll(batch, i => examples[i])))
+            .ToList();
+    }
+
     /// <summary>Batches in the given order (validation needs no shuffling).</summary>
     public IReadOnlyList<PaddedBatch> Batches(IReadOnlyList<TokenizedExample> examples)
     {
@@ -37,16 +47,26 @@ public sealed class Batcher
         return examples.Chunk(_batchSize).Select(Pad).ToList();
     }
 
+    /// <summary>Batches of examples sorted by length: the least padding, for evaluation, where order does not matter.</summary>
+    public IReadOnlyList<PaddedBatch> LengthSortedBatches(IReadOnlyList<TokenizedExample> examples)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        return Batches(LengthGroupedOrder.ByLength(Enumerable.Range(0, examples.Count), examples).Select(i => examples[i]).ToList());
+    }
+
     /// <summary>A permutation of 0..count-1 from a Fisher–Yates shuffle seeded by seed and epoch.</summary>
     public static int[] ShuffledOrder(int count, int seed, int epoch)
     {
         int[] order = Enumerable.Range(0, count).ToArray();
-        // A seeded System.Random keeps its legacy algorithm across .NET versions, so an order replays in later runs.
-        // Not HashCode.Combine: it is salted per process. The odd multiplier gives each epoch its own order.
-        var random = new Random(unchecked((seed * 1_000_003) + epoch));
-        random.Shuffle(order);
+        EpochRandom(seed, epoch).Shuffle(order);
         return order;
     }
+
+    /// <summary>The generator behind an epoch's order.</summary>
+    internal static Random EpochRandom(int seed, int epoch) =>
+        // A seeded System.Random keeps its legacy algorithm across .NET versions, so an order replays in later runs.
+        // Not HashCode.Combine: it is salted per process. The odd multiplier gives each epoch its own order.
+        new(unchecked((seed * 1_000_003) + epoch));
 
     private PaddedBatch Pad(TokenizedExample[] rows)
     {
@@ -58,6 +78,8 @@ public sealed class Batcher
         Array.Fill(ids, _paddingId);
         Array.Fill(labels, (long)CausalLmLoss.IgnoreIndex);
         int realTokens = 0, predictedTokens = 0;
+        // A seq2seq target is a sequence of its own, padded in its own columns; causal labels share the input's.
+        int positions = (rows.Length * columns) + (_labelsAreShifted ? 0 : rows.Length * labelColumns);
         for (int r = 0; r < rows.Length; r++)
         {
             TokenizedExample row = rows[r];
@@ -77,6 +99,6 @@ public sealed class Batcher
             }
             realTokens += row.Length + (_labelsAreShifted ? 0 : row.Labels.Length);
         }
-        return new PaddedBatch(ids, labels, rows.Length, columns, realTokens, predictedTokens, mask, labelColumns);
+        return new PaddedBatch(ids, labels, rows.Length, columns, realTokens, predictedTokens, mask, labelColumns, positions);
     }
 }

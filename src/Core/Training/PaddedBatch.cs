@@ -11,9 +11,27 @@ namespace TuningService.Core.Training;
 /// <param name="PredictedTokenCount">Labelled positions the loss averages over (after the causal shift for causal LMs).</param>
 /// <param name="InputMask">[Rows, Columns]: 1 on real input tokens, 0 on padding.</param>
 /// <param name="LabelColumns">Width of <paramref name="Labels"/>: equal to Columns for causal LMs, the target length for seq2seq.</param>
+/// <param name="PositionCount">Positions the model computes, real or padding: the inputs' (Rows × Columns), plus the
+/// targets' (Rows × LabelColumns) for seq2seq. <see cref="RealTokenCount"/> counts the real ones among them.</param>
 public sealed record PaddedBatch(long[] InputIds, long[] Labels, int Rows, int Columns, int RealTokenCount, int PredictedTokenCount,
-    long[] InputMask, int LabelColumns)
+    long[] InputMask, int LabelColumns, int PositionCount)
 {
+    /// <summary>Positions that hold padding: compute spent on nothing.</summary>
+    public int PaddingCount => PositionCount - RealTokenCount;
+
+    /// <summary>Padded positions over all positions of the batches (0 when there are none).</summary>
+    public static double PaddingShare(IEnumerable<PaddedBatch> batches)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        long padding = 0, positions = 0;
+        foreach (PaddedBatch batch in batches)
+        {
+            padding += batch.PaddingCount;
+            positions += batch.PositionCount;
+        }
+        return positions == 0 ? 0 : (double)padding / positions;
+    }
+
     /// <summary>Creates the int64 tensors on <paramref name="device"/>, owned by the current dispose scope.</summary>
     public (Tensor InputIds, Tensor Labels) ToTensors(Device device)
     {

@@ -7,7 +7,8 @@ namespace TuningService.Core.Training;
 
 /// <summary>
 /// Full fine-tuning of a language model (decoder-only or encoder-decoder, see <see cref="ITrainingObjective"/>) on (prompt, completion) examples: AdamW, linear warmup/decay, global-norm
-/// clipping, loss on completion tokens only. Each step runs in its own dispose scope; step results stay on the
+/// clipping, loss on completion tokens only, batches of similar-length examples unless
+/// <see cref="TrainingOptions.LengthBucketing"/> is off. Each step runs in its own dispose scope; step results stay on the
 /// device and are read back every <see cref="TrainingOptions.MetricsInterval"/> steps and at each epoch end.
 /// </summary>
 public sealed class SupervisedTrainer
@@ -75,7 +76,10 @@ public sealed class SupervisedTrainer
         var batcher = new Batcher(_options.BatchSize, paddingId, _objective.LabelsAreShifted);
         int totalSteps = _options.Epochs * batcher.BatchCount(train.Count);
         var schedule = LearningRateSchedule.WithWarmupRatio(_options.LearningRate, totalSteps, _options.WarmupRatio, _options.Schedule);
-        IReadOnlyList<PaddedBatch> validationBatches = batcher.Batches(validationExamples);
+        // Validation order does not change its token-weighted result, so it is sorted for the least padding.
+        IReadOnlyList<PaddedBatch> validationBatches = _options.LengthBucketing
+            ? batcher.LengthSortedBatches(validationExamples)
+            : batcher.Batches(validationExamples);
 
         using var buffer = new StepMetricsBuffer();
         var summaries = new List<EpochSummary>();
@@ -83,7 +87,10 @@ public sealed class SupervisedTrainer
         for (int epoch = 1; epoch <= _options.Epochs; epoch++)
         {
             var epochSteps = new List<StepMetrics>();
-            foreach (PaddedBatch batch in batcher.ShuffledBatches(train, _options.Seed, epoch))
+            IReadOnlyList<PaddedBatch> batches = _options.LengthBucketing
+                ? batcher.LengthGroupedBatches(train, _options.Seed, epoch)
+                : batcher.ShuffledBatches(train, _options.Seed, epoch);
+            foreach (PaddedBatch batch in batches)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 double learningRate = schedule.At(step);
@@ -106,7 +113,8 @@ public sealed class SupervisedTrainer
                 epochSteps.Average(s => s.TrainLoss),
                 epochSteps.Average(s => s.TrainMeanTokenAccuracy),
                 validation?.Loss,
-                validation?.Accuracy);
+                validation?.Accuracy,
+                PaddedBatch.PaddingShare(batches));
             summaries.Add(summary);
             _observer.OnEpochEnd(summary);
             buffer.RestartClock();

@@ -30,6 +30,12 @@ public sealed record TrainingOptions
     /// <summary>Seeds torch and the per-epoch shuffles, so a run on CPU replays exactly.</summary>
     public int Seed { get; init; } = 42;
 
+    /// <summary>
+    /// Batch examples of similar length together (see <see cref="LengthGroupedOrder"/>), so little of each batch is
+    /// padding; false draws batches uniformly at random, e.g. to compare padding shares.
+    /// </summary>
+    public bool LengthBucketing { get; init; } = true;
+
     /// <summary>A torch device string: "cpu", "cuda", "cuda:1".</summary>
     public string Device { get; init; } = "cpu";
 

@@ -134,4 +134,40 @@ public class SupervisedTrainerTests
         Assert.Equal(0, model.ForwardCount);
         Assert.Empty(observer.MetricsCalls);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Each_epoch_reports_the_padding_share_of_its_batches(bool lengthBucketing)
+    {
+        using var model = NewModel();
+        var observer = new RecordingObserver();
+
+        // One batch of all six: BOS + prompt + completion + EOS gives lengths 11, 15, 14, 15, 12, 12 (79 tokens),
+        // padded to 6 x 15 = 90 positions.
+        IReadOnlyList<EpochSummary> epochs = Train(model, Options(epochs: 2) with { BatchSize = Fruit.Length, LengthBucketing = lengthBucketing },
+            observer, validate: false);
+
+        Assert.All(epochs, e => Assert.Equal(11.0 / 90, e.PaddingShare, precision: 12));
+        Assert.Equal(epochs, observer.Epochs);
+    }
+
+    [Fact]
+    public void Length_bucketing_lowers_the_padding_share_of_mixed_lengths()
+    {
+        // Prompts of 1..24 characters: sequences of 4..27 tokens.
+        var pairs = Enumerable.Range(0, 48).Select(i => (new string('a', 1 + (i * 7 % 24)), "b")).ToList();
+        IReadOnlyList<TokenizedExample> examples = new ExampleTokenizer(Tokenizer, maxLength: 32).TokenizeAll(pairs).Examples;
+        TrainingOptions options = Options(epochs: 1) with { BatchSize = 4 };
+
+        double ShareWith(bool lengthBucketing)
+        {
+            using var model = NewModel();
+            return new SupervisedTrainer(model, options with { LengthBucketing = lengthBucketing }, new RecordingObserver())
+                .Train(examples, null, CharacterTokenizer.Pad, CancellationToken.None)[0].PaddingShare;
+        }
+
+        double grouped = ShareWith(true), random = ShareWith(false);
+        Assert.True(grouped < random, $"grouped {grouped:P1}, random {random:P1}");
+    }
 }
