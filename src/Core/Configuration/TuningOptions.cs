@@ -21,4 +21,10 @@ public sealed class TuningOptions
 
     /// <summary>Jobs one worker process trains at the same time. Training uses every core, so 1 is usually right.</summary>
     public int WorkerCount { get; set; } = 1;
+
+    /// <summary>The Hugging Face Hub (or a mirror with the same URL layout) that `POST /v1/models/import` downloads from.</summary>
+    public string HubUrl { get; set; } = "https://huggingface.co";
+
+    /// <summary>A Hub access token, sent as a bearer token to the Hub (not to the CDN it redirects to); needed for gated or private repos.</summary>
+    public string? HubToken { get; set; }
 }
