@@ -48,7 +48,8 @@ public sealed class ModelImportRunner(IServiceScopeFactory scopes, ImportedModel
         catch (Exception e)
         {
             var message = e is ModelImportException ? e.Message : $"The import failed: {e.Message}";
-            logger.LogError(e, "Model import {ImportId} failed", importId);
+            if (e is ModelImportException) logger.LogWarning("Model import {ImportId} refused: {Reason}", importId, message);
+            else logger.LogError(e, "Model import {ImportId} failed", importId);
             await UpdateAsync(import.Id, i =>
             {
                 i.Status = ModelImportStatus.Failed;

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using TuningService.Api.Tests.Support;
 using TuningService.Core.Common;
 using TuningService.Core.Imports;
+using TuningService.Core.Models.HuggingFace;
 using TuningService.Core.Persistence;
 
 namespace TuningService.Api.Tests.Models;
@@ -111,6 +113,67 @@ public sealed class HubImportTests
         Assert.Equal(["bytes=1000-"], hub.Requests.Where(r => r.Path == "/cdn/model.safetensors").Select(r => r.Range));
         Assert.DoesNotContain(hub.Requests, r => r.Path.EndsWith("/config.json", StringComparison.Ordinal));
         Assert.Equal(weights, await File.ReadAllBytesAsync(Path.Combine(dataDir, "models", "resumed", "model.safetensors")));
+    }
+
+    [Fact]
+    public async Task Sharded_weights_are_fetched_through_their_index()
+    {
+        var repo = Directory.CreateTempSubdirectory("fake-repo-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(ModelArchives.LlamaTiny, "config.json"), Path.Combine(repo, "config.json"));
+            var tensors = TorchSharp.PyBridge.Safetensors.LoadStateDict(Path.Combine(ModelArchives.LlamaTiny, "model.safetensors"));
+            var weightMap = new JsonObject();
+            var keys = tensors.Keys.Order(StringComparer.Ordinal).ToList();
+            for (var shard = 0; shard < 2; shard++)
+            {
+                var name = $"model-0000{shard + 1}-of-00002.safetensors";
+                var part = keys.Where((_, i) => i % 2 == shard).ToDictionary(k => k, k => tensors[k]);
+                SafetensorsWriter.Write(Path.Combine(repo, name), part);
+                foreach (var key in part.Keys) weightMap[key] = name;
+            }
+            await File.WriteAllTextAsync(Path.Combine(repo, "model.safetensors.index.json"),
+                new JsonObject { ["weight_map"] = weightMap }.ToJsonString());
+            await using var hub = await FakeHub.StartAsync(Repo, "main", repo);
+            using var factory = Factory(hub);
+            var api = new ApiClient(factory.CreateClient());
+
+            var queued = await ApiClient.JsonAsync(await api.Http.PostAsJsonAsync("/v1/models/import", new { source = "hf", repo = Repo, name = "sharded" }));
+            var import = await api.WaitForImportAsync(queued["id"]!.GetValue<string>(), Deadline);
+
+            Assert.True(import["status"]!.GetValue<string>() == "succeeded", import.ToJsonString());
+            Assert.Equal(Directory.GetFiles(repo).Sum(f => new FileInfo(f).Length), import["bytes_total"]!.GetValue<long>());
+            Assert.Equal(keys.Sum(k => tensors[k].numel()), (await api.GetJsonAsync("/v1/models/sharded"))["parameters"]!.GetValue<long>());
+        }
+        finally
+        {
+            Directory.Delete(repo, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_repo_with_only_pickle_weights_is_refused_with_the_reason()
+    {
+        var repo = Directory.CreateTempSubdirectory("fake-repo-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(ModelArchives.LlamaTiny, "config.json"), Path.Combine(repo, "config.json"));
+            await File.WriteAllBytesAsync(Path.Combine(repo, "pytorch_model.bin"), new byte[4096]);
+            await using var hub = await FakeHub.StartAsync(Repo, "main", repo, listing: false);
+            using var factory = Factory(hub);
+            var api = new ApiClient(factory.CreateClient());
+
+            var queued = await ApiClient.JsonAsync(await api.Http.PostAsJsonAsync("/v1/models/import", new { source = "hf", repo = Repo, name = "pickled" }));
+            var import = await api.WaitForImportAsync(queued["id"]!.GetValue<string>(), Deadline);
+
+            Assert.Equal("failed", import["status"]!.GetValue<string>());
+            Assert.Contains("only pytorch_model.bin", import["error"]!.GetValue<string>());
+            Assert.False(Directory.Exists(Path.Combine(factory.DataDir, "models", "pickled")));
+        }
+        finally
+        {
+            Directory.Delete(repo, recursive: true);
+        }
     }
 
     [Fact]

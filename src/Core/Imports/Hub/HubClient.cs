@@ -60,6 +60,13 @@ public sealed partial class HubClient : IDisposable
     public Task<HubResponse> GetFileAsync(string repo, string revision, string file, long from, CancellationToken ct) =>
         GetAsync(new Uri(hub, $"{RepoPath(repo)}/resolve/{Uri.EscapeDataString(revision)}/{RepoPath(file)}"), from, ct);
 
+    /// <summary>Whether the revision has the file, from the answer's headers alone (the body is never read).</summary>
+    public async Task<bool> ExistsAsync(string repo, string revision, string file, CancellationToken ct)
+    {
+        using var answer = await GetFileAsync(repo, revision, file, 0, ct);
+        return answer.Response.IsSuccessStatusCode;
+    }
+
     async Task<HubResponse> GetAsync(Uri url, long from, CancellationToken ct)
     {
         string? linkedSha = null, etagSha = null;

@@ -15,12 +15,6 @@ public static class HubFileSelection
         "special_tokens_map.json", "vocab.json", "merges.txt", "added_tokens.json",
     ];
 
-    /// <summary>
-    /// The names tried when the Hub does not list a revision's files. pytorch_model.bin is on it only to be
-    /// recognised: it is never downloaded, because only safetensors weights can be loaded.
-    /// </summary>
-    public static readonly IReadOnlyList<string> FallbackFiles = [Config, Weights, ShardIndex, PickleWeights, .. OptionalFiles];
-
     /// <summary>A shard name from an index must be a plain file name at the repo's top, like every other file taken.</summary>
     public static bool IsPlainFileName(string name) =>
         name.Length > 0 && name == Path.GetFileName(name) && !name.Contains('\\', StringComparison.Ordinal) && name is not "." and not ".."

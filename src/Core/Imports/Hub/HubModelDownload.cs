@@ -5,7 +5,8 @@ namespace TuningService.Core.Imports.Hub;
 /// <summary>
 /// Fetches the files of one repo revision that make a model folder: config.json, the safetensors weights (one file,
 /// or the index and every shard it names), then whichever tokenizer and generation files exist. Uses the Hub's
-/// listing when it gives one, else tries <see cref="HubFileSelection.FallbackFiles"/> by name.
+/// listing when it gives one; else it asks for each of those names and takes what is not a 404. pytorch_model.bin is
+/// only ever looked for, to explain a refusal: it cannot be loaded, so it is not downloaded.
 /// </summary>
 public sealed class HubModelDownload(HubClient hub, string repo, string revision, string folder, ImportProgress progress)
 {
@@ -26,7 +27,12 @@ public sealed class HubModelDownload(HubClient hub, string repo, string revision
     {
         if (await FetchAsync(HubFileSelection.Weights, ct)) return;
         if (!await FetchAsync(HubFileSelection.ShardIndex, ct))
-            throw new ModelImportException(HubFileSelection.NoWeightsMessage(repo, revision, hasPickle: listed?.Any(f => f.Name == HubFileSelection.PickleWeights) ?? false));
+        {
+            var hasPickle = listed is null
+                ? await hub.ExistsAsync(repo, revision, HubFileSelection.PickleWeights, ct)
+                : listed.Any(f => f.Name == HubFileSelection.PickleWeights);
+            throw new ModelImportException(HubFileSelection.NoWeightsMessage(repo, revision, hasPickle));
+        }
         var index = Path.Combine(folder, HubFileSelection.ShardIndex);
         var shards = CheckpointReader.ShardNames(await File.ReadAllTextAsync(index, ct), HubFileSelection.ShardIndex);
         // Plan them all first, so the total is known before the long part of the download starts.
