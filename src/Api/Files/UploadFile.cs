@@ -23,7 +23,7 @@ public static class UploadFile
         var caller = Caller.From(http);
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
             size.MaxRequestBodySize = options.MaxUploadBytes + 1024 * 1024; // the file plus the multipart envelope
-        var boundary = Boundary(http.Request.ContentType);
+        var boundary = MultipartBoundary.From(http.Request.ContentType, "Upload files as multipart/form-data with fields 'file' and 'purpose'.", "file");
         var reader = new MultipartReader(boundary, http.Request.Body);
 
         string? purpose = null, filename = null, tempPath = null;
@@ -79,15 +79,6 @@ public static class UploadFile
         {
             if (tempPath is not null) File.Delete(tempPath);
         }
-    }
-
-    static string Boundary(string? contentType)
-    {
-        if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || !media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
-            throw ApiException.BadRequest("Upload files as multipart/form-data with fields 'file' and 'purpose'.", "file");
-        var boundary = HeaderUtilities.RemoveQuotes(media.Boundary).Value;
-        if (string.IsNullOrEmpty(boundary)) throw ApiException.BadRequest("The multipart/form-data content type has no boundary.", "file");
-        return boundary;
     }
 
     /// <summary>Keeps only the last path segment and refuses control characters, so a name can never point elsewhere.</summary>

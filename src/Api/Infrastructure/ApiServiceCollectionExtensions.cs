@@ -35,6 +35,7 @@ public static class ApiServiceCollectionExtensions
             });
             o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
             o.SchemaFilter<RequestExamplesSchemaFilter>();
+            o.OperationFilter<Models.ImportModelBodyFilter>();
             var xml = Path.Combine(AppContext.BaseDirectory, "TuningService.Api.xml");
             if (File.Exists(xml)) o.IncludeXmlComments(xml);
         });

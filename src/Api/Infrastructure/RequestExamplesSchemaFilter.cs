@@ -2,11 +2,12 @@ using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 using TuningService.Api.FineTuningJobs;
+using TuningService.Api.Models;
 
 namespace TuningService.Api.Infrastructure;
 
 /// <summary>
-/// Gives Swagger UI a ready-to-send job body, and explains the "number or auto" hyperparameters, which are
+/// Gives Swagger UI a ready-to-send job body and Hub import body, and explains the "number or auto" hyperparameters, which are
 /// JsonElement in C# and would otherwise show as an untyped value.
 /// </summary>
 public sealed class RequestExamplesSchemaFilter : ISchemaFilter
@@ -26,6 +27,8 @@ public sealed class RequestExamplesSchemaFilter : ISchemaFilter
                   "method": { "type": "supervised", "supervised": { "hyperparameters": { "n_epochs": 3, "batch_size": "auto", "learning_rate_multiplier": "auto" } } }
                 }
                 """);
+        if (context.Type == typeof(ImportModelRequest))
+            concrete.Example = JsonNode.Parse("""{ "source": "hf", "repo": "google/flan-t5-small", "revision": "main", "name": "flan-t5-small" }""");
         if (context.Type == typeof(HyperparametersRequest))
         {
             concrete.Description = "Each value is a number or the string \"auto\" (the default), which the job resolves from the dataset and model size and reports in its events.";

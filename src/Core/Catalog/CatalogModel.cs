@@ -5,4 +5,6 @@ public sealed record CatalogModel(string Id, string Directory, long CreatedAt, s
 {
     /// <summary>The name of the original base model a fine-tuned chain started from.</summary>
     public string RootBaseModel => BaseModel ?? Id;
+
+    public ModelOrigin Origin { get; init; } = ModelOrigin.FineTuned;
 }

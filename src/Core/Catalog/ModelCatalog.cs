@@ -1,13 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using TuningService.Core.Configuration;
+using TuningService.Core.FineTuning;
 using TuningService.Core.Persistence;
 
 namespace TuningService.Core.Catalog;
 
 /// <summary>
 /// Every model a job can start from: the built-in models (the `models/` folder shipped beside the application),
-/// the sub-folders of `Tuning:ModelsPath`, and the caller's fine-tuned models (from the database).
-/// A base model's id is its folder name.
+/// the sub-folders of `Tuning:ModelsPath`, the models imported over the API (`{DataDir}/models`), and the caller's
+/// fine-tuned models (from the database). A base model's id is its folder name; the first root that has it wins.
 /// </summary>
 public sealed class ModelCatalog(TuningOptions options, DataPaths paths)
 {
@@ -16,7 +17,11 @@ public sealed class ModelCatalog(TuningOptions options, DataPaths paths)
     public IReadOnlyList<CatalogModel> BaseModels()
     {
         var found = new Dictionary<string, CatalogModel>(StringComparer.Ordinal);
-        foreach (var root in new[] { BuiltInModelsDirectory, options.ModelsPath })
+        var roots = new (string? Path, ModelOrigin Origin)[]
+        {
+            (BuiltInModelsDirectory, ModelOrigin.BuiltIn), (options.ModelsPath, ModelOrigin.ModelsPath), (paths.ImportedModels, ModelOrigin.Imported),
+        };
+        foreach (var (root, origin) in roots)
         {
             if (string.IsNullOrWhiteSpace(root) || !Directory.Exists(root)) continue;
             foreach (var dir in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
@@ -24,7 +29,7 @@ public sealed class ModelCatalog(TuningOptions options, DataPaths paths)
                 if (!File.Exists(Path.Combine(dir, "config.json"))) continue;
                 var id = Path.GetFileName(dir);
                 var created = new DateTimeOffset(Directory.GetCreationTimeUtc(dir)).ToUnixTimeSeconds();
-                found.TryAdd(id, new CatalogModel(id, dir, created, "system", BaseModel: null, JobId: null));
+                found.TryAdd(id, new CatalogModel(id, dir, created, "system", BaseModel: null, JobId: null) { Origin = origin });
             }
         }
         return [.. found.Values];
@@ -34,7 +39,7 @@ public sealed class ModelCatalog(TuningOptions options, DataPaths paths)
     {
         var fineTuned = await db.FineTunedModels.AsNoTracking().Where(m => m.Owner == owner)
             .OrderBy(m => m.CreatedAt).ToListAsync(ct);
-        return [.. BaseModels(), .. fineTuned.Select(m => new CatalogModel(m.Id, paths.Resolve(m.RelativePath), m.CreatedAt, m.Owner, m.BaseModel, m.JobId))];
+        return [.. BaseModels(), .. fineTuned.Select(FromFineTuned)];
     }
 
     /// <summary>The model with this id that <paramref name="owner"/> may use (base, fine-tuned or checkpoint), or null.</summary>
@@ -43,7 +48,7 @@ public sealed class ModelCatalog(TuningOptions options, DataPaths paths)
         var builtIn = BaseModels().FirstOrDefault(m => m.Id == id);
         if (builtIn is not null) return builtIn;
         var m = await db.FineTunedModels.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id && x.Owner == owner, ct);
-        if (m is not null) return new CatalogModel(m.Id, paths.Resolve(m.RelativePath), m.CreatedAt, m.Owner, m.BaseModel, m.JobId);
+        if (m is not null) return FromFineTuned(m);
         // A checkpoint id (ft:...:ckpt-step-N) names the model as it was at that step.
         var checkpoint = await (from c in db.Checkpoints.AsNoTracking()
                                 join j in db.Jobs.AsNoTracking() on c.JobId equals j.Id
@@ -54,4 +59,7 @@ public sealed class ModelCatalog(TuningOptions options, DataPaths paths)
             : (await db.FineTunedModels.AsNoTracking().Where(x => x.Id == checkpoint.Model).Select(x => x.BaseModel).FirstOrDefaultAsync(ct)) ?? checkpoint.Model;
         return new CatalogModel(id, paths.Resolve(checkpoint.RelativePath), checkpoint.CreatedAt, owner, root, checkpoint.JobId);
     }
+
+    CatalogModel FromFineTuned(FineTunedModel m) =>
+        new(m.Id, paths.Resolve(m.RelativePath), m.CreatedAt, m.Owner, m.BaseModel, m.JobId) { Origin = ModelOrigin.FineTuned };
 }

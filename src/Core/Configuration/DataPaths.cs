@@ -13,6 +13,9 @@ public sealed class DataPaths
     public string SqliteDatabase => Path.Combine(Root, "tuning.db");
     public string Temp => Ensure(Path.Combine(Root, "tmp"));
 
+    /// <summary>Models imported over the API, one Hugging Face folder per model id. Beside tmp/, so a staged folder moves in with a rename.</summary>
+    public string ImportedModels => Path.Combine(Root, "models");
+
     public static string FileRelativePath(string fileId) => Path.Combine("files", fileId);
     public static string CheckpointRelativePath(string jobId, int step) => Path.Combine("jobs", jobId, $"step-{step}");
     public static string JobRelativePath(string jobId) => Path.Combine("jobs", jobId);

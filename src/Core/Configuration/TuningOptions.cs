@@ -30,4 +30,10 @@ public sealed class TuningOptions
 
     /// <summary>Requests allowed to wait for a generation slot; past this the API answers 429.</summary>
     public int MaxQueuedGenerations { get; set; } = 16;
+
+    /// <summary>The Hugging Face Hub (or a mirror with the same URL layout) that `POST /v1/models/import` downloads from.</summary>
+    public string HubUrl { get; set; } = "https://huggingface.co";
+
+    /// <summary>A Hub access token, sent as a bearer token to the Hub (not to the CDN it redirects to); needed for gated or private repos.</summary>
+    public string? HubToken { get; set; }
 }

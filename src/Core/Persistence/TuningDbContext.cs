@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using TuningService.Core.FineTuning;
 using TuningService.Core.Files;
+using TuningService.Core.Imports;
 
 namespace TuningService.Core.Persistence;
 
@@ -16,6 +17,7 @@ public abstract class TuningDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<JobCheckpoint> Checkpoints => Set<JobCheckpoint>();
     public DbSet<MetricPoint> Metrics => Set<MetricPoint>();
     public DbSet<FineTunedModel> FineTunedModels => Set<FineTunedModel>();
+    public DbSet<ModelImport> ModelImports => Set<ModelImport>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -55,6 +57,12 @@ public abstract class TuningDbContext(DbContextOptions options) : DbContext(opti
             e.ToTable("fine_tuned_models");
             e.HasKey(x => x.Id);
             e.HasIndex(x => x.JobId).IsUnique();
+        });
+        b.Entity<ModelImport>(e =>
+        {
+            e.ToTable("model_imports");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.Name, x.Status });
         });
     }
 }

@@ -5,11 +5,13 @@ using Microsoft.Extensions.DependencyInjection;
 using TuningService.Core.Catalog;
 using TuningService.Core.Configuration;
 using TuningService.Core.FineTuning;
+using TuningService.Core.Imports;
+using TuningService.Core.Imports.Hub;
 using TuningService.Core.Persistence;
 
 namespace TuningService.Worker.Hosting;
 
-/// <summary>The services the API and the worker share: options, database, catalog, job runner and Hangfire storage.</summary>
+/// <summary>The services the API and the worker share: options, database, catalog, job and import runners, Hangfire storage.</summary>
 public static class TuningServiceCollectionExtensions
 {
     public static TuningOptions AddTuningServices(this IServiceCollection services, IConfiguration configuration)
@@ -25,6 +27,11 @@ public static class TuningServiceCollectionExtensions
         services.AddTransient<FineTuningJobRunner>();
         services.AddTransient<FineTuningSession>();
         services.AddSingleton<IJobDispatcher, HangfireJobDispatcher>();
+        services.AddSingleton<ModelSizes>();
+        services.AddSingleton<ImportedModels>();
+        services.AddSingleton<HubClient>();
+        services.AddTransient<ModelImportRunner>();
+        services.AddSingleton<IModelImportDispatcher, HangfireModelImportDispatcher>();
 
         services.AddHangfire(config =>
         {
@@ -49,7 +56,10 @@ public static class TuningServiceCollectionExtensions
         return options;
     }
 
-    /// <summary>The Hangfire server that executes fine-tuning jobs in this process.</summary>
+    /// <summary>
+    /// The Hangfire servers of this process: one trains fine-tuning jobs, a second one (one worker) runs model
+    /// imports from their own queue, so a download is not stuck behind hours of training.
+    /// </summary>
     public static IServiceCollection AddTuningWorker(this IServiceCollection services, TuningOptions options, bool embeddedStorage)
     {
         services.AddHangfireServer(o =>
@@ -57,7 +67,17 @@ public static class TuningServiceCollectionExtensions
             o.WorkerCount = Math.Max(1, options.WorkerCount);
             o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
         });
-        if (embeddedStorage) services.AddHostedService<PendingJobsRedispatcher>();
+        services.AddHangfireServer(o =>
+        {
+            o.WorkerCount = 1;
+            o.Queues = [HangfireModelImportDispatcher.Queue];
+            o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:imports";
+        });
+        if (embeddedStorage)
+        {
+            services.AddHostedService<PendingJobsRedispatcher>();
+            services.AddHostedService<PendingImportsRedispatcher>();
+        }
         return services;
     }
 }

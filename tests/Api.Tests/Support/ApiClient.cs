@@ -60,6 +60,31 @@ public sealed class ApiClient(HttpClient http)
         }
     }
 
+    /// <summary>POST /v1/models/import with an archive and a name, as multipart/form-data.</summary>
+    public async Task<HttpResponseMessage> ImportArchiveAsync(byte[] archive, string? name, string filename = "model.tar")
+    {
+        using var form = new MultipartFormDataContent();
+        if (name is not null) form.Add(new StringContent(name), "name");
+        var file = new ByteArrayContent(archive);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "file", filename);
+        return await Http.PostAsync("/v1/models/import", form);
+    }
+
+    /// <summary>Polls a model import until it succeeds or fails (or the deadline passes).</summary>
+    public async Task<JsonObject> WaitForImportAsync(string importId, TimeSpan deadline)
+    {
+        var until = DateTime.UtcNow + deadline;
+        while (true)
+        {
+            var import = await GetJsonAsync($"/v1/models/imports/{importId}");
+            var status = import["status"]!.GetValue<string>();
+            if (status is "succeeded" or "failed") return import;
+            if (DateTime.UtcNow > until) throw new TimeoutException($"Import {importId} still '{status}' after {deadline}: {import}");
+            await Task.Delay(250);
+        }
+    }
+
     public static async Task<JsonObject> JsonAsync(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();

@@ -20,31 +20,40 @@ internal static class CheckpointReader
 
     public static Dictionary<string, Tensor> ReadStateDict(string folder)
     {
-        var single = Path.Combine(folder, WeightsFile);
-        if (File.Exists(single))
-            return ReadFile(single);
-        var index = Path.Combine(folder, ShardIndexFile);
-        if (File.Exists(index))
-            return ReadShards(folder, index);
-        var pickle = Path.Combine(folder, PickleWeightsFile);
-        if (File.Exists(pickle))
-            return ReadPickle(pickle);
-        throw new FileNotFoundException($"No {WeightsFile}, {ShardIndexFile} or {PickleWeightsFile} in '{folder}'.");
-    }
-
-    private static Dictionary<string, Tensor> ReadShards(string folder, string indexPath)
-    {
-        var weightMap = (JsonNode.Parse(File.ReadAllText(indexPath))?["weight_map"] as JsonObject)
-            ?? throw new InvalidDataException($"'{indexPath}' has no weight_map object.");
-        var shards = weightMap.Select(entry => entry.Value?.GetValue<string>()
-                ?? throw new InvalidDataException($"'{indexPath}': weight_map['{entry.Key}'] is null."))
-            .Distinct(StringComparer.Ordinal);
+        var files = WeightFiles(folder);
+        if (files.Count == 1)
+            return ReadFile(files[0]);
         var merged = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var shard in shards)
-            foreach (var (key, value) in ReadFile(Path.Combine(folder, shard)))
+        foreach (var shard in files)
+            foreach (var (key, value) in ReadFile(shard))
                 if (!merged.TryAdd(key, value))
                     throw new InvalidDataException($"Tensor '{key}' appears in more than one shard of '{folder}'.");
         return merged;
+    }
+
+    /// <summary>The files that hold a folder's weights: model.safetensors, each shard of the index once, or pytorch_model.bin.</summary>
+    public static IReadOnlyList<string> WeightFiles(string folder)
+    {
+        var single = Path.Combine(folder, WeightsFile);
+        if (File.Exists(single))
+            return [single];
+        var index = Path.Combine(folder, ShardIndexFile);
+        if (File.Exists(index))
+            return ShardNames(File.ReadAllText(index), index).Select(shard => Path.Combine(folder, shard)).ToList();
+        var pickle = Path.Combine(folder, PickleWeightsFile);
+        if (File.Exists(pickle))
+            return [pickle];
+        throw new FileNotFoundException($"No {WeightsFile}, {ShardIndexFile} or {PickleWeightsFile} in '{folder}'.");
+    }
+
+    /// <summary>The distinct shard file names in a model.safetensors.index.json's weight_map, in first-seen order.</summary>
+    public static IReadOnlyList<string> ShardNames(string indexJson, string indexName)
+    {
+        var weightMap = (JsonNode.Parse(indexJson)?["weight_map"] as JsonObject)
+            ?? throw new InvalidDataException($"'{indexName}' has no weight_map object.");
+        return weightMap.Select(entry => entry.Value?.GetValue<string>()
+                ?? throw new InvalidDataException($"'{indexName}': weight_map['{entry.Key}'] is null."))
+            .Distinct(StringComparer.Ordinal).ToList();
     }
 
     private static Dictionary<string, Tensor> ReadPickle(string path)
@@ -64,11 +73,14 @@ internal static class CheckpointReader
 
     private static Dictionary<string, Tensor> ReadFile(string path)
     {
+        if (Path.GetFileName(path) == PickleWeightsFile)
+            return ReadPickle(path);
         try
         {
             return Safetensors.LoadStateDict(path);
         }
-        catch (Exception e) when (e is not IOException and not OutOfMemoryException)
+        // A truncated file ends the read early (EndOfStreamException, an IOException): that is a bad file, not a disk error.
+        catch (Exception e) when (e is EndOfStreamException || (e is not IOException and not OutOfMemoryException))
         {
             throw new InvalidDataException($"'{path}' is not a readable safetensors file: {e.Message}", e);
         }

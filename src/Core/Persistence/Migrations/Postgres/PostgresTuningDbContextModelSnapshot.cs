@@ -326,6 +326,55 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
 
                     b.ToTable("job_metrics", (string)null);
                 });
+
+            modelBuilder.Entity("TuningService.Core.Imports.ModelImport", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<long>("BytesDone")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("BytesTotal")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Repo")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Revision")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name", "Status");
+
+                    b.ToTable("model_imports", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

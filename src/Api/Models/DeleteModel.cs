@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using TuningService.Api.Infrastructure;
+using TuningService.Core.Catalog;
+using TuningService.Core.FineTuning;
+using TuningService.Core.Imports;
+using TuningService.Core.Persistence;
+
+namespace TuningService.Api.Models;
+
+/// <summary>
+/// DELETE /v1/models/{id}: the caller's fine-tuned models, and (admins) imported models. Built-in models and those
+/// of Tuning:ModelsPath are managed on disk, not here. A model that an unfinished job starts from is kept (409).
+/// </summary>
+public static class DeleteModel
+{
+    public static async Task<ModelDeletedResponse> Handle(string model, HttpContext http, TuningDbContext db, ModelCatalog catalog,
+        ImportedModels imported, CancellationToken ct)
+    {
+        var caller = Caller.From(http);
+        var found = await catalog.FindAsync(db, model, caller.Owner, ct)
+            ?? throw new ApiException(404, $"The model '{model}' does not exist or you do not have access to it.", "model", "model_not_found");
+        switch (found.Origin)
+        {
+            case ModelOrigin.BuiltIn:
+                throw new ApiException(403, $"'{found.Id}' is a built-in model shipped with the service; it cannot be deleted.", "model", "model_not_deletable");
+            case ModelOrigin.ModelsPath:
+                throw new ApiException(403, $"'{found.Id}' comes from the Tuning:ModelsPath folder; remove it there, not over the API.", "model", "model_not_deletable");
+            case ModelOrigin.Imported:
+                caller.RequireAdmin("delete imported models");
+                break;
+        }
+        var inUse = await db.Jobs.AnyAsync(j => j.Model == found.Id
+            && j.Status != JobStatus.Succeeded && j.Status != JobStatus.Failed && j.Status != JobStatus.Cancelled, ct);
+        if (inUse)
+            throw new ApiException(409, $"The model '{found.Id}' is the base of a job that has not finished; cancel the job or wait for it.", "model", "model_in_use");
+
+        if (found.Origin == ModelOrigin.Imported)
+        {
+            imported.Delete(found.Id);
+        }
+        else
+        {
+            await db.FineTunedModels.Where(m => m.Id == found.Id && m.Owner == caller.Owner).ExecuteDeleteAsync(ct);
+            // The model's folder is its job's final checkpoint; its files go with it (the checkpoint's metrics stay).
+            if (Directory.Exists(found.Directory)) Directory.Delete(found.Directory, recursive: true);
+        }
+        return new ModelDeletedResponse(found.Id, true);
+    }
+}

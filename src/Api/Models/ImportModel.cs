@@ -1,0 +1,32 @@
+using System.Text.Json;
+using TuningService.Api.Infrastructure;
+using TuningService.Core.Configuration;
+using TuningService.Core.Imports;
+using TuningService.Core.Persistence;
+
+namespace TuningService.Api.Models;
+
+/// <summary>POST /v1/models/import: an uploaded archive (multipart) or a Hugging Face Hub download (JSON); admins only.</summary>
+public static class ImportModel
+{
+    public static async Task<IResult> Handle(HttpContext http, TuningDbContext db, ImportedModels imported, IModelImportDispatcher dispatcher,
+        TuningOptions options, CancellationToken ct)
+    {
+        var caller = Caller.From(http);
+        caller.RequireAdmin("import models");
+        if (!http.Request.HasJsonContentType())
+            return Results.Ok(await ImportModelFromArchive.Handle(http, caller, db, imported, options, ct));
+        ImportModelRequest? request;
+        try
+        {
+            request = await http.Request.ReadFromJsonAsync<ImportModelRequest>(ct);
+        }
+        catch (JsonException e)
+        {
+            // The exception handler turns this into a 400 that names the offending field, as bound bodies get.
+            throw new BadHttpRequestException("Invalid JSON body.", StatusCodes.Status400BadRequest, e);
+        }
+        if (request is null) throw ApiException.BadRequest("The body must be a JSON object.");
+        return await ImportModelFromHub.Handle(request, caller, db, imported, dispatcher, ct);
+    }
+}

@@ -1,0 +1,16 @@
+using TuningService.Api.Infrastructure;
+using TuningService.Core.Imports;
+using TuningService.Core.Persistence;
+
+namespace TuningService.Api.Models;
+
+/// <summary>The checks on an imported model's name that both import sources make before any work starts.</summary>
+public static class ImportName
+{
+    public static async Task RequireFreeAsync(string? name, ImportedModels imported, TuningDbContext db, CancellationToken ct)
+    {
+        if (ImportedModels.NameProblem(name) is { } problem) throw ApiException.BadRequest(problem, "name");
+        if (await imported.IsTakenAsync(db, name!, ct))
+            throw new ApiException(409, $"A model named '{name}' already exists or is being imported; choose another name.", "name", "model_exists");
+    }
+}

@@ -1,0 +1,78 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using TuningService.Core.Catalog;
+using TuningService.Core.Configuration;
+using TuningService.Core.Persistence;
+
+namespace TuningService.Core.Imports;
+
+/// <summary>
+/// The folder of imported models ({DataDir}/models): which names are allowed, staging folders beside it, and the
+/// atomic install (a rename) and removal of a model folder.
+/// </summary>
+public sealed partial class ImportedModels(DataPaths paths, ModelCatalog catalog)
+{
+    public const int MaxNameLength = 64;
+
+    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
+    private static partial Regex NameCharacters();
+
+    /// <summary>Why <paramref name="name"/> cannot be a model id, or null when it can.</summary>
+    public static string? NameProblem(string? name)
+    {
+        if (string.IsNullOrEmpty(name)) return "name is required: the id the imported model will have.";
+        if (name.Length > MaxNameLength) return $"name may be at most {MaxNameLength} characters, got {name.Length}.";
+        if (!NameCharacters().IsMatch(name)) return $"name '{name}' may only contain letters, digits, '.', '_' and '-'.";
+        // "." and ".." would name the models folder itself or its parent.
+        if (name.StartsWith('.')) return $"name '{name}' may not start with '.'.";
+        return null;
+    }
+
+    /// <summary>True when a model with this id exists, or an unfinished import will create one.</summary>
+    public async Task<bool> IsTakenAsync(TuningDbContext db, string name, CancellationToken ct) =>
+        catalog.BaseModels().Any(m => m.Id == name)
+        || await db.ModelImports.AnyAsync(i => i.Name == name && i.Status != ModelImportStatus.Succeeded && i.Status != ModelImportStatus.Failed, ct);
+
+    /// <summary>A staging folder for one import; the same key gives the same folder, so a restarted download finds its partial files.</summary>
+    public string StagingFolder(string key) => Path.Combine(paths.Temp, $"import-{key}");
+
+    /// <summary>
+    /// Moves a verified folder into place with one rename, so the catalog sees the whole model or nothing. Refuses
+    /// when the name was taken meanwhile.
+    /// </summary>
+    public void Install(string verifiedFolder, string name)
+    {
+        var target = Path.Combine(paths.ImportedModels, name);
+        Directory.CreateDirectory(paths.ImportedModels);
+        if (catalog.BaseModels().Any(m => m.Id == name) || Directory.Exists(target))
+            throw new ModelImportException($"A model named '{name}' already exists.") { NameTaken = true };
+        try
+        {
+            Directory.Move(verifiedFolder, target);
+        }
+        catch (IOException e) when (Directory.Exists(target))
+        {
+            throw new ModelImportException($"A model named '{name}' already exists.", e) { NameTaken = true };
+        }
+    }
+
+    /// <summary>Removes an imported model: renamed out of the catalog first, so it disappears at once, then deleted.</summary>
+    public void Delete(string name)
+    {
+        var folder = Path.Combine(paths.ImportedModels, name);
+        var doomed = Path.Combine(paths.Temp, $"deleted-{Guid.NewGuid():N}");
+        Directory.Move(folder, doomed);
+        Directory.Delete(doomed, recursive: true);
+    }
+
+    /// <summary>Deletes a staging folder if it is still there; a leftover is harmless, so failures are ignored.</summary>
+    public static void DiscardStaging(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException) { /* cleaned with the rest of tmp/ */ }
+        catch (UnauthorizedAccessException) { /* idem */ }
+    }
+}
