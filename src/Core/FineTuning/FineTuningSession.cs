@@ -18,7 +18,7 @@ namespace TuningService.Core.FineTuning;
 /// One training run of a job: load the base model and tokenizer, read and tokenize the files, resolve "auto",
 /// train with checkpoints at each epoch end, then register the fine-tuned model and the metrics result file.
 /// </summary>
-public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths paths, ModelCatalog catalog)
+public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths paths, ModelCatalog catalog, TokenizedDatasetCache tokenizedCache)
 {
     /// <summary>Tokenizer and generation files copied from the base model into every checkpoint.</summary>
     static readonly string[] TokenizerFileNames =
@@ -49,9 +49,13 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         var setup = TrainingSetup.For(loaded, tokenizer, requested.MaxSeqLength, requested.TrainOnInputs);
         var exampleTokenizer = setup.Examples;
 
-        var train = exampleTokenizer.TokenizeAll(Pairs(TrainingExampleReader.Read(paths.Resolve(trainingFile.RelativePath))));
-        var validation = validationFile is null ? null
-            : exampleTokenizer.TokenizeAll(Pairs(TrainingExampleReader.Read(paths.Resolve(validationFile.RelativePath))));
+        // Everything the tokens depend on besides the file and the tokenizer files (the cache key hashes those).
+        var framing = $"{setup.Objective.GetType().Name}:{setup.ContextLength}:{requested.TrainOnInputs}";
+        TokenizedDataset Tokenize(StoredFile file, out bool cached) => tokenizedCache.GetOrCreate(file.Sha256, baseModel.Directory, framing,
+            () => exampleTokenizer.TokenizeAll(Pairs(TrainingExampleReader.Read(paths.Resolve(file.RelativePath)))), out cached);
+        var train = Tokenize(trainingFile, out var trainCached);
+        var validationCached = false;
+        var validation = validationFile is null ? null : Tokenize(validationFile, out validationCached);
 
         var (hyper, explanations) = HyperparameterResolver.Resolve(requested, train.Examples.Count, loaded.ParameterCount);
         var stepsPerEpoch = (train.Examples.Count + hyper.BatchSize - 1) / hyper.BatchSize;
@@ -61,13 +65,13 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
 
         await RecordStartAsync(job.Id, hyper, totalSteps, device, explanations, [
             $"Base model {baseModel.Id} ({loaded.Config.ModelType}): {loaded.ParameterCount:N0} parameters, context of {setup.ContextLength} tokens.",
-            $"Training file {trainingFile.Id}: {train.Examples.Count} examples, {train.Examples.Sum(e => (long)e.Length):N0} tokens; " +
+            $"Training file {trainingFile.Id}{(trainCached ? " (tokens from the cache)" : "")}: {train.Examples.Count} examples, {train.Examples.Sum(e => (long)e.Length):N0} tokens; " +
             $"{train.TruncatedCount} example(s) longer than {setup.ContextLength} tokens were truncated (prompt start dropped first).",
             $"Optimiser: AdamW, lr_scheduler={requested.LrScheduler}, warmup_ratio={requested.WarmupRatio}, weight_decay={requested.WeightDecay}, " +
             $"max_grad_norm={requested.MaxGradNorm}; max_seq_length={setup.ContextLength}; train_on_inputs={requested.TrainOnInputs.ToString().ToLowerInvariant()}" +
             (requested.TrainOnInputs && setup.Objective is Seq2SeqObjective ? " (no effect on an encoder-decoder model: its input is not predicted)." : "."),
             validation is null ? "No validation file: validation metrics will not be reported."
-                : $"Validation file {validationFile!.Id}: {validation.Examples.Count} examples; {validation.TruncatedCount} truncated.",
+                : $"Validation file {validationFile!.Id}{(validationCached ? " (tokens from the cache)" : "")}: {validation.Examples.Count} examples; {validation.TruncatedCount} truncated.",
         ], ct);
 
         var tokenizerFiles = TokenizerFileNames.Select(n => Path.Combine(baseModel.Directory, n)).Where(File.Exists).ToList();

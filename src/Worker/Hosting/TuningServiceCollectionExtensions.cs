@@ -26,6 +26,7 @@ public static class TuningServiceCollectionExtensions
         services.AddSingleton<ModelCatalog>();
         services.AddTransient<FineTuningJobRunner>();
         services.AddTransient<FineTuningSession>();
+        services.AddSingleton<TokenizedDatasetCache>();
         services.AddSingleton<IJobDispatcher, HangfireJobDispatcher>();
         services.AddSingleton<ModelSizes>();
         services.AddSingleton<ImportedModels>();

@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using System.Text;
+using TuningService.Core.Configuration;
+using TuningService.Core.Training;
+
+namespace TuningService.Core.FineTuning;
+
+/// <summary>
+/// Tokenized training data kept on disk under the data directory, keyed by everything the tokens depend on (the
+/// file's sha256, the tokenizer files' bytes, the example framing), so a job tokenizes each file once: a restarted,
+/// resumed or forked job on the same data and tokenizer reads the tokens back instead of tokenizing again.
+/// </summary>
+public sealed class TokenizedDatasetCache(DataPaths paths)
+{
+    const int FormatVersion = 1;
+
+    public TokenizedDataset GetOrCreate(string fileSha256, string tokenizerFolder, string framing, Func<TokenizedDataset> tokenize, out bool hit)
+    {
+        var path = Path.Combine(paths.Root, "cache", "tokenized", Key(fileSha256, tokenizerFolder, framing) + ".bin");
+        if (File.Exists(path))
+        {
+            try
+            {
+                hit = true;
+                return Read(path);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or EndOfStreamException)
+            {
+                File.Delete(path); // a damaged entry is rebuilt below
+            }
+        }
+        hit = false;
+        var dataset = tokenize();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + $".{Guid.NewGuid():N}.tmp";
+        Write(temp, dataset);
+        File.Move(temp, path, overwrite: true); // readers see a whole file or none
+        return dataset;
+    }
+
+    static string Key(string fileSha256, string tokenizerFolder, string framing)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes($"v{FormatVersion}\n{fileSha256}\n{framing}\n"));
+        foreach (var file in Directory.EnumerateFiles(tokenizerFolder).Where(IsTokenizerFile).Order(StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(Path.GetFileName(file) + "\n"));
+            hash.AppendData(File.ReadAllBytes(file));
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    static bool IsTokenizerFile(string path) => Path.GetFileName(path) is "tokenizer.model" or "spiece.model" or "tokenizer.json"
+        or "vocab.json" or "merges.txt" or "tokenizer_config.json" or "special_tokens_map.json" or "added_tokens.json" or "config.json";
+
+    static void Write(string path, TokenizedDataset dataset)
+    {
+        using var writer = new BinaryWriter(File.Create(path));
+        writer.Write(FormatVersion);
+        writer.Write(dataset.TruncatedCount);
+        writer.Write(dataset.Examples.Count);
+        foreach (var e in dataset.Examples)
+        {
+            writer.Write(e.WasTruncated);
+            WriteInts(writer, e.InputIds);
+            WriteInts(writer, e.Labels);
+        }
+    }
+
+    static TokenizedDataset Read(string path)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path));
+        if (reader.ReadInt32() != FormatVersion) throw new InvalidDataException("Old tokenized-cache format.");
+        var truncated = reader.ReadInt32();
+        var count = reader.ReadInt32();
+        var examples = new List<TokenizedExample>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var wasTruncated = reader.ReadBoolean();
+            examples.Add(new TokenizedExample(ReadInts(reader), ReadInts(reader), wasTruncated));
+        }
+        return new TokenizedDataset(examples, truncated);
+    }
+
+    static void WriteInts(BinaryWriter writer, int[] values)
+    {
+        writer.Write(values.Length);
+        foreach (var v in values) writer.Write(v);
+    }
+
+    static int[] ReadInts(BinaryReader reader)
+    {
+        var values = new int[reader.ReadInt32()];
+        for (var i = 0; i < values.Length; i++) values[i] = reader.ReadInt32();
+        return values;
+    }
+}
