@@ -9,7 +9,7 @@ public sealed record FineTuningJobResponse(
     string OrganizationId, string Status, JobErrorResponse? Error, HyperparametersResponse Hyperparameters,
     MethodResponse Method, IReadOnlyList<string> ResultFiles, long? TrainedTokens, string TrainingFile,
     string? ValidationFile, int Seed, string? UserProvidedSuffix, IReadOnlyList<object> Integrations,
-    Dictionary<string, string>? Metadata, ProgressResponse Progress, string? Device)
+    Dictionary<string, string>? Metadata, ProgressResponse Progress, string? BestCheckpoint, string? Device)
 {
     public string Object => "fine_tuning.job";
 
@@ -29,7 +29,7 @@ public sealed record FineTuningJobResponse(
             job.ResultFileId is null ? [] : [job.ResultFileId], job.TrainedTokens, job.TrainingFileId, job.ValidationFileId,
             job.Seed, job.Suffix, [],
             job.MetadataJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(job.MetadataJson),
-            new ProgressResponse(job.Step, job.TotalSteps, job.Epoch, job.TokensPerSecond),
+            new ProgressResponse(job.Phase, job.Step, job.TotalSteps, job.Epoch, job.TokensPerSecond), job.BestCheckpointId,
             job.Device);
     }
 }
@@ -48,4 +48,5 @@ public sealed record MethodResponse(string Type, SupervisedResponse Supervised);
 
 public sealed record SupervisedResponse(HyperparametersResponse Hyperparameters);
 
-public sealed record ProgressResponse(int Step, int TotalSteps, int Epoch, double? TokensPerSecond);
+/// <summary>Phase: validating, loading_model, tokenizing, training, evaluating or saving while the job runs.</summary>
+public sealed record ProgressResponse(string? Phase, int Step, int TotalSteps, int Epoch, double? TokensPerSecond);

@@ -45,6 +45,15 @@ public sealed class FineTuningJob
     public double? TokensPerSecond { get; set; }
     public long? EstimatedFinish { get; set; }
 
+    /// <summary>What the job is doing now (see <see cref="JobPhase"/>), so progress says more than a step count.</summary>
+    public string? Phase { get; set; }
+
+    /// <summary>The checkpoint with the lowest validation loss so far (the last one when there is no validation data).</summary>
+    public string? BestCheckpointId { get; set; }
+
+    /// <summary>Set by POST .../pause; the worker saves a checkpoint and stops, leaving the job paused.</summary>
+    public bool PauseRequested { get; set; }
+
     /// <summary>cpu or cuda: where the training ran.</summary>
     public string? Device { get; set; }
 

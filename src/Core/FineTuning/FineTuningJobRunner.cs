@@ -90,6 +90,7 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, DataPaths p
             db.JobEvents.Add(JobEvents.Message(jobId, "The previous attempt was interrupted (its worker stopped); training restarts from the beginning.", "warn"));
         }
         job.Status = JobStatus.Running;
+        job.Phase = JobPhase.Validating;
         job.StartedAt ??= Clock.Now();
         job.Step = 0;
         db.JobEvents.Add(JobEvents.Message(jobId, "Fine-tuning job started"));
@@ -104,6 +105,7 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, DataPaths p
         var job = await db.Jobs.FirstAsync(j => j.Id == jobId);
         update(job);
         job.FinishedAt = Clock.Now();
+        job.Phase = null; // phases describe a running job
         job.LeaseOwner = null;
         job.LeaseExpiresAt = null;
         foreach (var m in messages)

@@ -43,6 +43,7 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         }
 
         var device = TrainingDevice.Select();
+        await SetPhaseAsync(job.Id, JobPhase.LoadingModel, ct);
         using var loaded = PretrainedModelLoader.Load(baseModel.Directory, torch.device(device));
         var tokenizer = TokenizerLoader.FromModelFolder(baseModel.Directory);
         var requested = System.Text.Json.JsonSerializer.Deserialize<RequestedHyperparameters>(job.RequestedHyperparametersJson) ?? RequestedHyperparameters.Auto;
@@ -53,6 +54,7 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         var framing = $"{setup.Objective.GetType().Name}:{setup.ContextLength}:{requested.TrainOnInputs}";
         TokenizedDataset Tokenize(StoredFile file, out bool cached) => tokenizedCache.GetOrCreate(file.Sha256, baseModel.Directory, framing,
             () => exampleTokenizer.TokenizeAll(Pairs(TrainingExampleReader.Read(paths.Resolve(file.RelativePath)))), out cached);
+        await SetPhaseAsync(job.Id, JobPhase.Tokenizing, ct);
         var train = Tokenize(trainingFile, out var trainCached);
         var validationCached = false;
         var validation = validationFile is null ? null : Tokenize(validationFile, out validationCached);
@@ -88,8 +90,16 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
 
         var final = recorder.LastCheckpoint ?? throw new InvalidOperationException("Training ended without a checkpoint.");
         // Training is done: record its results whatever happens to the token now, so nothing is half-registered.
+        await SetPhaseAsync(job.Id, JobPhase.Saving, CancellationToken.None);
         var resultFileId = await RegisterResultsAsync(job, baseModel, fineTunedId, final, CancellationToken.None);
         return new TrainingOutcome(fineTunedId, trainedTokens, resultFileId);
+    }
+
+    async Task SetPhaseAsync(string jobId, string phase, CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
+        await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(u => u.SetProperty(j => j.Phase, phase), ct);
     }
 
     static IEnumerable<(string Prompt, string Completion)> Pairs(IEnumerable<TrainingExample> examples) =>
@@ -103,7 +113,7 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(u => u
             .SetProperty(j => j.NEpochs, hyper.NEpochs).SetProperty(j => j.BatchSize, hyper.BatchSize)
             .SetProperty(j => j.LearningRateMultiplier, hyper.LearningRateMultiplier).SetProperty(j => j.LearningRate, hyper.LearningRate)
-            .SetProperty(j => j.TotalSteps, totalSteps).SetProperty(j => j.Device, device), ct);
+            .SetProperty(j => j.TotalSteps, totalSteps).SetProperty(j => j.Device, device).SetProperty(j => j.Phase, JobPhase.Training), ct);
         db.JobEvents.Add(JobEvents.Message(jobId, $"Training on {TrainingDevice.Describe(device)}."));
         foreach (var line in dataNotes.Concat(explanations)) db.JobEvents.Add(JobEvents.Message(jobId, line));
         db.JobEvents.Add(JobEvents.Message(jobId,

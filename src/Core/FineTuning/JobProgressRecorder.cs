@@ -21,7 +21,11 @@ public sealed class JobProgressRecorder(
 {
     readonly Stopwatch sinceStart = Stopwatch.StartNew();
 
+    double bestValidationLoss = double.PositiveInfinity;
+
     public JobCheckpoint? LastCheckpoint { get; private set; }
+
+    public string? BestCheckpointId { get; private set; }
 
     public void OnMetrics(IReadOnlyList<StepMetrics> steps)
     {
@@ -52,11 +56,11 @@ public sealed class JobProgressRecorder(
 
     public void OnEpochEnd(EpochSummary summary)
     {
-        var relative = DataPaths.CheckpointRelativePath(job.Id, summary.Step);
-        PretrainedModelWriter.Save(model, config, paths.EnsureParent(relative), tokenizerFiles);
-
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
+        db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdate(u => u.SetProperty(j => j.Phase, JobPhase.Saving));
+        var relative = DataPaths.CheckpointRelativePath(job.Id, summary.Step);
+        PretrainedModelWriter.Save(model, config, paths.EnsureParent(relative), tokenizerFiles);
         if (summary.ValidationLoss is not null)
             db.Metrics.Where(m => m.JobId == job.Id && m.Step == summary.Step).ExecuteUpdate(u => u
                 .SetProperty(m => m.ValidLoss, summary.ValidationLoss).SetProperty(m => m.ValidMeanTokenAccuracy, summary.ValidationMeanTokenAccuracy));
@@ -79,6 +83,12 @@ public sealed class JobProgressRecorder(
             $"Epoch {summary.Epoch} done at step {summary.Step}/{totalSteps}: training loss {summary.TrainLoss:F4}{validation}; " +
             $"padding was {summary.PaddingShare:P1} of the positions computed. Checkpoint {checkpoint.Id} saved."));
         db.SaveChanges();
+        // Best by validation loss; without validation data the latest checkpoint is the best there is.
+        var isBest = summary.ValidationLoss is not { } loss || loss < bestValidationLoss;
+        if (summary.ValidationLoss is { } l && isBest) bestValidationLoss = l;
+        var bestId = isBest ? checkpoint.Id : BestCheckpointId;
+        BestCheckpointId = bestId;
+        db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdate(u => u.SetProperty(j => j.Phase, JobPhase.Training).SetProperty(j => j.BestCheckpointId, bestId));
         LastCheckpoint = checkpoint;
     }
 }

@@ -37,6 +37,10 @@ public static class FineTuneScenario
         var checkpoints = (await api.GetJsonAsync($"/v1/fine_tuning/jobs/{jobId}/checkpoints"))["data"]!.AsArray();
         Assert.Equal([26, 13], checkpoints.Select(c => c!["step_number"]!.GetValue<int>()));
         Assert.NotNull(checkpoints[0]!["metrics"]!["valid_loss"]);
+        // The job names its best checkpoint: the one with the lowest validation loss.
+        var best = checkpoints.MinBy(c => c!["metrics"]!["valid_loss"]!.GetValue<double>())!["id"]!.GetValue<string>();
+        Assert.Equal(best, job["best_checkpoint"]!.GetValue<string>());
+        Assert.Null(job["progress"]!["phase"]);
 
         var metrics = (await api.GetJsonAsync($"/v1/fine_tuning/jobs/{jobId}/metrics"))["data"]!.AsArray();
         Assert.Equal(26, metrics.Count);

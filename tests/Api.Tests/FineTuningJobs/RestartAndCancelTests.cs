@@ -46,6 +46,9 @@ public sealed class RestartAndCancelTests
             Assert.True(DateTime.UtcNow < until, "the job never started training");
             await Task.Delay(200);
         }
+        var running = await api.GetJsonAsync($"/v1/fine_tuning/jobs/{jobId}");
+        Assert.Equal("running", running["status"]!.GetValue<string>());
+        Assert.Contains(running["progress"]!["phase"]!.GetValue<string>(), new[] { "training", "saving" });
         var response = await api.Http.PostAsync($"/v1/fine_tuning/jobs/{jobId}/cancel", null);
         var cancelled = await ApiClient.JsonAsync(response);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -108,6 +108,9 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.Property<int?>("BatchSize")
                         .HasColumnType("integer");
 
+                    b.Property<string>("BestCheckpointId")
+                        .HasColumnType("text");
+
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("boolean");
 
@@ -165,6 +168,12 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
 
                     b.Property<string>("Owner")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("PauseRequested")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Phase")
                         .HasColumnType("text");
 
                     b.Property<string>("RequestedHyperparametersJson")

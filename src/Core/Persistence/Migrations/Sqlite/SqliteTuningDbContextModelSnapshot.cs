@@ -103,6 +103,9 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.Property<int?>("BatchSize")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("BestCheckpointId")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("INTEGER");
 
@@ -160,6 +163,12 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
 
                     b.Property<string>("Owner")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("PauseRequested")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Phase")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RequestedHyperparametersJson")
