@@ -22,7 +22,7 @@ internal static class CheckpointReader
     {
         var single = Path.Combine(folder, WeightsFile);
         if (File.Exists(single))
-            return ReadFile(single);
+            return ReadSafetensors(single);
         var index = Path.Combine(folder, ShardIndexFile);
         if (File.Exists(index))
             return ReadShards(folder, index);
@@ -41,13 +41,13 @@ internal static class CheckpointReader
             .Distinct(StringComparer.Ordinal);
         var merged = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var shard in shards)
-            foreach (var (key, value) in ReadFile(Path.Combine(folder, shard)))
+            foreach (var (key, value) in ReadSafetensors(Path.Combine(folder, shard)))
                 if (!merged.TryAdd(key, value))
                     throw new InvalidDataException($"Tensor '{key}' appears in more than one shard of '{folder}'.");
         return merged;
     }
 
-    private static Dictionary<string, Tensor> ReadPickle(string path)
+    internal static Dictionary<string, Tensor> ReadPickle(string path)
     {
         using var file = File.OpenRead(path);
         try
@@ -62,7 +62,7 @@ internal static class CheckpointReader
         }
     }
 
-    private static Dictionary<string, Tensor> ReadFile(string path)
+    internal static Dictionary<string, Tensor> ReadSafetensors(string path)
     {
         try
         {
