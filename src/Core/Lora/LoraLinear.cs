@@ -55,18 +55,22 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>, ICheckpointTensorSou
 
     /// <summary>
     /// Wraps an nn.Linear or Conv1D: its weight and bias become this module's (the same tensors, frozen by the
-    /// caller), so the wrapped layer must not be used or disposed afterwards.
+    /// caller), so the wrapped layer must not be used or disposed afterwards. The wrapper takes the layer's
+    /// train/eval mode: a new module starts in training mode, which inside an eval-mode model would turn on the
+    /// adapter's dropout.
     /// </summary>
     public static LoraLinear Wrap(nn.Module<Tensor, Tensor> baseLayer, LoraConfig config, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
-        return baseLayer switch
+        var wrapper = baseLayer switch
         {
             Linear linear => new LoraLinear(linear.weight, linear.bias, fanInFanOut: false, config, generator),
             Conv1D conv => new LoraLinear(conv.Weight, conv.Bias, fanInFanOut: true, config, generator),
             _ => throw new NotSupportedException($"LoRA wraps nn.Linear and Conv1D layers, not {baseLayer?.GetType().Name ?? "null"}."),
         };
+        wrapper.train(baseLayer.training);
+        return wrapper;
     }
 
     /// <summary>(in, out) of a layer LoRA can wrap, whatever its weight layout.</summary>

@@ -85,6 +85,22 @@ public sealed class LoraLinearTests
     }
 
     [Fact]
+    public void The_wrapper_takes_the_layers_mode_so_adapter_dropout_acts_only_in_training()
+    {
+        using var scope = NewDisposeScope();
+        var baseLayer = BaseLayer(conv1D: false);
+        baseLayer.eval();
+        using var lora = LoraLinear.Wrap(baseLayer, Config with { Dropout = 0.5 });
+        using (no_grad()) lora.LoraB.copy_(randn(40, 4));
+        var x = randn(2, 3, 24);
+
+        Assert.False(lora.training);
+        Assert.True(Golden.Identical(lora.forward(x), lora.forward(x)));
+        lora.train();
+        Assert.False(Golden.Identical(lora.forward(x), lora.forward(x)));
+    }
+
+    [Fact]
     public void Rslora_scales_by_alpha_over_root_r()
     {
         using var lora = LoraLinear.Wrap(nn.Linear(8, 8), new LoraConfig { R = 16, Alpha = 8, UseRslora = true });
