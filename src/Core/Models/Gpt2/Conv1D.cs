@@ -22,6 +22,12 @@ public sealed class Conv1D : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The [in, out] weight (HF layout).</summary>
+    public Parameter Weight => weight;
+
+    /// <summary>The [out] bias.</summary>
+    public Parameter Bias => bias;
+
     public override Tensor forward(Tensor x)
     {
         var shape = x.shape.ToArray();

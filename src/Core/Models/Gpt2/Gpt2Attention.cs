@@ -8,10 +8,11 @@ namespace TuningService.Core.Models.Gpt2;
 /// GPT-2 causal self-attention: c_attn projects to q|k|v (concatenated on the output dimension), scores are
 /// scaled by 1/sqrt(head_dim), c_proj mixes the heads back.
 /// </summary>
-public sealed class Gpt2Attention : nn.Module<Tensor, Gpt2AttentionContext, Tensor>
+public sealed class Gpt2Attention : nn.Module<Tensor, Gpt2AttentionContext, Tensor>, IReplaceableLinears
 {
-    private readonly Conv1D c_attn;
-    private readonly Conv1D c_proj;
+    // Conv1D layers; not readonly because ReplaceLinear may swap in a wrapper (LoRA) with the same forward.
+    private nn.Module<Tensor, Tensor> c_attn;
+    private nn.Module<Tensor, Tensor> c_proj;
     private readonly Dropout resid_dropout;
     private readonly int layerIndex;
     private readonly int embd;
@@ -30,6 +31,17 @@ public sealed class Gpt2Attention : nn.Module<Tensor, Gpt2AttentionContext, Tens
         c_proj = new Conv1D(embd, embd);
         resid_dropout = nn.Dropout(config.ResidPdrop);
         RegisterComponents();
+    }
+
+    public void ReplaceLinear(string name, nn.Module<Tensor, Tensor> replacement)
+    {
+        switch (name)
+        {
+            case nameof(c_attn): c_attn = replacement; break;
+            case nameof(c_proj): c_proj = replacement; break;
+            default: throw ModuleChildren.UnknownLinear(this, name);
+        }
+        this.Reregister(name, replacement);
     }
 
     public override Tensor forward(Tensor x, Gpt2AttentionContext context)

@@ -5,10 +5,11 @@ using static TorchSharp.torch;
 namespace TuningService.Core.Models.Gpt2;
 
 /// <summary>GPT-2 feed-forward: dropout(c_proj(act(c_fc(x)))), act gelu_new (the tanh approximation) by default.</summary>
-public sealed class Gpt2Mlp : nn.Module<Tensor, Tensor>
+public sealed class Gpt2Mlp : nn.Module<Tensor, Tensor>, IReplaceableLinears
 {
-    private readonly Conv1D c_fc;
-    private readonly Conv1D c_proj;
+    // Conv1D layers; not readonly because ReplaceLinear may swap in a wrapper (LoRA) with the same forward.
+    private nn.Module<Tensor, Tensor> c_fc;
+    private nn.Module<Tensor, Tensor> c_proj;
     private readonly Dropout dropout;
     private readonly bool exactGelu;
 
@@ -19,6 +20,17 @@ public sealed class Gpt2Mlp : nn.Module<Tensor, Tensor>
         dropout = nn.Dropout(config.ResidPdrop);
         exactGelu = config.ActivationFunction == "gelu";
         RegisterComponents();
+    }
+
+    public void ReplaceLinear(string name, nn.Module<Tensor, Tensor> replacement)
+    {
+        switch (name)
+        {
+            case nameof(c_fc): c_fc = replacement; break;
+            case nameof(c_proj): c_proj = replacement; break;
+            default: throw ModuleChildren.UnknownLinear(this, name);
+        }
+        this.Reregister(name, replacement);
     }
 
     public override Tensor forward(Tensor x)

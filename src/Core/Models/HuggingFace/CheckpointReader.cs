@@ -56,7 +56,7 @@ internal static class CheckpointReader
             .Distinct(StringComparer.Ordinal).ToList();
     }
 
-    private static Dictionary<string, Tensor> ReadPickle(string path)
+    internal static Dictionary<string, Tensor> ReadPickle(string path)
     {
         using var file = File.OpenRead(path);
         try
@@ -71,10 +71,11 @@ internal static class CheckpointReader
         }
     }
 
-    private static Dictionary<string, Tensor> ReadFile(string path)
+    private static Dictionary<string, Tensor> ReadFile(string path) =>
+        Path.GetFileName(path) == PickleWeightsFile ? ReadPickle(path) : ReadSafetensors(path);
+
+    internal static Dictionary<string, Tensor> ReadSafetensors(string path)
     {
-        if (Path.GetFileName(path) == PickleWeightsFile)
-            return ReadPickle(path);
         try
         {
             return Safetensors.LoadStateDict(path);

@@ -6,7 +6,9 @@ namespace TuningService.Core.Models.HuggingFace;
 
 /// <summary>
 /// Saves a model as HF save_pretrained does: config.json plus model.safetensors holding state_dict() in fp32
-/// (a tied matrix once, under its owner's name) with `__metadata__` {"format": "pt"}.
+/// (a tied matrix once, under its owner's name) with `__metadata__` {"format": "pt"}. Modules that store other
+/// tensors than a checkpoint holds (<see cref="ICheckpointTensorSource"/>, e.g. LoRA layers) contribute their
+/// checkpoint tensors instead, so a model with adapters is saved merged, under the base model's names.
 /// </summary>
 public static class PretrainedModelWriter
 {
@@ -26,30 +28,41 @@ public static class PretrainedModelWriter
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(config);
-        var target = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
-        var parent = Path.GetDirectoryName(target) ?? throw new ArgumentException($"'{folder}' has no parent folder.", nameof(folder));
-        var name = Path.GetFileName(target);
-        var staging = Path.Combine(parent, $".{name}.saving-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(staging);
-        try
+        AtomicFolder.Write(folder, staging =>
         {
             foreach (var file in extraFiles ?? [])
                 File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
             WriteWeights(model, Path.Combine(staging, CheckpointReader.WeightsFile));
             WriteConfig(config, Path.Combine(staging, PretrainedModelLoader.ConfigFile));
-            MoveIntoPlace(staging, target);
-        }
-        catch
+        });
+    }
+
+    /// <summary>
+    /// The tensors a checkpoint of <paramref name="model"/> holds, by HF name (see the class summary). Some may be
+    /// computed (merged weights), so call it inside a dispose scope.
+    /// </summary>
+    internal static Dictionary<string, Tensor> CheckpointTensors(nn.Module model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var tensors = new Dictionary<string, Tensor>(model.state_dict(), StringComparer.Ordinal);
+        using var noGrad = no_grad();
+        foreach (var (path, module) in model.named_modules())
         {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-            throw;
+            if (module is not ICheckpointTensorSource source)
+                continue;
+            var prefix = path + ".";
+            foreach (var key in tensors.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+                tensors.Remove(key);
+            foreach (var (name, tensor) in source.CheckpointTensors())
+                tensors.Add(prefix + name, tensor);
         }
+        return tensors;
     }
 
     private static void WriteWeights(nn.Module model, string path)
     {
         using var scope = NewDisposeScope();
-        var fp32 = model.state_dict().ToDictionary(
+        var fp32 = CheckpointTensors(model).ToDictionary(
             entry => entry.Key,
             entry => entry.Value.is_floating_point() ? entry.Value.detach().to(ScalarType.Float32) : entry.Value.detach(),
             StringComparer.Ordinal);
@@ -62,26 +75,5 @@ public static class PretrainedModelWriter
         using (var writer = new StreamWriter(file, leaveOpen: true))
             writer.Write(config.Json.ToJsonString(ConfigFormat) + "\n");
         file.Flush(flushToDisk: true);
-    }
-
-    private static void MoveIntoPlace(string staging, string target)
-    {
-        if (!Directory.Exists(target))
-        {
-            Directory.Move(staging, target);
-            return;
-        }
-        var replaced = $"{staging}.replaced";
-        Directory.Move(target, replaced);
-        try
-        {
-            Directory.Move(staging, target);
-        }
-        catch
-        {
-            Directory.Move(replaced, target);
-            throw;
-        }
-        Directory.Delete(replaced, recursive: true);
     }
 }

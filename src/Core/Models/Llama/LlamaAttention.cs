@@ -1,5 +1,4 @@
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace TuningService.Core.Models.Llama;
@@ -8,12 +7,13 @@ namespace TuningService.Core.Models.Llama;
 /// Causal multi-head self-attention with grouped key/value heads (GQA) and RoPE on queries and keys. With a cache,
 /// this layer's keys/values are cached after RoPE and before the GQA expansion, so the cache holds the kv heads only.
 /// </summary>
-public sealed class LlamaAttention : nn.Module<Tensor, LlamaAttentionContext, Tensor>
+public sealed class LlamaAttention : nn.Module<Tensor, LlamaAttentionContext, Tensor>, IReplaceableLinears
 {
-    private readonly Linear q_proj;
-    private readonly Linear k_proj;
-    private readonly Linear v_proj;
-    private readonly Linear o_proj;
+    // Linear layers; not readonly because ReplaceLinear may swap in a wrapper (LoRA) with the same forward.
+    private nn.Module<Tensor, Tensor> q_proj;
+    private nn.Module<Tensor, Tensor> k_proj;
+    private nn.Module<Tensor, Tensor> v_proj;
+    private nn.Module<Tensor, Tensor> o_proj;
     private readonly int heads;
     private readonly int kvHeads;
     private readonly int headDim;
@@ -31,6 +31,19 @@ public sealed class LlamaAttention : nn.Module<Tensor, LlamaAttentionContext, Te
         v_proj = nn.Linear(config.HiddenSize, kvHeads * headDim, hasBias: config.AttentionBias);
         o_proj = nn.Linear(heads * headDim, config.HiddenSize, hasBias: config.AttentionBias);
         RegisterComponents();
+    }
+
+    public void ReplaceLinear(string name, nn.Module<Tensor, Tensor> replacement)
+    {
+        switch (name)
+        {
+            case nameof(q_proj): q_proj = replacement; break;
+            case nameof(k_proj): k_proj = replacement; break;
+            case nameof(v_proj): v_proj = replacement; break;
+            case nameof(o_proj): o_proj = replacement; break;
+            default: throw ModuleChildren.UnknownLinear(this, name);
+        }
+        this.Reregister(name, replacement);
     }
 
     public override Tensor forward(Tensor x, LlamaAttentionContext context)

@@ -9,12 +9,13 @@ namespace TuningService.Core.Models.T5;
 /// folds that into the initialisation). Position information enters only as an additive bias on the scores,
 /// which the first block of each stack computes from relative-position buckets and every later block reuses.
 /// </summary>
-public sealed class T5Attention : nn.Module
+public sealed class T5Attention : nn.Module, IReplaceableLinears
 {
-    private readonly Linear q;
-    private readonly Linear k;
-    private readonly Linear v;
-    private readonly Linear o;
+    // Linear layers; not readonly because ReplaceLinear may swap in a wrapper (LoRA) with the same forward.
+    private nn.Module<Tensor, Tensor> q;
+    private nn.Module<Tensor, Tensor> k;
+    private nn.Module<Tensor, Tensor> v;
+    private nn.Module<Tensor, Tensor> o;
     private readonly Embedding? relative_attention_bias;
     private readonly int heads;
     private readonly int headDim;
@@ -37,6 +38,19 @@ public sealed class T5Attention : nn.Module
         o = nn.Linear(heads * headDim, config.DModel, hasBias: false);
         relative_attention_bias = hasRelativeAttentionBias ? nn.Embedding(numBuckets, heads) : null;
         RegisterComponents();
+    }
+
+    public void ReplaceLinear(string name, nn.Module<Tensor, Tensor> replacement)
+    {
+        switch (name)
+        {
+            case nameof(q): q = replacement; break;
+            case nameof(k): k = replacement; break;
+            case nameof(v): v = replacement; break;
+            case nameof(o): o = replacement; break;
+            default: throw ModuleChildren.UnknownLinear(this, name);
+        }
+        this.Reregister(name, replacement);
     }
 
     /// <summary>

@@ -5,10 +5,11 @@ using static TorchSharp.torch;
 namespace TuningService.Core.Models.T5;
 
 /// <summary>T5 v1.0 feed-forward (HF `T5DenseActDense`): wo(dropout(act(wi(x)))).</summary>
-public sealed class T5DenseActDense : nn.Module<Tensor, Tensor>
+public sealed class T5DenseActDense : nn.Module<Tensor, Tensor>, IReplaceableLinears
 {
-    private readonly Linear wi;
-    private readonly Linear wo;
+    // Linear layers; not readonly because ReplaceLinear may swap in a wrapper (LoRA) with the same forward.
+    private nn.Module<Tensor, Tensor> wi;
+    private nn.Module<Tensor, Tensor> wo;
     private readonly Dropout dropout;
     private readonly Func<Tensor, Tensor> act;
 
@@ -19,6 +20,17 @@ public sealed class T5DenseActDense : nn.Module<Tensor, Tensor>
         dropout = nn.Dropout(config.DropoutRate);
         act = T5Activations.Get(config.DenseActFn);
         RegisterComponents();
+    }
+
+    public void ReplaceLinear(string name, nn.Module<Tensor, Tensor> replacement)
+    {
+        switch (name)
+        {
+            case nameof(wi): wi = replacement; break;
+            case nameof(wo): wo = replacement; break;
+            default: throw ModuleChildren.UnknownLinear(this, name);
+        }
+        this.Reregister(name, replacement);
     }
 
     public override Tensor forward(Tensor x) => wo.forward(dropout.forward(act(wi.forward(x))));

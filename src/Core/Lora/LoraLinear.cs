@@ -1,0 +1,157 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using TuningService.Core.Models.Gpt2;
+using TuningService.Core.Models.HuggingFace;
+using static TorchSharp.torch;
+
+namespace TuningService.Core.Lora;
+
+/// <summary>
+/// A linear layer with a LoRA adapter (Hu et al. 2021; PEFT lora/layer.py, torchtune modules/peft/lora.py):
+/// <code>y = base(x) + B(A(dropout(x))) · s,   s = alpha / r</code>
+/// base(x) is the wrapped layer's W x + b with W [out, in] (nn.Linear) or [in, out] (GPT-2 Conv1D, PEFT's
+/// fan_in_fan_out). A [r, in] starts kaiming-uniform(a = √5) and B [out, r] at zero, so a fresh adapter changes
+/// nothing. The base tensors stay under their own names (weight, bias), as in torchtune, so the base model's
+/// state-dict keys do not change; lora_A.weight and lora_B.weight sit beside them. <see cref="Merge"/> folds
+/// s · B A into W, after which forward is the base layer's alone.
+/// </summary>
+public sealed class LoraLinear : nn.Module<Tensor, Tensor>, ICheckpointTensorSource
+{
+    private readonly Parameter weight;
+    private readonly Parameter? bias;
+    private readonly Linear lora_A;
+    private readonly Linear lora_B;
+    private readonly double dropout;
+
+    /// <param name="generator">A CPU generator that draws A; null uses torch's global one, as PEFT does.</param>
+    private LoraLinear(Parameter weight, Parameter? bias, bool fanInFanOut, LoraConfig config, Generator? generator)
+        : base(nameof(LoraLinear))
+    {
+        this.weight = weight;
+        this.bias = bias;
+        FanInFanOut = fanInFanOut;
+        (InFeatures, OutFeatures) = fanInFanOut ? (weight.shape[0], weight.shape[1]) : (weight.shape[1], weight.shape[0]);
+        Rank = config.R;
+        Scaling = config.Scaling;
+        dropout = config.Dropout;
+        lora_A = nn.Linear(InFeatures, Rank, hasBias: false, device: weight.device, dtype: weight.dtype);
+        lora_B = nn.Linear(Rank, OutFeatures, hasBias: false, device: weight.device, dtype: weight.dtype);
+        using (no_grad())
+        {
+            // kaiming_uniform_(a=√5) with fan_in = in: gain √(2/(1+5)), bound √3·gain/√in = 1/√in. Written as the
+            // uniform draw it reduces to because TorchSharp's kaiming_uniform_ takes no generator. Drawn on the CPU
+            // so that a seed gives the same A on every device.
+            var bound = 1.0 / Math.Sqrt(InFeatures);
+            using var draw = empty([Rank, InFeatures], ScalarType.Float32).uniform_(-bound, bound, generator);
+            lora_A.weight.copy_(draw);
+            nn.init.zeros_(lora_B.weight);
+        }
+        RegisterComponents();
+        // A module remembers the device it was last moved to and may skip a move to the device it thinks it is on;
+        // built around tensors already on a GPU, it must record that device or a later move to the CPU could skip it.
+        if (weight.device_type != DeviceType.CPU)
+            this.to(weight.device);
+    }
+
+    /// <summary>
+    /// Wraps an nn.Linear or Conv1D: its weight and bias become this module's (the same tensors, frozen by the
+    /// caller), so the wrapped layer must not be used or disposed afterwards. The wrapper takes the layer's
+    /// train/eval mode: a new module starts in training mode, which inside an eval-mode model would turn on the
+    /// adapter's dropout.
+    /// </summary>
+    public static LoraLinear Wrap(nn.Module<Tensor, Tensor> baseLayer, LoraConfig config, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        var wrapper = baseLayer switch
+        {
+            Linear linear => new LoraLinear(linear.weight, linear.bias, fanInFanOut: false, config, generator),
+            Conv1D conv => new LoraLinear(conv.Weight, conv.Bias, fanInFanOut: true, config, generator),
+            _ => throw new NotSupportedException($"LoRA wraps nn.Linear and Conv1D layers, not {baseLayer?.GetType().Name ?? "null"}."),
+        };
+        wrapper.train(baseLayer.training);
+        return wrapper;
+    }
+
+    /// <summary>(in, out) of a layer LoRA can wrap, whatever its weight layout.</summary>
+    internal static (long In, long Out) FeaturesOf(nn.Module layer) => layer switch
+    {
+        Linear linear => (linear.weight.shape[1], linear.weight.shape[0]),
+        Conv1D conv => (conv.Weight.shape[0], conv.Weight.shape[1]),
+        _ => throw new NotSupportedException($"LoRA wraps nn.Linear and Conv1D layers, not {layer?.GetType().Name ?? "null"}."),
+    };
+
+    public long InFeatures { get; }
+    public long OutFeatures { get; }
+    public int Rank { get; }
+    public double Scaling { get; }
+
+    /// <summary>True when the base weight is stored [in, out] (GPT-2 Conv1D).</summary>
+    public bool FanInFanOut { get; }
+
+    /// <summary>True once <see cref="Merge"/> has folded the adapter into the base weight.</summary>
+    public bool Merged { get; private set; }
+
+    /// <summary>A [r, in].</summary>
+    public Parameter LoraA => lora_A.weight;
+
+    /// <summary>B [out, r].</summary>
+    public Parameter LoraB => lora_B.weight;
+
+    /// <summary>The base weight in its stored layout, [out, in] or [in, out] when <see cref="FanInFanOut"/>.</summary>
+    public Parameter Weight => weight;
+
+    public Parameter? Bias => bias;
+
+    public override Tensor forward(Tensor x)
+    {
+        var result = BaseForward(x);
+        if (Merged)
+            return result;
+        var adapterInput = dropout > 0 ? nn.functional.dropout(x, dropout, training) : x;
+        return result + lora_B.forward(lora_A.forward(adapterInput)) * Scaling;
+    }
+
+    /// <summary>s · B A in the base weight's layout (PEFT get_delta_weight: transpose(B @ A, fan_in_fan_out) · s).</summary>
+    public Tensor DeltaWeight()
+    {
+        var delta = lora_B.weight.matmul(lora_A.weight); // [out, in]
+        return (FanInFanOut ? delta.t() : delta) * Scaling;
+    }
+
+    /// <summary>W += s · B A (PEFT merge). The adapter stays, unused, so it can still be saved.</summary>
+    public void Merge()
+    {
+        if (Merged)
+            throw new InvalidOperationException("This LoRA layer is already merged.");
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        weight.add_(DeltaWeight());
+        Merged = true;
+    }
+
+    /// <summary>The merged weight (and the bias) under the base layer's names, for a full checkpoint.</summary>
+    public IReadOnlyDictionary<string, Tensor> CheckpointTensors()
+    {
+        using var noGrad = no_grad();
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal)
+        {
+            ["weight"] = Merged ? weight : weight + DeltaWeight(),
+        };
+        if (bias is not null)
+            tensors["bias"] = bias;
+        return tensors;
+    }
+
+    private Tensor BaseForward(Tensor x)
+    {
+        if (!FanInFanOut)
+            return nn.functional.linear(x, weight, bias);
+        // Conv1D's own computation (addmm on the flattened input), so a fresh adapter leaves outputs bit-identical.
+        var shape = x.shape.ToArray();
+        shape[^1] = OutFeatures;
+        var flat = x.reshape(-1, InFeatures);
+        var y = bias is null ? flat.matmul(weight) : addmm(bias, flat, weight, beta: 1, alpha: 1);
+        return y.view(shape);
+    }
+}
