@@ -52,4 +52,14 @@ public sealed class HyperparametersRequest
     public JsonElement? MaxSeqLength { get; set; }
     /// <summary>Also learn the prompt tokens (default false: loss on completions only).</summary>
     public JsonElement? TrainOnInputs { get; set; }
+    /// <summary>"full" (default) or "lora".</summary>
+    public JsonElement? TrainingType { get; set; }
+    /// <summary>LoRA rank (default 8).</summary>
+    public JsonElement? LoraR { get; set; }
+    /// <summary>LoRA alpha; the update is scaled by alpha / r (default 16).</summary>
+    public JsonElement? LoraAlpha { get; set; }
+    /// <summary>Dropout on the adapters' input (default 0.05).</summary>
+    public JsonElement? LoraDropout { get; set; }
+    /// <summary>Layer names to adapt (e.g. ["q_proj", "v_proj"]) or "all-linear"; default per family.</summary>
+    public JsonElement? LoraTargetModules { get; set; }
 }

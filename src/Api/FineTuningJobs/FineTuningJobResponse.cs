@@ -21,7 +21,9 @@ public sealed record FineTuningJobResponse(
             job.BatchSize is { } b ? b : requested.BatchSize is { } rb ? rb : "auto",
             job.LearningRateMultiplier is { } m ? m : requested.LearningRateMultiplier is { } rm ? rm : "auto",
             job.LearningRate ?? requested.LearningRate, requested.LrScheduler, requested.WarmupRatio, requested.WeightDecay,
-            requested.MaxGradNorm, requested.MaxSeqLength, requested.TrainOnInputs);
+            requested.MaxGradNorm, requested.MaxSeqLength, requested.TrainOnInputs, requested.TrainingType,
+            requested.IsLora ? requested.LoraR : null, requested.IsLora ? requested.LoraAlpha : null,
+            requested.IsLora ? requested.LoraDropout : null, requested.IsLora ? requested.LoraTargetModules : null);
         return new FineTuningJobResponse(
             job.Id, job.CreatedAt, job.FinishedAt, job.EstimatedFinish, job.Model, job.FineTunedModel, job.Owner, job.Status,
             job.ErrorMessage is null ? null : new JobErrorResponse(job.ErrorCode ?? "error", job.ErrorMessage, job.ErrorParam),
@@ -42,7 +44,8 @@ public sealed record JobErrorResponse(string Code, string Message, string? Param
 /// given outright. The other extensions show their defaults when not given; max_seq_length null means the model's context.
 /// </summary>
 public sealed record HyperparametersResponse(object NEpochs, object BatchSize, object LearningRateMultiplier, double? LearningRate,
-    string LrScheduler, double WarmupRatio, double WeightDecay, double MaxGradNorm, int? MaxSeqLength, bool TrainOnInputs);
+    string LrScheduler, double WarmupRatio, double WeightDecay, double MaxGradNorm, int? MaxSeqLength, bool TrainOnInputs,
+    string TrainingType, int? LoraR, double? LoraAlpha, double? LoraDropout, IReadOnlyList<string>? LoraTargetModules);
 
 public sealed record MethodResponse(string Type, SupervisedResponse Supervised);
 

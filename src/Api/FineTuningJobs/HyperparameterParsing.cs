@@ -23,7 +23,22 @@ public static class HyperparameterParsing
             MaxGradNorm = Fixed(request.MaxGradNorm, $"{paramPrefix}.max_grad_norm", 0, 1000) ?? defaults.MaxGradNorm,
             MaxSeqLength = Integer(request.MaxSeqLength, $"{paramPrefix}.max_seq_length", 2, 1 << 20),
             TrainOnInputs = Boolean(request.TrainOnInputs, $"{paramPrefix}.train_on_inputs") ?? defaults.TrainOnInputs,
+            TrainingType = OneOf(request.TrainingType, $"{paramPrefix}.training_type", ["full", "lora"]) ?? defaults.TrainingType,
+            LoraR = Integer(request.LoraR, $"{paramPrefix}.lora_r", 1, 1024) ?? defaults.LoraR,
+            LoraAlpha = Fixed(request.LoraAlpha, $"{paramPrefix}.lora_alpha", 1e-6, 1e6) ?? defaults.LoraAlpha,
+            LoraDropout = Fixed(request.LoraDropout, $"{paramPrefix}.lora_dropout", 0, 0.99) ?? defaults.LoraDropout,
+            LoraTargetModules = TargetModules(request.LoraTargetModules, $"{paramPrefix}.lora_target_modules"),
         };
+    }
+
+    static IReadOnlyList<string>? TargetModules(JsonElement? value, string param)
+    {
+        if (value is null || value.Value.ValueKind == JsonValueKind.Null) return null;
+        if (value.Value.ValueKind == JsonValueKind.String && value.Value.GetString() == "all-linear") return ["all-linear"];
+        if (value.Value.ValueKind == JsonValueKind.Array && value.Value.GetArrayLength() > 0
+            && value.Value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(e.GetString())))
+            return value.Value.EnumerateArray().Select(e => e.GetString()!).ToList();
+        throw ApiException.BadRequest($"{param} must be a non-empty array of layer names (e.g. [\"q_proj\", \"v_proj\"]) or \"all-linear\".", param);
     }
 
     /// <summary>A number in [min, max] (no "auto": these have fixed defaults).</summary>

@@ -28,12 +28,12 @@ public static class JobCheckpointsEndpoint
         return ListResponse.Of(data, page.Count > take, c => c.Id);
     }
 
-    public static async Task Download(string job_id, string checkpoint_id, HttpContext http, TuningDbContext db, DataPaths paths, CancellationToken ct)
+    public static async Task Download(string job_id, string checkpoint_id, string? variant, HttpContext http, TuningDbContext db, DataPaths paths, CancellationToken ct)
     {
         var job = await FineTuningJobsApi.FindOwnedAsync(db, job_id, Caller.From(http).Owner, ct);
         var checkpoint = await db.Checkpoints.AsNoTracking().FirstOrDefaultAsync(c => c.Id == checkpoint_id && c.JobId == job.Id, ct)
             ?? throw ApiException.NotFound("checkpoint", checkpoint_id, "checkpoint_id");
-        await ModelArchive.WriteAsync(http, paths.Resolve(checkpoint.RelativePath), $"{job.Id}-step-{checkpoint.StepNumber}", ct);
+        await ModelArchive.WriteVariantAsync(http, paths.Resolve(checkpoint.RelativePath), $"{job.Id}-step-{checkpoint.StepNumber}", variant, ct);
     }
 }
 

@@ -14,7 +14,7 @@ public static class ModelsApi
         models.MapGet("/", List).WithSummary("List base models and your fine-tuned models");
         models.MapGet("/{model}", Retrieve).WithSummary("Get one model (ids like ft:babyllama-tinystories:my-suffix:ftjob-...), with its parameter count and weight bytes");
         models.MapGet("/{model}/content", Download)
-            .WithSummary("Download a model as a tar archive of a Hugging Face-format folder (config, safetensors, tokenizer)");
+            .WithSummary("Download a model as a tar archive of a Hugging Face-format folder (config, safetensors, tokenizer); ?variant=adapter for a LoRA model's PEFT adapter");
         models.MapDelete("/{model}", DeleteModel.Handle)
             .WithSummary("Delete your fine-tuned model, or (admins) an imported model; not while an unfinished job starts from it");
         models.MapPost("/import", ImportModel.Handle)
@@ -40,10 +40,10 @@ public static class ModelsApi
         return ModelResponse.From(found, sizes.Of(found.Directory));
     }
 
-    static async Task Download(string model, HttpContext http, TuningDbContext db, ModelCatalog catalog, CancellationToken ct)
+    static async Task Download(string model, string? variant, HttpContext http, TuningDbContext db, ModelCatalog catalog, CancellationToken ct)
     {
         var found = await FindAsync(model, http, db, catalog, ct);
-        await ModelArchive.WriteAsync(http, found.Directory, found.Id, ct);
+        await ModelArchive.WriteVariantAsync(http, found.Directory, found.Id, variant, ct);
     }
 
     static async Task<ModelImportResponse> RetrieveImport(string import_id, HttpContext http, TuningDbContext db, CancellationToken ct)

@@ -7,6 +7,7 @@ using TuningService.Core.Catalog;
 using TuningService.Core.Common;
 using TuningService.Core.Configuration;
 using TuningService.Core.Files;
+using TuningService.Core.Lora;
 using TuningService.Core.Models.HuggingFace;
 using TuningService.Core.Persistence;
 using TuningService.Core.Tokenization;
@@ -47,7 +48,12 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         using var loaded = PretrainedModelLoader.Load(baseModel.Directory, torch.device(device));
         var tokenizer = TokenizerLoader.FromModelFolder(baseModel.Directory);
         var requested = System.Text.Json.JsonSerializer.Deserialize<RequestedHyperparameters>(job.RequestedHyperparametersJson) ?? RequestedHyperparameters.Auto;
-        var setup = TrainingSetup.For(loaded, tokenizer, requested.MaxSeqLength, requested.TrainOnInputs);
+        var setup = requested.IsLora
+            ? TrainingSetup.ForLora(loaded, tokenizer, new LoraConfig
+            {
+                R = requested.LoraR, Alpha = requested.LoraAlpha, Dropout = requested.LoraDropout, TargetModules = requested.LoraTargetModules,
+            }, job.Seed, requested.MaxSeqLength, requested.TrainOnInputs)
+            : TrainingSetup.For(loaded, tokenizer, requested.MaxSeqLength, requested.TrainOnInputs);
         var exampleTokenizer = setup.Examples;
 
         // Everything the tokens depend on besides the file and the tokenizer files (the cache key hashes those).
@@ -69,6 +75,11 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
             $"Base model {baseModel.Id} ({loaded.Config.ModelType}): {loaded.ParameterCount:N0} parameters, context of {setup.ContextLength} tokens.",
             $"Training file {trainingFile.Id}{(trainCached ? " (tokens from the cache)" : "")}: {train.Examples.Count} examples, {train.Examples.Sum(e => (long)e.Length):N0} tokens; " +
             $"{train.TruncatedCount} example(s) longer than {setup.ContextLength} tokens were truncated (prompt start dropped first).",
+            setup.Lora is { } lora
+                ? $"LoRA: r={lora.Config.R}, lora_alpha={lora.Config.Alpha}, lora_dropout={lora.Config.Dropout} on {lora.WrappedModules.Count} layers " +
+                  $"({string.Join(", ", lora.WrappedModules.Select(m => m.Split('.')[^1]).Distinct())}); {lora.TrainableParameterCount:N0} trainable parameters " +
+                  $"({100.0 * lora.TrainableParameterCount / loaded.ParameterCount:F2}% of {loaded.ParameterCount:N0}), the rest frozen."
+                : $"Full fine-tuning: all {loaded.ParameterCount:N0} parameters are trained.",
             $"Optimiser: AdamW, lr_scheduler={requested.LrScheduler}, warmup_ratio={requested.WarmupRatio}, weight_decay={requested.WeightDecay}, " +
             $"max_grad_norm={requested.MaxGradNorm}; max_seq_length={setup.ContextLength}; train_on_inputs={requested.TrainOnInputs.ToString().ToLowerInvariant()}" +
             (requested.TrainOnInputs && setup.Objective is Seq2SeqObjective ? " (no effect on an encoder-decoder model: its input is not predicted)." : "."),
@@ -77,7 +88,8 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         ], ct);
 
         var tokenizerFiles = TokenizerFileNames.Select(n => Path.Combine(baseModel.Directory, n)).Where(File.Exists).ToList();
-        var recorder = new JobProgressRecorder(scopes, paths, job, loaded.Model, loaded.Config, tokenizerFiles, fineTunedId, totalSteps);
+        var recorder = new JobProgressRecorder(scopes, paths, job, loaded.Model, loaded.Config, tokenizerFiles, fineTunedId, totalSteps,
+            setup.Lora is { } adapters ? folder => adapters.SaveAdapter(Path.Combine(folder, CheckpointLayout.AdapterFolder), baseModel.RootBaseModel) : null);
         var trainer = new SupervisedTrainer(setup.Objective, new TrainingOptions
         {
             Epochs = hyper.NEpochs, BatchSize = hyper.BatchSize, LearningRate = hyper.LearningRate, Seed = job.Seed, Device = device,

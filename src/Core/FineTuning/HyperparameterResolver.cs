@@ -10,6 +10,9 @@ public static class HyperparameterResolver
     /// <summary>Full fine-tuning base rate for small models (under 100M parameters) and for larger ones.</summary>
     public const double SmallModelBaseLearningRate = 5e-4, LargeModelBaseLearningRate = 2e-5;
 
+    /// <summary>LoRA trains few, zero-initialised parameters and takes larger steps (PEFT examples use 1e-4..1e-3).</summary>
+    public const double SmallModelLoraLearningRate = 1e-3, LargeModelLoraLearningRate = 2e-4;
+
     const int TargetExamplesSeen = 1000, MinAutoEpochs = 1, MaxAutoEpochs = 10;
 
     public static (ResolvedHyperparameters Values, IReadOnlyList<string> Explanations) Resolve(
@@ -26,14 +29,17 @@ public static class HyperparameterResolver
             why.Add($"batch_size=auto resolved to {batch}: 1/25 of {trainingExamples} examples, clamped to 1..16.");
 
         var multiplier = requested.LearningRateMultiplier ?? 1.0;
-        var baseRate = modelParameters < 100_000_000 ? SmallModelBaseLearningRate : LargeModelBaseLearningRate;
+        var small = modelParameters < 100_000_000;
+        var baseRate = requested.IsLora
+            ? (small ? SmallModelLoraLearningRate : LargeModelLoraLearningRate)
+            : (small ? SmallModelBaseLearningRate : LargeModelBaseLearningRate);
         if (requested.LearningRate is { } absolute)
         {
             why.Add($"learning_rate={absolute:G3} was given, so learning_rate_multiplier is not used.");
             return (new ResolvedHyperparameters(epochs, batch, absolute / baseRate, absolute), why);
         }
         if (requested.LearningRateMultiplier is null)
-            why.Add($"learning_rate_multiplier=auto resolved to 1.0; the base rate for a model of {modelParameters:N0} parameters is {baseRate:G3}, so the learning rate is {baseRate * multiplier:G3}.");
+            why.Add($"learning_rate_multiplier=auto resolved to 1.0; the base rate for {(requested.IsLora ? "LoRA on " : "")}a model of {modelParameters:N0} parameters is {baseRate:G3}, so the learning rate is {baseRate * multiplier:G3}.");
         return (new ResolvedHyperparameters(epochs, batch, multiplier, baseRate * multiplier), why);
     }
 }

@@ -17,7 +17,7 @@ namespace TuningService.Core.FineTuning;
 /// </summary>
 public sealed class JobProgressRecorder(
     IServiceScopeFactory scopes, DataPaths paths, FineTuningJob job, TorchSharp.torch.nn.Module model, PretrainedConfig config,
-    IReadOnlyList<string> tokenizerFiles, string fineTunedModelName, int totalSteps) : ITrainingObserver
+    IReadOnlyList<string> tokenizerFiles, string fineTunedModelName, int totalSteps, Action<string>? saveAdapter = null) : ITrainingObserver
 {
     readonly Stopwatch sinceStart = Stopwatch.StartNew();
 
@@ -60,7 +60,9 @@ public sealed class JobProgressRecorder(
         var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
         db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdate(u => u.SetProperty(j => j.Phase, JobPhase.Saving));
         var relative = DataPaths.CheckpointRelativePath(job.Id, summary.Step);
+        // A model with LoRA adapters is written merged (a full Hugging Face folder); the adapters go beside it in PEFT's format.
         PretrainedModelWriter.Save(model, config, paths.EnsureParent(relative), tokenizerFiles);
+        saveAdapter?.Invoke(paths.Resolve(relative));
         if (summary.ValidationLoss is not null)
             db.Metrics.Where(m => m.JobId == job.Id && m.Step == summary.Step).ExecuteUpdate(u => u
                 .SetProperty(m => m.ValidLoss, summary.ValidationLoss).SetProperty(m => m.ValidMeanTokenAccuracy, summary.ValidationMeanTokenAccuracy));

@@ -23,4 +23,16 @@ public sealed record RequestedHyperparameters(int? NEpochs, int? BatchSize, doub
 
     /// <summary>Also take the loss on prompt tokens (default: completions only).</summary>
     public bool TrainOnInputs { get; init; }
+
+    /// <summary>"full" (every weight) or "lora" (adapters on the target layers, everything else frozen).</summary>
+    public string TrainingType { get; init; } = "full";
+
+    public int LoraR { get; init; } = 8;
+    public double LoraAlpha { get; init; } = 16;
+    public double LoraDropout { get; init; } = 0.05;
+
+    /// <summary>Layer names to adapt, or ["all-linear"]; null = the family's default (T5 q,v; Llama q_proj,v_proj; GPT-2 c_attn).</summary>
+    public IReadOnlyList<string>? LoraTargetModules { get; init; }
+
+    public bool IsLora => TrainingType == "lora";
 }

@@ -56,6 +56,10 @@ public sealed class CreateJobValidationTests : IDisposable
     [InlineData("max_seq_length", "1")]
     [InlineData("train_on_inputs", "\"yes\"")]
     [InlineData("learning_rate", "0")]
+    [InlineData("training_type", "\"qlora\"")]
+    [InlineData("lora_r", "0")]
+    [InlineData("lora_dropout", "1")]
+    [InlineData("lora_target_modules", "[]")]
     public async Task Bad_extension_hyperparameters_name_themselves(string name, string json)
     {
         var file = await TrainingFile();
