@@ -4,6 +4,7 @@ using TuningService.Api.Infrastructure;
 using TuningService.Core.Catalog;
 using TuningService.Core.Common;
 using TuningService.Core.FineTuning;
+using TuningService.Core.MultiTask;
 using TuningService.Core.Persistence;
 
 namespace TuningService.Api.FineTuningJobs;
@@ -30,8 +31,13 @@ public static class CreateFineTuningJob
         if (string.IsNullOrWhiteSpace(request.Model)) throw ApiException.BadRequest("model is required: the id of a base or fine-tuned model (see GET /v1/models).", "model");
         if (await catalog.FindAsync(db, request.Model, caller.Owner, ct) is null)
             throw new ApiException(400, $"Model '{request.Model}' does not exist or you do not have access to it. GET /v1/models lists the models you can fine-tune.", "model", "model_not_found");
-        var training = await RequireFineTuneFile(db, request.TrainingFile, "training_file", caller.Owner, required: true, ct);
+        var tasks = await CheckTasksAsync(db, request, caller.Owner, ct);
+        var training = tasks is null
+            ? await RequireFineTuneFile(db, request.TrainingFile, "training_file", caller.Owner, required: true, ct)
+            : tasks[0].TrainingFile;
         await RequireFineTuneFile(db, request.ValidationFile, "validation_file", caller.Owner, required: false, ct);
+        if (MultiTaskRequestRules.CheckMixing(MixingValues(request.Mixing)) is { } mixingError)
+            throw ApiException.BadRequest(mixingError.Message, mixingError.Param);
         if (request.Suffix is { Length: > MaxSuffixLength })
             throw ApiException.BadRequest($"suffix may be at most {MaxSuffixLength} characters, got {request.Suffix.Length}.", "suffix");
         if (request.Suffix is { } s && s.Any(c => char.IsControl(c) || c == ':' || c == '/'))
@@ -60,6 +66,8 @@ public static class CreateFineTuningJob
             MetadataJson = request.Metadata is null ? null : JsonSerializer.Serialize(request.Metadata),
             RequestedHyperparametersJson = JsonSerializer.Serialize(hyperparameters),
             IdempotencyKey = idempotencyKey,
+            TasksJson = tasks is null ? null : JsonSerializer.Serialize(tasks),
+            MixingJson = request.Mixing is null ? null : JsonSerializer.Serialize(MixingValues(request.Mixing)),
             Status = JobStatus.Queued,
         };
         db.Jobs.Add(job);
@@ -79,6 +87,28 @@ public static class CreateFineTuningJob
         dispatcher.Dispatch(job.Id);
         return Results.Ok(FineTuningJobResponse.From(job));
     }
+
+    /// <summary>The tasks of a multi-task request, each file checked like training_file; null when the request has none.</summary>
+    static async Task<List<JobTask>?> CheckTasksAsync(TuningDbContext db, CreateFineTuningJobRequest request, string owner, CancellationToken ct)
+    {
+        if (request.Tasks is null) return null;
+        var values = request.Tasks.Select(t => new TaskRequestValues(t.Name, t.TrainingFile, t.ValidationFile, t.Weight)).ToList();
+        if (MultiTaskRequestRules.CheckTasks(values) is { } error) throw ApiException.BadRequest(error.Message, error.Param);
+        if (request.TrainingFile is { Length: > 0 } single && single != request.Tasks[0].TrainingFile)
+            throw ApiException.BadRequest("With tasks, leave training_file out (or set it to tasks[0].training_file): each task names its own files.", "training_file");
+        var tasks = new List<JobTask>();
+        for (var i = 0; i < request.Tasks.Count; i++)
+        {
+            var t = request.Tasks[i];
+            await RequireFineTuneFile(db, t.TrainingFile, $"tasks[{i}].training_file", owner, required: true, ct);
+            await RequireFineTuneFile(db, t.ValidationFile, $"tasks[{i}].validation_file", owner, required: false, ct);
+            tasks.Add(new JobTask(t.Name!, t.TrainingFile!, t.ValidationFile is { Length: > 0 } v ? v : null, t.Weight ?? 1.0));
+        }
+        return tasks;
+    }
+
+    static MixingRequestValues? MixingValues(MixingRequest? mixing) =>
+        mixing is null ? null : new MixingRequestValues(mixing.Strategy, mixing.Cap, mixing.Temperature);
 
     static async Task<string?> RequireFineTuneFile(TuningDbContext db, string? id, string param, string owner, bool required, CancellationToken ct)
     {

@@ -18,6 +18,30 @@ public sealed class CreateFineTuningJobRequest
     /// <summary>Deprecated spelling of method.supervised.hyperparameters.</summary>
     public HyperparametersRequest? Hyperparameters { get; set; }
     public JsonElement? Integrations { get; set; }
+    /// <summary>Multi-task fine-tuning (extension): several training files, each a task, mixed as `mixing` says.</summary>
+    public List<TaskRequest>? Tasks { get; set; }
+    /// <summary>How tasks are mixed: {"strategy": "proportional" | "temperature", "cap": K, "temperature": T}.</summary>
+    public MixingRequest? Mixing { get; set; }
+}
+
+public sealed class TaskRequest
+{
+    /// <example>sentiment</example>
+    public string? Name { get; set; }
+    public string? TrainingFile { get; set; }
+    public string? ValidationFile { get; set; }
+    /// <summary>Multiplies the task's mixing rate before renormalisation (default 1).</summary>
+    public double? Weight { get; set; }
+}
+
+public sealed class MixingRequest
+{
+    /// <example>proportional</example>
+    public string? Strategy { get; set; }
+    /// <summary>T5's artificial dataset size limit K: a task counts as at most K examples.</summary>
+    public double? Cap { get; set; }
+    /// <summary>Temperature T ≥ 1 for "temperature" mixing (rates ∝ rate^(1/T)).</summary>
+    public double? Temperature { get; set; }
 }
 
 public sealed class MethodRequest

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TuningService.Core.FineTuning;
+using TuningService.Core.MultiTask;
 
 namespace TuningService.Api.FineTuningJobs;
 
@@ -9,7 +10,8 @@ public sealed record FineTuningJobResponse(
     string OrganizationId, string Status, JobErrorResponse? Error, HyperparametersResponse Hyperparameters,
     MethodResponse Method, IReadOnlyList<string> ResultFiles, long? TrainedTokens, string TrainingFile,
     string? ValidationFile, int Seed, string? UserProvidedSuffix, IReadOnlyList<object> Integrations,
-    Dictionary<string, string>? Metadata, ProgressResponse Progress, string? BestCheckpoint, string? Device)
+    Dictionary<string, string>? Metadata, ProgressResponse Progress, string? BestCheckpoint, string? Device,
+    IReadOnlyList<JobTask>? Tasks, MixingRequestValues? Mixing)
 {
     public string Object => "fine_tuning.job";
 
@@ -32,7 +34,9 @@ public sealed record FineTuningJobResponse(
             job.Seed, job.Suffix, [],
             job.MetadataJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(job.MetadataJson),
             new ProgressResponse(job.Phase, job.Step, job.TotalSteps, job.Epoch, job.TokensPerSecond), job.BestCheckpointId,
-            job.Device);
+            job.Device,
+            job.TasksJson is null ? null : JsonSerializer.Deserialize<List<JobTask>>(job.TasksJson),
+            job.MixingJson is null ? null : JsonSerializer.Deserialize<MixingRequestValues>(job.MixingJson));
     }
 }
 

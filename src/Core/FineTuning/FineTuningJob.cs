@@ -28,6 +28,12 @@ public sealed class FineTuningJob
 
     public string? IdempotencyKey { get; init; }
 
+    /// <summary>Multi-task jobs: the tasks (name, training file, validation file, weight) as JSON; null for one training file.</summary>
+    public string? TasksJson { get; init; }
+
+    /// <summary>Multi-task jobs: the mixing strategy, cap and temperature as JSON.</summary>
+    public string? MixingJson { get; init; }
+
     public string Status { get; set; } = JobStatus.Queued;
     public string? ErrorCode { get; set; }
     public string? ErrorMessage { get; set; }

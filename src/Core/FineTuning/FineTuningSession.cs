@@ -29,18 +29,16 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
     public async Task<TrainingOutcome> TrainAsync(FineTuningJob job, CancellationToken ct)
     {
         CatalogModel baseModel;
-        StoredFile trainingFile;
-        StoredFile? validationFile;
+        Dictionary<string, StoredFile> files;
         using (var scope = scopes.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
             baseModel = await catalog.FindAsync(db, job.Model, job.Owner, ct)
                 ?? throw new TrainingDataException($"The model '{job.Model}' is no longer available.");
-            trainingFile = await db.Files.AsNoTracking().FirstOrDefaultAsync(f => f.Id == job.TrainingFileId, ct)
-                ?? throw new TrainingDataException($"The training file {job.TrainingFileId} was deleted.");
-            validationFile = job.ValidationFileId is null ? null
-                : await db.Files.AsNoTracking().FirstOrDefaultAsync(f => f.Id == job.ValidationFileId, ct)
-                  ?? throw new TrainingDataException($"The validation file {job.ValidationFileId} was deleted.");
+            var ids = JobFileIds(job);
+            files = await db.Files.AsNoTracking().Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct);
+            if (ids.FirstOrDefault(id => !files.ContainsKey(id)) is { } missing)
+                throw new TrainingDataException($"The file {missing} was deleted.");
         }
 
         var device = TrainingDevice.Select();
@@ -58,12 +56,15 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
 
         // Everything the tokens depend on besides the file and the tokenizer files (the cache key hashes those).
         var framing = $"{setup.Objective.GetType().Name}:{setup.ContextLength}:{requested.TrainOnInputs}";
-        TokenizedDataset Tokenize(StoredFile file, out bool cached) => tokenizedCache.GetOrCreate(file.Sha256, baseModel.Directory, framing,
-            () => exampleTokenizer.TokenizeAll(Pairs(TrainingExampleReader.Read(paths.Resolve(file.RelativePath)))), out cached);
         await SetPhaseAsync(job.Id, JobPhase.Tokenizing, ct);
-        var train = Tokenize(trainingFile, out var trainCached);
-        var validationCached = false;
-        var validation = validationFile is null ? null : Tokenize(validationFile, out validationCached);
+        var data = JobTrainingDataBuilder.Build(job, files, file => TrainingExampleReader.Read(paths.Resolve(file.RelativePath)), file =>
+        {
+            var dataset = tokenizedCache.GetOrCreate(file.Sha256, baseModel.Directory, framing,
+                () => exampleTokenizer.TokenizeAll(Pairs(TrainingExampleReader.Read(paths.Resolve(file.RelativePath)))), out var cached);
+            return (dataset, cached);
+        });
+        var train = data.Train;
+        var validation = data.Validation;
 
         var (hyper, explanations) = HyperparameterResolver.Resolve(requested, train.Examples.Count, loaded.ParameterCount);
         var stepsPerEpoch = (train.Examples.Count + hyper.BatchSize - 1) / hyper.BatchSize;
@@ -73,8 +74,7 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
 
         await RecordStartAsync(job.Id, hyper, totalSteps, device, explanations, [
             $"Base model {baseModel.Id} ({loaded.Config.ModelType}): {loaded.ParameterCount:N0} parameters, context of {setup.ContextLength} tokens.",
-            $"Training file {trainingFile.Id}{(trainCached ? " (tokens from the cache)" : "")}: {train.Examples.Count} examples, {train.Examples.Sum(e => (long)e.Length):N0} tokens; " +
-            $"{train.TruncatedCount} example(s) longer than {setup.ContextLength} tokens were truncated (prompt start dropped first).",
+
             setup.Lora is { } lora
                 ? $"LoRA: r={lora.Config.R}, lora_alpha={lora.Config.Alpha}, lora_dropout={lora.Config.Dropout} on {lora.WrappedModules.Count} layers " +
                   $"({string.Join(", ", lora.WrappedModules.Select(m => m.Split('.')[^1]).Distinct())}); {lora.TrainableParameterCount:N0} trainable parameters " +
@@ -83,13 +83,13 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
             $"Optimiser: AdamW, lr_scheduler={requested.LrScheduler}, warmup_ratio={requested.WarmupRatio}, weight_decay={requested.WeightDecay}, " +
             $"max_grad_norm={requested.MaxGradNorm}; max_seq_length={setup.ContextLength}; train_on_inputs={requested.TrainOnInputs.ToString().ToLowerInvariant()}" +
             (requested.TrainOnInputs && setup.Objective is Seq2SeqObjective ? " (no effect on an encoder-decoder model: its input is not predicted)." : "."),
-            validation is null ? "No validation file: validation metrics will not be reported."
-                : $"Validation file {validationFile!.Id}{(validationCached ? " (tokens from the cache)" : "")}: {validation.Examples.Count} examples; {validation.TruncatedCount} truncated.",
+            .. data.Notes,
         ], ct);
 
         var tokenizerFiles = TokenizerFileNames.Select(n => Path.Combine(baseModel.Directory, n)).Where(File.Exists).ToList();
         var recorder = new JobProgressRecorder(scopes, paths, job, loaded.Model, loaded.Config, tokenizerFiles, fineTunedId, totalSteps,
-            setup.Lora is { } adapters ? folder => adapters.SaveAdapter(Path.Combine(folder, CheckpointLayout.AdapterFolder), baseModel.RootBaseModel) : null);
+            setup.Lora is { } adapters ? folder => adapters.SaveAdapter(Path.Combine(folder, CheckpointLayout.AdapterFolder), baseModel.RootBaseModel) : null,
+            data.IsMultiTask ? () => PerTaskMetrics.Evaluate(setup.Objective, exampleTokenizer.PaddingId, data, ct) : null);
         var trainer = new SupervisedTrainer(setup.Objective, new TrainingOptions
         {
             Epochs = hyper.NEpochs, BatchSize = hyper.BatchSize, LearningRate = hyper.LearningRate, Seed = job.Seed, Device = device,
@@ -112,6 +112,14 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
         await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(u => u.SetProperty(j => j.Phase, phase), ct);
+    }
+
+    /// <summary>Every file a job reads: its training and validation files, or its tasks' files.</summary>
+    static List<string> JobFileIds(FineTuningJob job)
+    {
+        var tasks = job.TasksJson is null ? [] : System.Text.Json.JsonSerializer.Deserialize<List<JobTask>>(job.TasksJson)!;
+        return [.. new[] { job.TrainingFileId, job.ValidationFileId }.Concat(tasks.SelectMany(t => new[] { t.TrainingFile, t.ValidationFile }))
+            .OfType<string>().Distinct()];
     }
 
     static IEnumerable<(string Prompt, string Completion)> Pairs(IEnumerable<TrainingExample> examples) =>

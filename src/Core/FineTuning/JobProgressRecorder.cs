@@ -17,7 +17,8 @@ namespace TuningService.Core.FineTuning;
 /// </summary>
 public sealed class JobProgressRecorder(
     IServiceScopeFactory scopes, DataPaths paths, FineTuningJob job, TorchSharp.torch.nn.Module model, PretrainedConfig config,
-    IReadOnlyList<string> tokenizerFiles, string fineTunedModelName, int totalSteps, Action<string>? saveAdapter = null) : ITrainingObserver
+    IReadOnlyList<string> tokenizerFiles, string fineTunedModelName, int totalSteps, Action<string>? saveAdapter = null,
+    Func<Dictionary<string, object?>>? perTaskMetrics = null) : ITrainingObserver
 {
     readonly Stopwatch sinceStart = Stopwatch.StartNew();
 
@@ -73,6 +74,13 @@ public sealed class JobProgressRecorder(
             ["valid_loss"] = summary.ValidationLoss, ["valid_mean_token_accuracy"] = summary.ValidationMeanTokenAccuracy,
             ["full_valid_loss"] = summary.ValidationLoss, ["full_valid_mean_token_accuracy"] = summary.ValidationMeanTokenAccuracy,
         };
+        if (perTaskMetrics?.Invoke() is { } perTask)
+        {
+            metrics["per_task"] = perTask;
+            db.JobEvents.Add(JobEvents.Metrics(job.Id, summary.Step, new Dictionary<string, object?> { ["step"] = summary.Step, ["epoch"] = summary.Epoch, ["per_task"] = perTask }));
+            db.JobEvents.Add(JobEvents.Message(job.Id, $"Epoch {summary.Epoch} per task: " + string.Join("; ", perTask.Select(t =>
+                $"{t.Key} " + string.Join(", ", ((Dictionary<string, object?>)t.Value!).Select(m => $"{m.Key} {m.Value:F4}"))))));
+        }
         var checkpoint = new JobCheckpoint
         {
             Id = Ids.New("ftckpt"), JobId = job.Id, CreatedAt = Clock.Now(), StepNumber = summary.Step,

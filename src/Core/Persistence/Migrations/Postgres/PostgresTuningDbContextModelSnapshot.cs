@@ -159,6 +159,9 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.Property<string>("MetadataJson")
                         .HasColumnType("text");
 
+                    b.Property<string>("MixingJson")
+                        .HasColumnType("text");
+
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasColumnType("text");
@@ -197,6 +200,9 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("Suffix")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TasksJson")
                         .HasColumnType("text");
 
                     b.Property<double?>("TokensPerSecond")

@@ -154,6 +154,9 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.Property<string>("MetadataJson")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("MixingJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -192,6 +195,9 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Suffix")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TasksJson")
                         .HasColumnType("TEXT");
 
                     b.Property<double?>("TokensPerSecond")
