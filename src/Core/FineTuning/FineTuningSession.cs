@@ -97,8 +97,10 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
             WeightDecay = requested.WeightDecay, MaxGradNorm = requested.MaxGradNorm,
         }, recorder);
         // Training is CPU/GPU bound for minutes or hours: its own thread, not a pool thread.
-        await Task.Factory.StartNew(() => trainer.Train(train.Examples, validation?.Examples, exampleTokenizer.PaddingId, ct),
+        var result = await Task.Factory.StartNew(() => trainer.Train(train.Examples, validation?.Examples, exampleTokenizer.PaddingId, ct),
             ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        // The trainer returns on cancellation; the job runner expects the exception.
+        if (result.StopReason == TrainingStopReason.Cancelled) throw new OperationCanceledException(ct);
 
         var final = recorder.LastCheckpoint ?? throw new InvalidOperationException("Training ended without a checkpoint.");
         // Training is done: record its results whatever happens to the token now, so nothing is half-registered.

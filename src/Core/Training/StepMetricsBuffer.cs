@@ -16,10 +16,11 @@ internal sealed class StepMetricsBuffer : IDisposable
 
     public int Count => _pending.Count;
 
+    /// <param name="batches">The batches the step trained on (several with gradient accumulation).</param>
     /// <param name="stats">[loss, grad norm, correct tokens] as an fp32 vector that outlives its step's scope;
     /// the buffer takes ownership.</param>
-    public void Add(int step, int epoch, double learningRate, PaddedBatch batch, Tensor stats) =>
-        _pending.Add(new PendingStep(step, epoch, learningRate, batch.RealTokenCount, batch.PredictedTokenCount, stats));
+    public void Add(int step, int epoch, double learningRate, IReadOnlyCollection<PaddedBatch> batches, Tensor stats) =>
+        _pending.Add(new PendingStep(step, epoch, learningRate, batches.Sum(b => b.RealTokenCount), batches.Sum(b => b.PredictedTokenCount), stats));
 
     /// <summary>Reads the pending steps back to the host (waits for the device) and empties the buffer.</summary>
     public IReadOnlyList<StepMetrics> Read()

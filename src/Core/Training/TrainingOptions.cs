@@ -6,8 +6,16 @@ public sealed record TrainingOptions
     /// <summary>Passes over the training examples.</summary>
     public int Epochs { get; init; } = 3;
 
-    /// <summary>Sequences per optimizer step (no gradient accumulation).</summary>
+    /// <summary>Sequences per forward pass; an optimizer step takes <see cref="GradientAccumulationSteps"/> of them.</summary>
     public int BatchSize { get; init; } = 8;
+
+    /// <summary>
+    /// Batches whose gradients are summed into one optimizer step (at least 1). The loss is token-weighted: each
+    /// batch's mean loss is scaled by its share of the step's labelled tokens, so a step equals one batch holding
+    /// all of them (as transformers does since 4.46), not a mean of per-batch means. An epoch's last step may
+    /// take fewer batches.
+    /// </summary>
+    public int GradientAccumulationSteps { get; init; } = 1;
 
     /// <summary>Peak AdamW learning rate, reached at the end of warmup.</summary>
     public double LearningRate { get; init; } = 5e-5;
@@ -44,4 +52,29 @@ public sealed record TrainingOptions
     /// is done in groups, not every step; metrics also go out at every epoch end.
     /// </summary>
     public int MetricsInterval { get; init; } = 10;
+
+    /// <summary>Offer a checkpoint every this many optimizer steps, besides each epoch end; 0: epoch ends only.</summary>
+    public int CheckpointEverySteps { get; init; }
+
+    /// <summary>Evaluate on the validation examples every this many optimizer steps, besides each epoch end; 0: epoch ends only.</summary>
+    public int EvalEverySteps { get; init; }
+
+    /// <summary>
+    /// Stop after this many evaluations in a row whose validation loss does not beat the best before them by more
+    /// than <see cref="EarlyStoppingThreshold"/> (as transformers' <c>EarlyStoppingCallback</c>); 0 turns it off.
+    /// </summary>
+    public int EarlyStoppingPatience { get; init; }
+
+    /// <summary>The least decrease of the validation loss that counts as an improvement for early stopping.</summary>
+    public double EarlyStoppingThreshold { get; init; }
+
+    /// <summary>The number format of the forward and backward passes.</summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Fp32;
+
+    /// <summary>Optimizer steps in one epoch over <paramref name="trainExampleCount"/> examples.</summary>
+    public int StepsPerEpoch(int trainExampleCount)
+    {
+        int batches = (trainExampleCount + BatchSize - 1) / BatchSize;
+        return (batches + GradientAccumulationSteps - 1) / GradientAccumulationSteps;
+    }
 }

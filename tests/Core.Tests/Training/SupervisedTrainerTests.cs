@@ -28,7 +28,7 @@ public class SupervisedTrainerTests
         Epochs = epochs, BatchSize = 2, LearningRate = 3e-3, WarmupRatio = 0.1, MetricsInterval = 4, Seed = 7,
     };
 
-    private static IReadOnlyList<EpochSummary> Train(TinyCausalLm model, TrainingOptions options, ITrainingObserver observer,
+    private static TrainingResult Train(TinyCausalLm model, TrainingOptions options, ITrainingObserver observer,
         bool validate = true, CancellationToken cancellationToken = default) =>
         new SupervisedTrainer(model, options, observer)
             .Train(Examples(), validate ? Examples() : null, CharacterTokenizer.Pad, cancellationToken);
@@ -39,7 +39,7 @@ public class SupervisedTrainerTests
         using var model = NewModel();
         var observer = new RecordingObserver();
 
-        IReadOnlyList<EpochSummary> epochs = Train(model, Options(epochs: 20) with { LearningRate = 1e-2 }, observer);
+        IReadOnlyList<EpochSummary> epochs = Train(model, Options(epochs: 20) with { LearningRate = 1e-2 }, observer).Epochs;
 
         EpochSummary first = epochs[0], last = epochs[^1];
         Assert.True(last.TrainLoss < first.TrainLoss / 10, $"train loss {first.TrainLoss} -> {last.TrainLoss}");
@@ -114,12 +114,15 @@ public class SupervisedTrainerTests
         using var cancellation = new CancellationTokenSource();
         var observer = new RecordingObserver(onMetrics: _ => cancellation.Cancel());
 
-        Assert.Throws<OperationCanceledException>(() =>
-            Train(model, Options(epochs: 5) with { MetricsInterval = 1 }, observer, cancellationToken: cancellation.Token));
+        TrainingResult result = Train(model, Options(epochs: 5) with { MetricsInterval = 1 }, observer, cancellationToken: cancellation.Token);
 
+        Assert.Equal(TrainingStopReason.Cancelled, result.StopReason);
+        Assert.Equal(1, result.Step);
         Assert.Equal(1, model.ForwardCount);
         Assert.Single(observer.Steps);
         Assert.Empty(observer.Epochs);
+        CheckpointRequest checkpoint = Assert.Single(observer.Checkpoints);
+        Assert.Equal((CheckpointReason.Cancelled, 1, TrainingStopReason.Cancelled), (checkpoint.Reason, checkpoint.Step, checkpoint.StopReason));
     }
 
     [Fact]
@@ -128,11 +131,12 @@ public class SupervisedTrainerTests
         using var model = NewModel();
         var observer = new RecordingObserver();
 
-        Assert.Throws<OperationCanceledException>(() =>
-            Train(model, Options(epochs: 1), observer, cancellationToken: new CancellationToken(canceled: true)));
+        TrainingResult result = Train(model, Options(epochs: 1), observer, cancellationToken: new CancellationToken(canceled: true));
 
+        Assert.Equal((TrainingStopReason.Cancelled, 0), (result.StopReason, result.Step));
         Assert.Equal(0, model.ForwardCount);
         Assert.Empty(observer.MetricsCalls);
+        Assert.Empty(observer.Checkpoints); // no step, nothing new to save
     }
 
     [Theory]
@@ -146,7 +150,7 @@ public class SupervisedTrainerTests
         // One batch of all six: BOS + prompt + completion + EOS gives lengths 11, 15, 14, 15, 12, 12 (79 tokens),
         // padded to 6 x 15 = 90 positions.
         IReadOnlyList<EpochSummary> epochs = Train(model, Options(epochs: 2) with { BatchSize = Fruit.Length, LengthBucketing = lengthBucketing },
-            observer, validate: false);
+            observer, validate: false).Epochs;
 
         Assert.All(epochs, e => Assert.Equal(11.0 / 90, e.PaddingShare, precision: 12));
         Assert.Equal(epochs, observer.Epochs);
@@ -164,7 +168,7 @@ public class SupervisedTrainerTests
         {
             using var model = NewModel();
             return new SupervisedTrainer(model, options with { LengthBucketing = lengthBucketing }, new RecordingObserver())
-                .Train(examples, null, CharacterTokenizer.Pad, CancellationToken.None)[0].PaddingShare;
+                .Train(examples, null, CharacterTokenizer.Pad, CancellationToken.None).Epochs[0].PaddingShare;
         }
 
         double grouped = ShareWith(true), random = ShareWith(false);

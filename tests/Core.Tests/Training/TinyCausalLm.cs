@@ -7,7 +7,8 @@ namespace TuningService.Core.Tests.Training;
 
 /// <summary>
 /// A one-block GPT small enough to train in a test: token + position embeddings, one single-head causal
-/// self-attention, one MLP, final norm, LM head. Counts forward passes so tests can see how many steps ran.
+/// self-attention, one MLP, final norm, LM head, and optional dropout on both residual branches (so that tests
+/// see whether training replays torch's random numbers). Counts forward passes so tests can see how many steps ran.
 /// </summary>
 internal sealed class TinyCausalLm : CausalLanguageModel
 {
@@ -21,9 +22,10 @@ internal sealed class TinyCausalLm : CausalLanguageModel
     private readonly Linear mlp_proj;
     private readonly LayerNorm ln_f;
     private readonly Linear lm_head;
+    private readonly Dropout dropout;
     private readonly int _width;
 
-    public TinyCausalLm(int vocabSize, int maxPositions, int width = 64) : base(nameof(TinyCausalLm))
+    public TinyCausalLm(int vocabSize, int maxPositions, int width = 64, double dropoutRate = 0) : base(nameof(TinyCausalLm))
     {
         VocabSize = vocabSize;
         MaxPositions = maxPositions;
@@ -38,6 +40,7 @@ internal sealed class TinyCausalLm : CausalLanguageModel
         mlp_proj = nn.Linear(4 * width, width);
         ln_f = nn.LayerNorm(width);
         lm_head = nn.Linear(width, vocabSize, hasBias: false);
+        dropout = nn.Dropout(dropoutRate);
         RegisterComponents();
     }
 
@@ -57,8 +60,8 @@ internal sealed class TinyCausalLm : CausalLanguageModel
         Tensor[] qkv = c_attn.call(ln_1.call(x)).split(_width, dim: -1);    // 3 × (B, T, C)
         Tensor attended = nn.functional.scaled_dot_product_attention(
             qkv[0].unsqueeze(1), qkv[1].unsqueeze(1), qkv[2].unsqueeze(1), is_casual: true).squeeze(1); // (B, T, C)
-        x = x + c_proj.call(attended);
-        x = x + mlp_proj.call(nn.functional.gelu(mlp_fc.call(ln_2.call(x))));
+        x = x + dropout.call(c_proj.call(attended));
+        x = x + dropout.call(mlp_proj.call(nn.functional.gelu(mlp_fc.call(ln_2.call(x)))));
         return lm_head.call(ln_f.call(x)).MoveToOuterDisposeScope();        // (B, T, V)
     }
 }

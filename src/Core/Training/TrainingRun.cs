@@ -1,0 +1,230 @@
+using System.Globalization;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace TuningService.Core.Training;
+
+/// <summary>
+/// One call of <see cref="SupervisedTrainer.Train"/>: the step loop and what follows a step (metrics, evaluation,
+/// epoch summary, early stopping, checkpoint). All progress lives in a <see cref="TrainerState"/>, so a run that
+/// starts from a saved state carries on where the saving run was.
+/// </summary>
+internal sealed class TrainingRun : IDisposable
+{
+    private readonly TrainingOptions _options;
+    private readonly ITrainingObserver _observer;
+    private readonly IReadOnlyList<TokenizedExample> _train;
+    private readonly ValidationPass _validation;
+    private readonly Batcher _batcher;
+    private readonly LearningRateSchedule _schedule;
+    private readonly Device _device;
+    private readonly bool _seedCuda = cuda.is_available();
+    private readonly TrainableWeights _weights;
+    private readonly OptimizerHelper _optimizer;
+    private readonly OptimizerStep _step;
+    private readonly StepMetricsBuffer _buffer = new();
+    private readonly List<EpochSummary> _summaries = [];
+    private TrainerState _state;
+    private StepMetrics? _lastStep;
+    private int _stepsThisCall;
+
+    /// <param name="state">Where the run starts: a new run's start or a saved state.</param>
+    public TrainingRun(ITrainingObjective objective, TrainingOptions options, ITrainingObserver observer, IReadOnlyList<TokenizedExample> train,
+        IReadOnlyList<TokenizedExample> validation, int paddingId, TrainerState state)
+    {
+        _options = options;
+        _observer = observer;
+        _train = train;
+        _state = state;
+        _device = torch.device(options.Device);
+        _batcher = new Batcher(options.BatchSize, paddingId, objective.LabelsAreShifted);
+        _schedule = LearningRateSchedule.WithWarmupRatio(options.LearningRate, options.Epochs * options.StepsPerEpoch(train.Count),
+            options.WarmupRatio, options.Schedule);
+        // Validation order does not change its token-weighted result, so it is sorted for the least padding.
+        _validation = new ValidationPass(objective, _device,
+            options.LengthBucketing ? _batcher.LengthSortedBatches(validation) : _batcher.Batches(validation));
+
+        objective.Model.to(_device);
+        objective.Model.train();
+        // After the move: moving a module replaces its parameter objects.
+        _weights = new TrainableWeights(objective.Model, options.Precision);
+        _optimizer = optim.AdamW(_weights.Optimized, lr: options.LearningRate, weight_decay: options.WeightDecay);
+        _step = new OptimizerStep(objective, _weights, _optimizer, options.MaxGradNorm, _device);
+    }
+
+    /// <summary>Loads AdamW's moments saved with the run's starting state (outside the constructor, so that a bad
+    /// file still leaves the run disposable and the model back in fp32).</summary>
+    public void LoadOptimizerState(string folder) => TrainingStateFiles.LoadOptimizer(folder, _optimizer, _device);
+
+    public TrainingResult Run(CancellationToken cancellationToken)
+    {
+        for (; _state.Epoch <= _options.Epochs; _state = _state.StartEpoch(_state.Epoch + 1))
+        {
+            IReadOnlyList<PaddedBatch> batches = _options.LengthBucketing
+                ? _batcher.LengthGroupedBatches(_train, _options.Seed, _state.Epoch)
+                : _batcher.ShuffledBatches(_train, _options.Seed, _state.Epoch);
+            if (_state.EvaluationPending && AfterStep(batches, cancellationToken) is { } stoppedAtResume)
+            {
+                return stoppedAtResume;
+            }
+            while (_state.BatchesDoneInEpoch < batches.Count)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return Cancelled();
+                }
+                List<PaddedBatch> group = batches.Skip(_state.BatchesDoneInEpoch).Take(_options.GradientAccumulationSteps).ToList();
+                double learningRate = _schedule.At(_state.Step);
+                ReseedGenerators(_state.Step);
+                Tensor stats = _step.Take(group, learningRate);
+                _state = _state.AfterStep(group.Count);
+                _stepsThisCall++;
+                _buffer.Add(_state.Step, _state.Epoch, learningRate, group, stats);
+                if (_buffer.Count >= _options.MetricsInterval)
+                {
+                    Report();
+                }
+                if (AfterStep(batches, cancellationToken) is { } stopped)
+                {
+                    return stopped;
+                }
+            }
+        }
+        return Result(TrainingStopReason.Completed, $"Completed {_options.Epochs} epoch(s) in {_state.Step} steps.");
+    }
+
+    /// <summary>
+    /// Dropout draws from torch's global generators. Seeding them from (seed, step) before every step makes each
+    /// step's random numbers independent of what ran before it (evaluations, earlier steps, another process), so a
+    /// resumed run draws the same ones with no generator state saved; TorchSharp cannot read a CUDA generator's state.
+    /// </summary>
+    private void ReseedGenerators(int step)
+    {
+        long seed = ((long)_options.Seed << 32) | (uint)step;
+        torch.manual_seed(seed);
+        if (_seedCuda)
+        {
+            cuda.manual_seed_all(seed);
+        }
+    }
+
+    /// <summary>
+    /// The duties after a step: evaluation, epoch summary, early stopping and the checkpoint offer, each when due.
+    /// Returns the result when the run stops here, else null.
+    /// </summary>
+    private TrainingResult? AfterStep(IReadOnlyList<PaddedBatch> batches, CancellationToken cancellationToken)
+    {
+        int step = _state.Step;
+        bool epochEnd = _state.BatchesDoneInEpoch == batches.Count;
+        bool final = epochEnd && _state.Epoch == _options.Epochs;
+        bool interval = _options.CheckpointEverySteps > 0 && step % _options.CheckpointEverySteps == 0;
+        bool evaluate = _validation.HasExamples && (epochEnd || (_options.EvalEverySteps > 0 && step % _options.EvalEverySteps == 0));
+        if (!epochEnd && !interval && !evaluate)
+        {
+            return null;
+        }
+        // Metrics first: the observer sees the step before its evaluation, and a checkpoint's state counts it.
+        Report();
+
+        EvaluationResult? evaluation = null;
+        if (evaluate)
+        {
+            _state = _state with { EvaluationPending = true };
+            if (_validation.Run(cancellationToken) is not { } measured)
+            {
+                return Cancelled();
+            }
+            _state = _state.WithEvaluation(measured.Loss, _options.EarlyStoppingThreshold) with { EvaluationPending = false };
+            evaluation = new EvaluationResult(step, _state.Epoch, measured.Loss, measured.Accuracy, _state.BestStep == step,
+                _state.EvaluationsWithoutImprovement);
+            _observer.OnEvaluation(evaluation);
+        }
+
+        EpochSummary? summary = null;
+        if (epochEnd)
+        {
+            summary = new EpochSummary(_state.Epoch, step,
+                _state.EpochTrainLossSum / _state.EpochStepsReported, _state.EpochTrainAccuracySum / _state.EpochStepsReported,
+                evaluation?.Loss, evaluation?.MeanTokenAccuracy, PaddedBatch.PaddingShare(batches));
+            _summaries.Add(summary);
+            _observer.OnEpochEnd(summary);
+        }
+
+        bool earlyStop = evaluation is not null && _options.EarlyStoppingPatience > 0
+            && _state.EvaluationsWithoutImprovement >= _options.EarlyStoppingPatience;
+        CheckpointReason? reason = final || earlyStop ? CheckpointReason.Final
+            : epochEnd ? CheckpointReason.EpochEnd
+            : interval ? CheckpointReason.StepInterval
+            : evaluation?.IsBest == true ? CheckpointReason.BestValidation
+            : null;
+        if (reason is CheckpointReason due)
+        {
+            OfferCheckpoint(due, evaluation, summary, earlyStop ? TrainingStopReason.EarlyStopping : final ? TrainingStopReason.Completed : null);
+        }
+        _buffer.RestartClock();
+        return earlyStop ? Result(TrainingStopReason.EarlyStopping, EarlyStoppingDetail()) : null;
+    }
+
+    /// <summary>Reads pending step results (a host sync), adds them to the epoch's sums and hands them to the
+    /// observer outside any tensor scope.</summary>
+    private void Report()
+    {
+        IReadOnlyList<StepMetrics> steps = _buffer.Read();
+        if (steps.Count == 0)
+        {
+            return;
+        }
+        _state = _state.WithReported(steps);
+        _lastStep = steps[^1];
+        _observer.OnMetrics(steps);
+        _buffer.RestartClock();
+    }
+
+    /// <summary>Offers the state as it is now; the request can save it only while the observer holds it.</summary>
+    private void OfferCheckpoint(CheckpointReason reason, EvaluationResult? evaluation, EpochSummary? summary, TrainingStopReason? stopReason)
+    {
+        TrainerState state = _state;
+        bool open = true;
+        var request = new CheckpointRequest(reason, state, _lastStep, evaluation, summary, stopReason, folder =>
+        {
+            if (!open)
+            {
+                throw new InvalidOperationException("The training state can only be saved during ITrainingObserver.OnCheckpoint.");
+            }
+            TrainingStateFiles.Save(folder, state, _optimizer);
+        });
+        try
+        {
+            _weights.WithMastersInModel(() => _observer.OnCheckpoint(request));
+        }
+        finally
+        {
+            open = false;
+        }
+    }
+
+    private TrainingResult Cancelled()
+    {
+        Report();
+        if (_stepsThisCall > 0)
+        {
+            OfferCheckpoint(CheckpointReason.Cancelled, null, null, TrainingStopReason.Cancelled);
+        }
+        return Result(TrainingStopReason.Cancelled, $"Cancelled after step {_state.Step}.");
+    }
+
+    private string EarlyStoppingDetail() => string.Create(CultureInfo.InvariantCulture,
+        $"Stopped early after step {_state.Step}: the validation loss did not improve by more than {_options.EarlyStoppingThreshold:G4} " +
+        $"in {_state.EvaluationsWithoutImprovement} evaluation(s) in a row; the best was {_state.BestValidationLoss:F4} after step {_state.BestStep}.");
+
+    private TrainingResult Result(TrainingStopReason reason, string detail) =>
+        new(_summaries, reason, detail, _state.Step, _state.BestValidationLoss, _state.BestStep);
+
+    public void Dispose()
+    {
+        _buffer.Dispose();
+        _optimizer.Dispose();
+        _weights.Dispose();
+    }
+}
