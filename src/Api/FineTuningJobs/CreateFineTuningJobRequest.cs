@@ -86,4 +86,16 @@ public sealed class HyperparametersRequest
     public JsonElement? LoraDropout { get; set; }
     /// <summary>Layer names to adapt (e.g. ["q_proj", "v_proj"]) or "all-linear"; default per family.</summary>
     public JsonElement? LoraTargetModules { get; set; }
+    /// <summary>Validate every N steps as well as at epoch ends (default 0: epoch ends only).</summary>
+    public JsonElement? EvalEverySteps { get; set; }
+    /// <summary>Checkpoint every N steps as well as at epoch ends (default 0: epoch ends only).</summary>
+    public JsonElement? CheckpointEverySteps { get; set; }
+    /// <summary>Stop after this many evaluations without improvement (default 0: never). Needs validation data.</summary>
+    public JsonElement? EarlyStoppingPatience { get; set; }
+    /// <summary>The least decrease of validation loss that counts as an improvement (default 0).</summary>
+    public JsonElement? EarlyStoppingThreshold { get; set; }
+    /// <summary>Batches per optimizer step (default 1).</summary>
+    public JsonElement? GradientAccumulationSteps { get; set; }
+    /// <summary>"fp32" (default) or "bf16".</summary>
+    public JsonElement? Precision { get; set; }
 }

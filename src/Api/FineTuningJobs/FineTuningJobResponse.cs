@@ -25,7 +25,9 @@ public sealed record FineTuningJobResponse(
             job.LearningRate ?? requested.LearningRate, requested.LrScheduler, requested.WarmupRatio, requested.WeightDecay,
             requested.MaxGradNorm, requested.MaxSeqLength, requested.TrainOnInputs, requested.TrainingType,
             requested.IsLora ? requested.LoraR : null, requested.IsLora ? requested.LoraAlpha : null,
-            requested.IsLora ? requested.LoraDropout : null, requested.IsLora ? requested.LoraTargetModules : null);
+            requested.IsLora ? requested.LoraDropout : null, requested.IsLora ? requested.LoraTargetModules : null,
+            requested.EvalEverySteps, requested.CheckpointEverySteps, requested.EarlyStoppingPatience, requested.EarlyStoppingThreshold,
+            requested.GradientAccumulationSteps, requested.Precision);
         return new FineTuningJobResponse(
             job.Id, job.CreatedAt, job.FinishedAt, job.EstimatedFinish, job.Model, job.FineTunedModel, job.Owner, job.Status,
             job.ErrorMessage is null ? null : new JobErrorResponse(job.ErrorCode ?? "error", job.ErrorMessage, job.ErrorParam),
@@ -49,7 +51,9 @@ public sealed record JobErrorResponse(string Code, string Message, string? Param
 /// </summary>
 public sealed record HyperparametersResponse(object NEpochs, object BatchSize, object LearningRateMultiplier, double? LearningRate,
     string LrScheduler, double WarmupRatio, double WeightDecay, double MaxGradNorm, int? MaxSeqLength, bool TrainOnInputs,
-    string TrainingType, int? LoraR, double? LoraAlpha, double? LoraDropout, IReadOnlyList<string>? LoraTargetModules);
+    string TrainingType, int? LoraR, double? LoraAlpha, double? LoraDropout, IReadOnlyList<string>? LoraTargetModules,
+    int EvalEverySteps, int CheckpointEverySteps, int EarlyStoppingPatience, double EarlyStoppingThreshold,
+    int GradientAccumulationSteps, string Precision);
 
 public sealed record MethodResponse(string Type, SupervisedResponse Supervised);
 

@@ -18,6 +18,8 @@ public static class FineTuningJobsApi
         jobs.MapGet("/", List).WithSummary("List your fine-tuning jobs, newest first (cursor `after`, `limit` default 20)");
         jobs.MapGet("/{job_id}", Retrieve).WithSummary("Get a job: status, progress, hyperparameters, error");
         jobs.MapPost("/{job_id}/cancel", CancelFineTuningJob.Handle).WithSummary("Cancel a job; a running job stops within seconds");
+        jobs.MapPost("/{job_id}/pause", PauseResumeFineTuningJob.Pause).WithSummary("Pause a job at a checkpoint (resume continues from it)");
+        jobs.MapPost("/{job_id}/resume", PauseResumeFineTuningJob.Resume).WithSummary("Resume a paused job from its checkpoint");
         jobs.MapGet("/{job_id}/events", JobEventsEndpoint.Handle).WithSummary("A job's events, newest first (messages and metrics)");
         jobs.MapGet("/{job_id}/checkpoints", JobCheckpointsEndpoint.List).WithSummary("A job's checkpoints, newest first");
         jobs.MapGet("/{job_id}/checkpoints/{checkpoint_id}/content", JobCheckpointsEndpoint.Download)

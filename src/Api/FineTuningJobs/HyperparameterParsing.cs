@@ -28,6 +28,12 @@ public static class HyperparameterParsing
             LoraAlpha = Fixed(request.LoraAlpha, $"{paramPrefix}.lora_alpha", 1e-6, 1e6) ?? defaults.LoraAlpha,
             LoraDropout = Fixed(request.LoraDropout, $"{paramPrefix}.lora_dropout", 0, 0.99) ?? defaults.LoraDropout,
             LoraTargetModules = TargetModules(request.LoraTargetModules, $"{paramPrefix}.lora_target_modules"),
+            EvalEverySteps = Integer(request.EvalEverySteps, $"{paramPrefix}.eval_every_steps", 0, 1_000_000) ?? defaults.EvalEverySteps,
+            CheckpointEverySteps = Integer(request.CheckpointEverySteps, $"{paramPrefix}.checkpoint_every_steps", 0, 1_000_000) ?? defaults.CheckpointEverySteps,
+            EarlyStoppingPatience = Integer(request.EarlyStoppingPatience, $"{paramPrefix}.early_stopping_patience", 0, 1000) ?? defaults.EarlyStoppingPatience,
+            EarlyStoppingThreshold = Fixed(request.EarlyStoppingThreshold, $"{paramPrefix}.early_stopping_threshold", 0, 100) ?? defaults.EarlyStoppingThreshold,
+            GradientAccumulationSteps = Integer(request.GradientAccumulationSteps, $"{paramPrefix}.gradient_accumulation_steps", 1, 1024) ?? defaults.GradientAccumulationSteps,
+            Precision = OneOf(request.Precision, $"{paramPrefix}.precision", ["fp32", "bf16"]) ?? defaults.Precision,
         };
     }
 

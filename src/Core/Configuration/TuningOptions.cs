@@ -22,6 +22,9 @@ public sealed class TuningOptions
     /// <summary>Jobs one worker process trains at the same time. Training uses every core, so 1 is usually right.</summary>
     public int WorkerCount { get; set; } = 1;
 
+    /// <summary>Checkpoints a job keeps on disk: the latest this many, plus the best by validation loss.</summary>
+    public int KeepCheckpoints { get; set; } = 3;
+
     /// <summary>Memory the API may keep loaded models in for inference; least recently used models are evicted past it.</summary>
     public long ModelCacheBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 

@@ -28,15 +28,16 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, DataPaths p
         }
 
         using var userCancel = new CancellationTokenSource();
+        using var pause = new CancellationTokenSource();
         using var stopKeepAlive = new CancellationTokenSource();
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(shutdown, userCancel.Token);
-        var keepAlive = lease.KeepAliveAsync(userCancel, stopKeepAlive.Token);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(shutdown, userCancel.Token, pause.Token);
+        var keepAlive = lease.KeepAliveAsync(userCancel, pause, stopKeepAlive.Token);
         try
         {
-            var job = await StartAsync(jobId, statusBefore, shutdown);
+            var (job, resume) = await StartAsync(jobId, statusBefore, shutdown);
             if (job.CancelRequested) userCancel.Cancel();
             cancel.Token.ThrowIfCancellationRequested();
-            var outcome = await session.TrainAsync(job, cancel.Token);
+            var outcome = await session.TrainAsync(job, resume, () => pause.IsCancellationRequested && !userCancel.IsCancellationRequested, cancel.Token);
             await FinishAsync(jobId, j =>
             {
                 j.Status = JobStatus.Succeeded;
@@ -49,6 +50,10 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, DataPaths p
         catch (OperationCanceledException) when (userCancel.IsCancellationRequested)
         {
             await FinishAsync(jobId, j => { j.Status = JobStatus.Cancelled; j.EstimatedFinish = null; }, "The job was cancelled.");
+        }
+        catch (OperationCanceledException) when (pause.IsCancellationRequested)
+        {
+            await PauseAsync(jobId);
         }
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {
@@ -75,13 +80,27 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, DataPaths p
         }
     }
 
-    /// <summary>Marks the job running. If a previous attempt was cut short, its partial results are cleared first.</summary>
-    async Task<FineTuningJob> StartAsync(string jobId, string statusBefore, CancellationToken ct)
+    /// <summary>
+    /// Marks the job running. A job that trained before (its worker died, or it was paused) continues from its newest
+    /// complete checkpoint; without one, the partial results of the cut-short attempt are cleared and it starts over.
+    /// </summary>
+    async Task<(FineTuningJob Job, JobCheckpoint? Resume)> StartAsync(string jobId, string statusBefore, CancellationToken ct)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
         var job = await db.Jobs.FirstAsync(j => j.Id == jobId, ct);
-        if (statusBefore == JobStatus.Running)
+        var resume = (await db.Checkpoints.AsNoTracking().Where(c => c.JobId == jobId).OrderByDescending(c => c.StepNumber).ToListAsync(ct))
+            .FirstOrDefault(c => Training.TrainingResumeState.Exists(Path.Combine(paths.Resolve(c.RelativePath), JobProgressRecorder.TrainingStateFolder)));
+        if (resume is not null)
+        {
+            // What came after the checkpoint is recorded again as training replays from it.
+            await db.Metrics.Where(m => m.JobId == jobId && m.Step > resume.StepNumber).ExecuteDeleteAsync(ct);
+            await db.Checkpoints.Where(c => c.JobId == jobId && c.StepNumber > resume.StepNumber).ExecuteDeleteAsync(ct);
+            if (statusBefore == JobStatus.Running)
+                db.JobEvents.Add(JobEvents.Message(jobId, $"The previous attempt was interrupted (its worker stopped); continuing from step {resume.StepNumber}.", "warn"));
+            job.Step = resume.StepNumber;
+        }
+        else if (statusBefore == JobStatus.Running || await db.Metrics.AnyAsync(m => m.JobId == jobId, ct))
         {
             db.Metrics.RemoveRange(db.Metrics.Where(m => m.JobId == jobId));
             db.Checkpoints.RemoveRange(db.Checkpoints.Where(c => c.JobId == jobId));
@@ -92,10 +111,30 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, DataPaths p
         job.Status = JobStatus.Running;
         job.Phase = JobPhase.Validating;
         job.StartedAt ??= Clock.Now();
-        job.Step = 0;
-        db.JobEvents.Add(JobEvents.Message(jobId, "Fine-tuning job started"));
+        if (resume is null) job.Step = 0;
+        if (resume is null) db.JobEvents.Add(JobEvents.Message(jobId, "Fine-tuning job started"));
         await db.SaveChangesAsync(ct);
-        return job;
+        return (job, resume);
+    }
+
+    /// <summary>Leaves the job paused at its checkpoint: not finished, held by no worker, ready for POST .../resume.</summary>
+    async Task PauseAsync(string jobId)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
+        var job = await db.Jobs.FirstAsync(j => j.Id == jobId);
+        job.Status = JobStatus.Paused;
+        job.PauseRequested = false;
+        job.Phase = null;
+        job.EstimatedFinish = null;
+        job.LeaseOwner = null;
+        job.LeaseExpiresAt = null;
+        var checkpoint = await db.Checkpoints.AsNoTracking().Where(c => c.JobId == jobId).OrderByDescending(c => c.StepNumber).FirstOrDefaultAsync();
+        if (checkpoint is not null) job.Step = checkpoint.StepNumber;
+        db.JobEvents.Add(JobEvents.Message(jobId, checkpoint is null
+            ? "The job was paused before its first step; resume starts it from the beginning."
+            : $"The job was paused at step {checkpoint.StepNumber} (checkpoint {checkpoint.Id}); POST .../resume continues from there."));
+        await db.SaveChangesAsync();
     }
 
     async Task FinishAsync(string jobId, Action<FineTuningJob> update, params string[] messages)

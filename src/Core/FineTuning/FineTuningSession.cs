@@ -19,14 +19,17 @@ namespace TuningService.Core.FineTuning;
 /// One training run of a job: load the base model and tokenizer, read and tokenize the files, resolve "auto",
 /// train with checkpoints at each epoch end, then register the fine-tuned model and the metrics result file.
 /// </summary>
-public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths paths, ModelCatalog catalog, TokenizedDatasetCache tokenizedCache)
+public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths paths, ModelCatalog catalog, TokenizedDatasetCache tokenizedCache,
+    TuningOptions tuning)
 {
     /// <summary>Tokenizer and generation files copied from the base model into every checkpoint.</summary>
     static readonly string[] TokenizerFileNames =
         ["tokenizer.model", "spiece.model", "tokenizer.json", "vocab.json", "merges.txt", "tokenizer_config.json",
          "special_tokens_map.json", "added_tokens.json", "generation_config.json"];
 
-    public async Task<TrainingOutcome> TrainAsync(FineTuningJob job, CancellationToken ct)
+    /// <param name="resume">The checkpoint to continue from (after a pause or a lost worker), or null to start fresh.</param>
+    /// <param name="isPausing">True once a pause was asked for: the checkpoint of the stop is then kept.</param>
+    public async Task<TrainingOutcome> TrainAsync(FineTuningJob job, JobCheckpoint? resume, Func<bool> isPausing, CancellationToken ct)
     {
         CatalogModel baseModel;
         Dictionary<string, StoredFile> files;
@@ -43,9 +46,11 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
 
         var device = TrainingDevice.Select();
         await SetPhaseAsync(job.Id, JobPhase.LoadingModel, ct);
-        using var loaded = PretrainedModelLoader.Load(baseModel.Directory, torch.device(device));
-        var tokenizer = TokenizerLoader.FromModelFolder(baseModel.Directory);
         var requested = System.Text.Json.JsonSerializer.Deserialize<RequestedHyperparameters>(job.RequestedHyperparametersJson) ?? RequestedHyperparameters.Auto;
+        var resumeFolder = resume is null ? null : paths.Resolve(resume.RelativePath);
+        // Full fine-tuning resumes from the checkpoint's weights; LoRA from the base with the checkpoint's adapters.
+        using var loaded = PretrainedModelLoader.Load(resumeFolder is not null && !requested.IsLora ? resumeFolder : baseModel.Directory, torch.device(device));
+        var tokenizer = TokenizerLoader.FromModelFolder(baseModel.Directory);
         var setup = requested.IsLora
             ? TrainingSetup.ForLora(loaded, tokenizer, new LoraConfig
             {
@@ -53,6 +58,8 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
             }, job.Seed, requested.MaxSeqLength, requested.TrainOnInputs)
             : TrainingSetup.For(loaded, tokenizer, requested.MaxSeqLength, requested.TrainOnInputs);
         var exampleTokenizer = setup.Examples;
+        if (resumeFolder is not null && setup.Lora is not null)
+            LoraAdapterRestore.CopyInto(loaded.Model, Path.Combine(resumeFolder, CheckpointLayout.AdapterFolder));
 
         // Everything the tokens depend on besides the file and the tokenizer files (the cache key hashes those).
         var framing = $"{setup.Objective.GetType().Name}:{setup.ContextLength}:{requested.TrainOnInputs}";
@@ -67,8 +74,17 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         var validation = data.Validation;
 
         var (hyper, explanations) = HyperparameterResolver.Resolve(requested, train.Examples.Count, loaded.ParameterCount);
-        var stepsPerEpoch = (train.Examples.Count + hyper.BatchSize - 1) / hyper.BatchSize;
-        var totalSteps = hyper.NEpochs * stepsPerEpoch;
+        var options = new TrainingOptions
+        {
+            Epochs = hyper.NEpochs, BatchSize = hyper.BatchSize, LearningRate = hyper.LearningRate, Seed = job.Seed, Device = device,
+            Schedule = Enum.Parse<ScheduleShape>(requested.LrScheduler, ignoreCase: true), WarmupRatio = requested.WarmupRatio,
+            WeightDecay = requested.WeightDecay, MaxGradNorm = requested.MaxGradNorm,
+            EvalEverySteps = requested.EvalEverySteps, CheckpointEverySteps = requested.CheckpointEverySteps,
+            EarlyStoppingPatience = requested.EarlyStoppingPatience, EarlyStoppingThreshold = requested.EarlyStoppingThreshold,
+            GradientAccumulationSteps = requested.GradientAccumulationSteps,
+            Precision = Enum.Parse<TrainingPrecision>(requested.Precision, ignoreCase: true),
+        };
+        var totalSteps = hyper.NEpochs * options.StepsPerEpoch(train.Examples.Count);
         var trainedTokens = (long)hyper.NEpochs * train.Examples.Sum(e => (long)e.Length);
         var fineTunedId = $"ft:{baseModel.RootBaseModel}:{job.Suffix}:{job.Id}";
 
@@ -87,26 +103,36 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         ], ct);
 
         var tokenizerFiles = TokenizerFileNames.Select(n => Path.Combine(baseModel.Directory, n)).Where(File.Exists).ToList();
+        var resumeState = resumeFolder is null ? null : TrainingResumeState.Load(Path.Combine(resumeFolder, JobProgressRecorder.TrainingStateFolder));
         var recorder = new JobProgressRecorder(scopes, paths, job, loaded.Model, loaded.Config, tokenizerFiles, fineTunedId, totalSteps,
-            setup.Lora is { } adapters ? folder => adapters.SaveAdapter(Path.Combine(folder, CheckpointLayout.AdapterFolder), baseModel.RootBaseModel) : null,
-            data.IsMultiTask ? () => PerTaskMetrics.Evaluate(setup.Objective, exampleTokenizer.PaddingId, data, ct) : null);
-        var trainer = new SupervisedTrainer(setup.Objective, new TrainingOptions
-        {
-            Epochs = hyper.NEpochs, BatchSize = hyper.BatchSize, LearningRate = hyper.LearningRate, Seed = job.Seed, Device = device,
-            Schedule = Enum.Parse<ScheduleShape>(requested.LrScheduler, ignoreCase: true), WarmupRatio = requested.WarmupRatio,
-            WeightDecay = requested.WeightDecay, MaxGradNorm = requested.MaxGradNorm,
-        }, recorder);
+            new JobRecorderOptions(resumeState?.State.Step ?? 0, tuning.KeepCheckpoints, isPausing,
+                setup.Lora is { } adapters ? folder => adapters.SaveAdapter(Path.Combine(folder, CheckpointLayout.AdapterFolder), baseModel.RootBaseModel) : null,
+                data.IsMultiTask ? () => PerTaskMetrics.Evaluate(setup.Objective, exampleTokenizer.PaddingId, data, ct) : null,
+                job.BestCheckpointId));
+        if (resume is not null)
+            await LogAsync(job.Id, $"Resuming from checkpoint {resume.Id} at step {resume.StepNumber} (weights, optimizer, schedule and data position).", ct);
+        var trainer = new SupervisedTrainer(setup.Objective, options, recorder);
         // Training is CPU/GPU bound for minutes or hours: its own thread, not a pool thread.
-        var result = await Task.Factory.StartNew(() => trainer.Train(train.Examples, validation?.Examples, exampleTokenizer.PaddingId, ct),
+        var result = await Task.Factory.StartNew(() => trainer.Train(train.Examples, validation?.Examples, exampleTokenizer.PaddingId, ct, resumeState),
             ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         // The trainer returns on cancellation; the job runner expects the exception.
         if (result.StopReason == TrainingStopReason.Cancelled) throw new OperationCanceledException(ct);
+        if (result.StopReason == TrainingStopReason.EarlyStopping)
+            await LogAsync(job.Id, $"Early stopping at step {result.Step} of {totalSteps}: {result.StopDetail}", CancellationToken.None);
 
         var final = recorder.LastCheckpoint ?? throw new InvalidOperationException("Training ended without a checkpoint.");
         // Training is done: record its results whatever happens to the token now, so nothing is half-registered.
         await SetPhaseAsync(job.Id, JobPhase.Saving, CancellationToken.None);
         var resultFileId = await RegisterResultsAsync(job, baseModel, fineTunedId, final, CancellationToken.None);
         return new TrainingOutcome(fineTunedId, trainedTokens, resultFileId);
+    }
+
+    async Task LogAsync(string jobId, string message, CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
+        db.JobEvents.Add(JobEvents.Message(jobId, message));
+        await db.SaveChangesAsync(ct);
     }
 
     async Task SetPhaseAsync(string jobId, string phase, CancellationToken ct)

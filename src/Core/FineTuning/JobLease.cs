@@ -43,11 +43,14 @@ public sealed class JobLease(IServiceScopeFactory scopes, string jobId, string o
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, until), ct) == 1;
     }
 
-    public async Task<bool> IsCancelRequestedAsync(CancellationToken ct)
+    /// <summary>Whether the job's owner asked to cancel or to pause it.</summary>
+    public async Task<(bool Cancel, bool Pause)> RequestsAsync(CancellationToken ct)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
-        return await db.Jobs.AsNoTracking().Where(j => j.Id == JobId).Select(j => j.CancelRequested).FirstOrDefaultAsync(ct);
+        var flags = await db.Jobs.AsNoTracking().Where(j => j.Id == JobId)
+            .Select(j => new { j.CancelRequested, j.PauseRequested }).FirstOrDefaultAsync(ct);
+        return (flags?.CancelRequested ?? false, flags?.PauseRequested ?? false);
     }
 
     public async Task ReleaseAsync()
@@ -59,10 +62,10 @@ public sealed class JobLease(IServiceScopeFactory scopes, string jobId, string o
     }
 
     /// <summary>
-    /// Until <paramref name="stop"/> fires: polls the cancel flag about once a second (cancelling
-    /// <paramref name="userCancel"/> when set) and renews the lease every ten seconds.
+    /// Until <paramref name="stop"/> fires: polls the cancel and pause flags about once a second (cancelling
+    /// <paramref name="userCancel"/> or <paramref name="pause"/> when set) and renews the lease every ten seconds.
     /// </summary>
-    public async Task KeepAliveAsync(CancellationTokenSource userCancel, CancellationToken stop)
+    public async Task KeepAliveAsync(CancellationTokenSource userCancel, CancellationTokenSource pause, CancellationToken stop)
     {
         var lastRenewal = DateTime.UtcNow;
         while (!stop.IsCancellationRequested)
@@ -70,7 +73,9 @@ public sealed class JobLease(IServiceScopeFactory scopes, string jobId, string o
             try
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), stop);
-                if (await IsCancelRequestedAsync(stop)) userCancel.Cancel();
+                var (cancel, pauseRequested) = await RequestsAsync(stop);
+                if (cancel) userCancel.Cancel();
+                else if (pauseRequested) pause.Cancel();
                 if (DateTime.UtcNow - lastRenewal > TimeSpan.FromSeconds(10))
                 {
                     await RenewAsync(stop);

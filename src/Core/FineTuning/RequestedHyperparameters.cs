@@ -35,4 +35,20 @@ public sealed record RequestedHyperparameters(int? NEpochs, int? BatchSize, doub
     public IReadOnlyList<string>? LoraTargetModules { get; init; }
 
     public bool IsLora => TrainingType == "lora";
+
+    /// <summary>Validate every N steps as well as at epoch ends (0: epoch ends only).</summary>
+    public int EvalEverySteps { get; init; }
+
+    /// <summary>Checkpoint every N steps as well as at epoch ends (0: epoch ends only).</summary>
+    public int CheckpointEverySteps { get; init; }
+
+    /// <summary>Stop after this many evaluations without an improvement larger than the threshold (0: never).</summary>
+    public int EarlyStoppingPatience { get; init; }
+
+    public double EarlyStoppingThreshold { get; init; }
+
+    public int GradientAccumulationSteps { get; init; } = 1;
+
+    /// <summary>"fp32" or "bf16" (bf16 forward/backward with fp32 master weights and optimizer state).</summary>
+    public string Precision { get; init; } = "fp32";
 }
