@@ -22,6 +22,18 @@ public sealed class TuningOptions
     /// <summary>Jobs one worker process trains at the same time. Training uses every core, so 1 is usually right.</summary>
     public int WorkerCount { get; set; } = 1;
 
+    /// <summary>
+    /// How long a worker's claim on a job lasts without renewal. A worker that dies loses the job after this; another
+    /// worker may then continue it from its last checkpoint.
+    /// </summary>
+    public int LeaseSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// PostgreSQL mode: how long Hangfire waits before handing a job fetched by a vanished worker to another one
+    /// (sliding: a live worker keeps extending it).
+    /// </summary>
+    public int JobInvisibilitySeconds { get; set; } = 300;
+
     /// <summary>Checkpoints a job keeps on disk: the latest this many, plus the best by validation loss.</summary>
     public int KeepCheckpoints { get; set; } = 3;
 

@@ -13,13 +13,14 @@ namespace TuningService.Core.FineTuning;
 /// attempt (its worker died) starts over from the beginning.
 /// </summary>
 public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, DataPaths paths, ILogger<FineTuningJobRunner> logger,
-    FineTuningSession session)
+    FineTuningSession session, TuningOptions options)
 {
     /// <param name="jobId">The fine-tuning job to run.</param>
     /// <param name="shutdown">Hangfire's token: fires when this worker shuts down (the job is then re-queued).</param>
     public async Task RunAsync(string jobId, CancellationToken shutdown)
     {
-        var lease = new JobLease(scopes, jobId, $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}");
+        var lease = new JobLease(scopes, jobId, $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}",
+            TimeSpan.FromSeconds(Math.Max(3, options.LeaseSeconds)));
         var statusBefore = await lease.TryClaimAsync(shutdown);
         if (statusBefore is null)
         {

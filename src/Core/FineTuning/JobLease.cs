@@ -10,9 +10,9 @@ namespace TuningService.Core.FineTuning;
 /// twice (a Hangfire retry, a re-dispatch after a restart) trains once. The holder renews it while training; a
 /// killed worker's lease lapses and the job can be claimed again.
 /// </summary>
-public sealed class JobLease(IServiceScopeFactory scopes, string jobId, string owner)
+public sealed class JobLease(IServiceScopeFactory scopes, string jobId, string owner, TimeSpan duration)
 {
-    public static readonly TimeSpan Duration = TimeSpan.FromSeconds(60);
+    public TimeSpan Duration { get; } = duration;
 
     public string JobId { get; } = jobId;
     public string Owner { get; } = owner;
@@ -76,7 +76,7 @@ public sealed class JobLease(IServiceScopeFactory scopes, string jobId, string o
                 var (cancel, pauseRequested) = await RequestsAsync(stop);
                 if (cancel) userCancel.Cancel();
                 else if (pauseRequested) pause.Cancel();
-                if (DateTime.UtcNow - lastRenewal > TimeSpan.FromSeconds(10))
+                if (DateTime.UtcNow - lastRenewal > Duration / 6)
                 {
                     await RenewAsync(stop);
                     lastRenewal = DateTime.UtcNow;

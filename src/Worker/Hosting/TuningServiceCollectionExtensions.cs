@@ -50,7 +50,7 @@ public static class TuningServiceCollectionExtensions
                     QueuePollInterval = TimeSpan.FromSeconds(1),
                     // Sliding: a long training job keeps its fetch alive; a killed worker's job is picked up again after it lapses.
                     UseSlidingInvisibilityTimeout = true,
-                    InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                    InvisibilityTimeout = TimeSpan.FromSeconds(Math.Max(5, options.JobInvisibilitySeconds)),
                     PrepareSchemaIfNecessary = true,
                 });
         });

@@ -12,7 +12,7 @@ public sealed class WorkerProcess : IDisposable
     readonly Process process;
     readonly StringBuilder output = new();
 
-    public WorkerProcess(string postgresConnectionString, string dataDir)
+    public WorkerProcess(string postgresConnectionString, string dataDir, IReadOnlyDictionary<string, string>? environment = null)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         var dll = Path.Combine(RepoPaths.Root, "src", "Worker", "bin", configuration, "net10.0", "TuningService.Worker.dll");
@@ -25,6 +25,7 @@ public sealed class WorkerProcess : IDisposable
         start.Environment["ConnectionStrings__Postgres"] = postgresConnectionString;
         start.Environment["Tuning__DataDir"] = dataDir;
         start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
@@ -38,6 +39,13 @@ public sealed class WorkerProcess : IDisposable
     public string Output
     {
         get { lock (output) return output.ToString(); }
+    }
+
+    /// <summary>Kills the process at once, as a crash or `kill -9` would: no shutdown, no cleanup.</summary>
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit(10_000);
     }
 
     public void Dispose()
