@@ -38,4 +38,16 @@ public abstract class CausalLanguageModel : nn.Module<Tensor, Tensor>
     /// </summary>
     public virtual Tensor ForwardLeftPadded(Tensor inputIds, Tensor attentionMask, KeyValueCache? cache) =>
         throw new NotSupportedException($"{GetType().Name} cannot mask left padding; batch prompts of equal length only.");
+
+    /// <summary>Whether <see cref="ForwardPacked"/> is implemented (several examples packed into one row).</summary>
+    public virtual bool SupportsPacking => false;
+
+    /// <summary>
+    /// Logits [B, T, V] for rows that pack several examples. <paramref name="segmentIds"/> [B, T] int64 numbers the
+    /// examples of a row 1, 2, 3, … (each a contiguous run) and marks padding 0. Attention is causal and stays
+    /// inside each example, and positions restart at 0 where an example starts, so an example's logits equal those
+    /// of the example run alone (see <see cref="PackedSegments"/>).
+    /// </summary>
+    public virtual Tensor ForwardPacked(Tensor inputIds, Tensor segmentIds) =>
+        throw new NotSupportedException($"{GetType().Name} cannot keep packed examples apart; train without packing.");
 }

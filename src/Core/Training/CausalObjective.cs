@@ -10,11 +10,13 @@ public sealed class CausalObjective(CausalLanguageModel model) : ITrainingObject
     public nn.Module Model => model;
     public int MaxInputLength => model.MaxPositions;
     public bool LabelsAreShifted => true;
+    public bool SupportsPacking => model.SupportsPacking;
 
     // Right padding comes after every real token, so causal attention alone keeps real positions from seeing it.
-    public (Tensor Loss, Tensor Correct) Compute(Tensor inputIds, Tensor inputMask, Tensor labels)
+    // Packed rows need the segments, so that each example attends to itself only.
+    public (Tensor Loss, Tensor Correct) Compute(Tensor inputIds, Tensor inputMask, Tensor labels, Tensor? segmentIds = null)
     {
-        Tensor logits = model.call(inputIds);                       // (B, T, V)
+        Tensor logits = segmentIds is null ? model.call(inputIds) : model.ForwardPacked(inputIds, segmentIds); // (B, T, V)
         return (CausalLmLoss.Compute(logits, labels), CausalLmLoss.CountCorrect(logits.detach(), labels));
     }
 }

@@ -18,6 +18,11 @@ public interface ITrainingObjective
     /// <summary>True when a label at position t is predicted from position t-1 (causal LMs); false when labels are the decoder's own targets.</summary>
     bool LabelsAreShifted { get; }
 
+    /// <summary>Whether <see cref="Compute"/> accepts packed rows (segment ids); decoder-only models that support it.</summary>
+    bool SupportsPacking => false;
+
     /// <summary>Mean loss over labelled tokens (fp32 scalar) and the count of correctly predicted tokens (int64 scalar), both on the device.</summary>
-    (Tensor Loss, Tensor Correct) Compute(Tensor inputIds, Tensor inputMask, Tensor labels);
+    /// <param name="segmentIds">[B, T] int64 for packed rows (examples 1, 2, 3, … per row, 0 = padding; see
+    /// <see cref="SequencePacker"/>), or null when each row is one example.</param>
+    (Tensor Loss, Tensor Correct) Compute(Tensor inputIds, Tensor inputMask, Tensor labels, Tensor? segmentIds = null);
 }

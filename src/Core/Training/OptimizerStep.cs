@@ -24,7 +24,7 @@ internal sealed class OptimizerStep(ITrainingObjective objective, TrainableWeigh
             // A scope per batch frees its activations before the next batch's forward pass.
             using var batchScope = NewDisposeScope();
             (Tensor ids, Tensor labels) = batch.ToTensors(device); // (B, T) and (B, T or target length)
-            (Tensor batchLoss, Tensor batchCorrect) = objective.Compute(ids, batch.MaskTensor(device), labels);
+            (Tensor batchLoss, Tensor batchCorrect) = objective.Compute(ids, batch.MaskTensor(device), labels, batch.SegmentTensor(device));
             // Token-weighted accumulation: the batch's mean scaled by its share of the step's labelled tokens, so
             // the summed gradients (and the summed loss) equal those of one batch holding every token of the step.
             Tensor weighted = batchLoss * ((double)batch.PredictedTokenCount / predicted);

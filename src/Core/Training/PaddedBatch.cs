@@ -13,8 +13,10 @@ namespace TuningService.Core.Training;
 /// <param name="LabelColumns">Width of <paramref name="Labels"/>: equal to Columns for causal LMs, the target length for seq2seq.</param>
 /// <param name="PositionCount">Positions the model computes, real or padding: the inputs' (Rows × Columns), plus the
 /// targets' (Rows × LabelColumns) for seq2seq. <see cref="RealTokenCount"/> counts the real ones among them.</param>
+/// <param name="SegmentIds">[Rows, Columns] for packed rows (<see cref="SequencePacker"/>): the examples of a row
+/// numbered 1, 2, 3, …, 0 on padding; null when each row holds one example.</param>
 public sealed record PaddedBatch(long[] InputIds, long[] Labels, int Rows, int Columns, int RealTokenCount, int PredictedTokenCount,
-    long[] InputMask, int LabelColumns, int PositionCount)
+    long[] InputMask, int LabelColumns, int PositionCount, long[]? SegmentIds = null)
 {
     /// <summary>Positions that hold padding: compute spent on nothing.</summary>
     public int PaddingCount => PositionCount - RealTokenCount;
@@ -41,4 +43,8 @@ public sealed record PaddedBatch(long[] InputIds, long[] Labels, int Rows, int C
     }
 
     public Tensor MaskTensor(Device device) => torch.tensor(InputMask, [Rows, Columns], dtype: ScalarType.Int64, device: device);
+
+    /// <summary>The segment ids as an int64 [Rows, Columns] tensor, or null when the rows are not packed.</summary>
+    public Tensor? SegmentTensor(Device device) =>
+        SegmentIds is null ? null : torch.tensor(SegmentIds, [Rows, Columns], dtype: ScalarType.Int64, device: device);
 }

@@ -14,8 +14,10 @@ public sealed class Seq2SeqObjective(Seq2SeqLanguageModel model, int maxInputLen
     public int MaxInputLength => maxInputLength;
     public bool LabelsAreShifted => false;
 
-    public (Tensor Loss, Tensor Correct) Compute(Tensor inputIds, Tensor inputMask, Tensor labels)
+    public (Tensor Loss, Tensor Correct) Compute(Tensor inputIds, Tensor inputMask, Tensor labels, Tensor? segmentIds = null)
     {
+        if (segmentIds is not null)
+            throw new ArgumentException("Packing is for decoder-only models; an encoder-decoder model trains on one example per row.", nameof(segmentIds));
         Tensor decoderIds = Seq2SeqLoss.ShiftRight(labels, model.DecoderStartTokenId, padTokenId); // (B, T)
         Tensor encoded = model.Encode(inputIds, inputMask);                                         // (B, S, D)
         Tensor logits = model.Decode(decoderIds, encoded, inputMask, cache: null);                  // (B, T, V)

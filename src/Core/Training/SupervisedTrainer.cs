@@ -42,6 +42,12 @@ public sealed class SupervisedTrainer
         {
             throw new ArgumentOutOfRangeException(nameof(options), $"Unknown precision {options.Precision}.");
         }
+        if (options.Packing && !objective.SupportsPacking)
+        {
+            throw new ArgumentException(objective.LabelsAreShifted
+                ? "Packing needs a model that keeps packed examples apart (CausalLanguageModel.SupportsPacking); this one does not."
+                : "Packing is for decoder-only models; an encoder-decoder (seq2seq) model trains on one example per row.", nameof(options));
+        }
         _objective = objective;
         _options = options;
         _observer = observer;
@@ -91,7 +97,11 @@ public sealed class SupervisedTrainer
     }
 
     /// <summary>The settings and data size that fix the sequence of updates, as a readable key.</summary>
-    private string Trajectory(int trainCount) => string.Create(CultureInfo.InvariantCulture,
+    private string Trajectory(int trainCount) => Settings(trainCount) +
+        // Only when on, so that states saved before packing existed still resume.
+        (_options.Packing ? " packing=True" : "");
+
+    private string Settings(int trainCount) => string.Create(CultureInfo.InvariantCulture,
         $"seed={_options.Seed} epochs={_options.Epochs} train_examples={trainCount} batch_size={_options.BatchSize} " +
         $"gradient_accumulation_steps={_options.GradientAccumulationSteps} length_bucketing={_options.LengthBucketing} " +
         $"learning_rate={_options.LearningRate:R} schedule={_options.Schedule} warmup_ratio={_options.WarmupRatio:R} " +

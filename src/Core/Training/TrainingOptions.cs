@@ -44,6 +44,13 @@ public sealed record TrainingOptions
     /// </summary>
     public bool LengthBucketing { get; init; } = true;
 
+    /// <summary>
+    /// Pack several whole examples into each row, up to the model's context (<see cref="SequencePacker"/>), with
+    /// attention kept inside each example; <see cref="BatchSize"/> then counts packed rows. Decoder-only models
+    /// only. Validation stays unpacked: its token-weighted loss is the same either way.
+    /// </summary>
+    public bool Packing { get; init; }
+
     /// <summary>A torch device string: "cpu", "cuda", "cuda:1".</summary>
     public string Device { get; init; } = "cpu";
 
@@ -71,10 +78,14 @@ public sealed record TrainingOptions
     /// <summary>The number format of the forward and backward passes.</summary>
     public TrainingPrecision Precision { get; init; } = TrainingPrecision.Fp32;
 
-    /// <summary>Optimizer steps in one epoch over <paramref name="trainExampleCount"/> examples.</summary>
+    /// <summary>Optimizer steps in one epoch over <paramref name="trainExampleCount"/> examples (unpacked; with
+    /// <see cref="Packing"/> the count depends on the lengths, see <see cref="StepsPerEpochOfBatches"/>).</summary>
     public int StepsPerEpoch(int trainExampleCount)
     {
         int batches = (trainExampleCount + BatchSize - 1) / BatchSize;
-        return (batches + GradientAccumulationSteps - 1) / GradientAccumulationSteps;
+        return StepsPerEpochOfBatches(batches);
     }
+
+    /// <summary>Optimizer steps in an epoch of <paramref name="batchCount"/> batches.</summary>
+    public int StepsPerEpochOfBatches(int batchCount) => (batchCount + GradientAccumulationSteps - 1) / GradientAccumulationSteps;
 }

@@ -17,6 +17,7 @@ internal sealed class TrainingRun : IDisposable
     private readonly IReadOnlyList<TokenizedExample> _train;
     private readonly ValidationPass _validation;
     private readonly Batcher _batcher;
+    private readonly SequencePacker? _packer;
     private readonly LearningRateSchedule _schedule;
     private readonly Device _device;
     private readonly bool _seedCuda = cuda.is_available();
@@ -39,8 +40,8 @@ internal sealed class TrainingRun : IDisposable
         _state = state;
         _device = torch.device(options.Device);
         _batcher = new Batcher(options.BatchSize, paddingId, objective.LabelsAreShifted);
-        _schedule = LearningRateSchedule.WithWarmupRatio(options.LearningRate, options.Epochs * options.StepsPerEpoch(train.Count),
-            options.WarmupRatio, options.Schedule);
+        _packer = options.Packing ? new SequencePacker(objective.MaxInputLength, options.BatchSize, paddingId) : null;
+        _schedule = LearningRateSchedule.WithWarmupRatio(options.LearningRate, TotalSteps(), options.WarmupRatio, options.Schedule);
         // Validation order does not change its token-weighted result, so it is sorted for the least padding.
         _validation = new ValidationPass(objective, _device,
             options.LengthBucketing ? _batcher.LengthSortedBatches(validation) : _batcher.Batches(validation));
@@ -61,9 +62,7 @@ internal sealed class TrainingRun : IDisposable
     {
         for (; _state.Epoch <= _options.Epochs; _state = _state.StartEpoch(_state.Epoch + 1))
         {
-            IReadOnlyList<PaddedBatch> batches = _options.LengthBucketing
-                ? _batcher.LengthGroupedBatches(_train, _options.Seed, _state.Epoch)
-                : _batcher.ShuffledBatches(_train, _options.Seed, _state.Epoch);
+            IReadOnlyList<PaddedBatch> batches = EpochBatches(_state.Epoch);
             if (_state.EvaluationPending && AfterStep(batches, cancellationToken) is { } stoppedAtResume)
             {
                 return stoppedAtResume;
@@ -92,6 +91,27 @@ internal sealed class TrainingRun : IDisposable
             }
         }
         return Result(TrainingStopReason.Completed, $"Completed {_options.Epochs} epoch(s) in {_state.Step} steps.");
+    }
+
+    private IReadOnlyList<PaddedBatch> EpochBatches(int epoch) =>
+        _packer is not null ? _packer.PackedBatches(_train, _options.Seed, epoch)
+        : _options.LengthBucketing ? _batcher.LengthGroupedBatches(_train, _options.Seed, epoch)
+        : _batcher.ShuffledBatches(_train, _options.Seed, epoch);
+
+    /// <summary>Steps of the whole run, for the schedule. Packed epochs differ in row count, so each is counted.</summary>
+    private int TotalSteps()
+    {
+        if (_packer is null)
+        {
+            return _options.Epochs * _options.StepsPerEpoch(_train.Count);
+        }
+        int steps = 0;
+        for (int epoch = 1; epoch <= _options.Epochs; epoch++)
+        {
+            int rows = _packer.Rows(_train, Batcher.ShuffledOrder(_train.Count, _options.Seed, epoch)).Count;
+            steps += _options.StepsPerEpochOfBatches((rows + _options.BatchSize - 1) / _options.BatchSize);
+        }
+        return steps;
     }
 
     /// <summary>

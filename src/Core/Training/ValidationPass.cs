@@ -28,7 +28,7 @@ internal sealed class ValidationPass(ITrainingObjective objective, Device device
                 }
                 using var batchScope = NewDisposeScope();
                 (Tensor ids, Tensor labels) = batch.ToTensors(device);
-                (Tensor loss, Tensor correct) = objective.Compute(ids, batch.MaskTensor(device), labels);
+                (Tensor loss, Tensor correct) = objective.Compute(ids, batch.MaskTensor(device), labels, batch.SegmentTensor(device));
                 // The batch loss is a mean over its tokens; weighting by the count makes the total a mean over all.
                 lossSum.add_(loss * batch.PredictedTokenCount);
                 correctSum.add_(correct);

@@ -38,6 +38,10 @@ public sealed class Gpt2LMHeadModel : CausalLanguageModel
         return Logits(transformer.forward(inputIds, cache));
     }
 
+    public override bool SupportsPacking => true;
+
+    public override Tensor ForwardPacked(Tensor inputIds, Tensor segmentIds) => Logits(transformer.ForwardPacked(inputIds, segmentIds));
+
     private Tensor Logits(Tensor hidden)
     {
         var logits = lm_head is null

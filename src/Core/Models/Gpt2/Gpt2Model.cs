@@ -48,6 +48,23 @@ public sealed class Gpt2Model : nn.Module<Tensor, KeyValueCache?, Tensor>
         return ln_f.forward(hidden);
     }
 
+    /// <summary>
+    /// Final hidden states for rows packing several examples (segment ids [B, T], 1, 2, … per example, 0 =
+    /// padding): attention is causal within each example and learned positions restart at each example's start.
+    /// </summary>
+    public Tensor ForwardPacked(Tensor inputIds, Tensor segmentIds)
+    {
+        if (!segmentIds.shape.SequenceEqual(inputIds.shape))
+            throw new ArgumentException($"Segment ids [{string.Join(", ", segmentIds.shape)}] must have the ids' shape [{string.Join(", ", inputIds.shape)}].", nameof(segmentIds));
+        if (inputIds.shape[1] > maxPositions)
+            throw new ArgumentException($"A packed row of {inputIds.shape[1]} positions exceeds the model's n_positions ({maxPositions}).", nameof(inputIds));
+        var hidden = drop.forward(wte.forward(inputIds) + wpe.forward(PackedSegments.Positions(segmentIds)));
+        var context = new Gpt2AttentionContext(PackedSegments.Mask(segmentIds), Cache: null);
+        foreach (var block in h)
+            hidden = block.forward(hidden, context);
+        return ln_f.forward(hidden);
+    }
+
     /// <summary>[T, past + T], true where query past + i may see key j (j ≤ past + i).</summary>
     private static Tensor CausalMaskAfter(long past, long time, Device device) =>
         ones(time, past + time, ScalarType.Bool, device).tril(past);

@@ -43,6 +43,10 @@ public sealed class LlamaForCausalLM : CausalLanguageModel
     public override Tensor ForwardLeftPadded(Tensor inputIds, Tensor attentionMask, KeyValueCache? cache) =>
         Logits(model.ForwardLeftPadded(inputIds, attentionMask, cache));
 
+    public override bool SupportsPacking => true;
+
+    public override Tensor ForwardPacked(Tensor inputIds, Tensor segmentIds) => Logits(model.ForwardPacked(inputIds, segmentIds));
+
     private Tensor Logits(Tensor hidden)
     {
         var logits = lm_head is null

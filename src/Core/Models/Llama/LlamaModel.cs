@@ -56,15 +56,32 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor?, Tensor>
         return Run(inputIds, positions, attentionMask, cache);
     }
 
+    /// <summary>
+    /// Hidden states for rows packing several examples (segment ids [B, T], 1, 2, … per example, 0 = padding):
+    /// attention is causal within each example and RoPE positions restart at each example's first token.
+    /// </summary>
+    public Tensor ForwardPacked(Tensor inputIds, Tensor segmentIds)
+    {
+        if (!segmentIds.shape.SequenceEqual(inputIds.shape))
+            throw new ArgumentException($"Segment ids [{string.Join(", ", segmentIds.shape)}] must have the ids' shape [{string.Join(", ", inputIds.shape)}].", nameof(segmentIds));
+        var (cos, sin) = rotary.Angles(PackedSegments.Positions(segmentIds));
+        return Run(inputIds, new LlamaAttentionContext(cos, sin, PackedSegments.Mask(segmentIds), Cache: null));
+    }
+
     private Tensor Run(Tensor inputIds, Tensor positions, Tensor? padding, KeyValueCache? cache)
     {
         var (past, time) = (cache?.Length ?? 0, inputIds.shape[1]);
         var (cos, sin) = rotary.Angles(positions);
         var context = new LlamaAttentionContext(cos, sin, LlamaAttentionMask.Build(past, time, padding, inputIds.device), cache);
+        return Run(inputIds, context);
+    }
+
+    private Tensor Run(Tensor inputIds, LlamaAttentionContext context)
+    {
         var hidden = embed_tokens.forward(inputIds);
         foreach (var layer in layers)
             hidden = layer.forward(hidden, context);
-        cache?.Advance((int)time);
+        context.Cache?.Advance((int)inputIds.shape[1]);
         return norm.forward(hidden);
     }
 }
