@@ -98,4 +98,6 @@ public sealed class HyperparametersRequest
     public JsonElement? GradientAccumulationSteps { get; set; }
     /// <summary>"fp32" (default) or "bf16".</summary>
     public JsonElement? Precision { get; set; }
+    /// <summary>Pack several short examples into each sequence (decoder-only models; default false).</summary>
+    public JsonElement? Packing { get; set; }
 }

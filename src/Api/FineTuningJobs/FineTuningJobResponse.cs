@@ -27,7 +27,7 @@ public sealed record FineTuningJobResponse(
             requested.IsLora ? requested.LoraR : null, requested.IsLora ? requested.LoraAlpha : null,
             requested.IsLora ? requested.LoraDropout : null, requested.IsLora ? requested.LoraTargetModules : null,
             requested.EvalEverySteps, requested.CheckpointEverySteps, requested.EarlyStoppingPatience, requested.EarlyStoppingThreshold,
-            requested.GradientAccumulationSteps, requested.Precision);
+            requested.GradientAccumulationSteps, requested.Precision, requested.Packing);
         return new FineTuningJobResponse(
             job.Id, job.CreatedAt, job.FinishedAt, job.EstimatedFinish, job.Model, job.FineTunedModel, job.Owner, job.Status,
             job.ErrorMessage is null ? null : new JobErrorResponse(job.ErrorCode ?? "error", job.ErrorMessage, job.ErrorParam),
@@ -53,7 +53,7 @@ public sealed record HyperparametersResponse(object NEpochs, object BatchSize, o
     string LrScheduler, double WarmupRatio, double WeightDecay, double MaxGradNorm, int? MaxSeqLength, bool TrainOnInputs,
     string TrainingType, int? LoraR, double? LoraAlpha, double? LoraDropout, IReadOnlyList<string>? LoraTargetModules,
     int EvalEverySteps, int CheckpointEverySteps, int EarlyStoppingPatience, double EarlyStoppingThreshold,
-    int GradientAccumulationSteps, string Precision);
+    int GradientAccumulationSteps, string Precision, bool Packing);
 
 public sealed record MethodResponse(string Type, SupervisedResponse Supervised);
 

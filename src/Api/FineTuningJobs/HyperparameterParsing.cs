@@ -34,6 +34,7 @@ public static class HyperparameterParsing
             EarlyStoppingThreshold = Fixed(request.EarlyStoppingThreshold, $"{paramPrefix}.early_stopping_threshold", 0, 100) ?? defaults.EarlyStoppingThreshold,
             GradientAccumulationSteps = Integer(request.GradientAccumulationSteps, $"{paramPrefix}.gradient_accumulation_steps", 1, 1024) ?? defaults.GradientAccumulationSteps,
             Precision = OneOf(request.Precision, $"{paramPrefix}.precision", ["fp32", "bf16"]) ?? defaults.Precision,
+            Packing = Boolean(request.Packing, $"{paramPrefix}.packing") ?? defaults.Packing,
         };
     }
 

@@ -83,8 +83,12 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
             EarlyStoppingPatience = requested.EarlyStoppingPatience, EarlyStoppingThreshold = requested.EarlyStoppingThreshold,
             GradientAccumulationSteps = requested.GradientAccumulationSteps,
             Precision = Enum.Parse<TrainingPrecision>(requested.Precision, ignoreCase: true),
+            Packing = requested.Packing,
         };
-        var totalSteps = hyper.NEpochs * options.StepsPerEpoch(train.Examples.Count);
+        if (requested.Packing && setup.Objective is Seq2SeqObjective)
+            throw new TrainingDataException("packing is for decoder-only models; an encoder-decoder model reads each prompt on its own.");
+        // The recorder needs the step count; the trainer computes it (packed epochs depend on the example lengths).
+        var totalSteps = new SupervisedTrainer(setup.Objective, options, NoObserver.Instance).PlannedSteps(train.Examples, exampleTokenizer.PaddingId);
         var trainedTokens = (long)hyper.NEpochs * train.Examples.Sum(e => (long)e.Length);
         var fineTunedId = $"ft:{baseModel.RootBaseModel}:{job.Suffix}:{job.Id}";
 
@@ -111,8 +115,9 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
                 job.BestCheckpointId));
         if (resume is not null)
             await LogAsync(job.Id, $"Resuming from checkpoint {resume.Id} at step {resume.StepNumber} (weights, optimizer, schedule and data position).", ct);
-        var trainer = new SupervisedTrainer(setup.Objective, options, recorder);
+
         // Training is CPU/GPU bound for minutes or hours: its own thread, not a pool thread.
+        var trainer = new SupervisedTrainer(setup.Objective, options, recorder);
         var result = await Task.Factory.StartNew(() => trainer.Train(train.Examples, validation?.Examples, exampleTokenizer.PaddingId, ct, resumeState),
             ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         // The trainer returns on cancellation; the job runner expects the exception.

@@ -51,4 +51,7 @@ public sealed record RequestedHyperparameters(int? NEpochs, int? BatchSize, doub
 
     /// <summary>"fp32" or "bf16" (bf16 forward/backward with fp32 master weights and optimizer state).</summary>
     public string Precision { get; init; } = "fp32";
+
+    /// <summary>Pack several short examples into each sequence (decoder-only models), attention kept inside each example.</summary>
+    public bool Packing { get; init; }
 }

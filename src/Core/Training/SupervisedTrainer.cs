@@ -107,6 +107,14 @@ public sealed class SupervisedTrainer
         $"learning_rate={_options.LearningRate:R} schedule={_options.Schedule} warmup_ratio={_options.WarmupRatio:R} " +
         $"weight_decay={_options.WeightDecay:R} max_grad_norm={_options.MaxGradNorm:R} precision={_options.Precision}");
 
+    /// <summary>The optimizer steps <see cref="Train"/> will take on these examples (the same count its schedule uses).</summary>
+    public int PlannedSteps(IReadOnlyList<TokenizedExample> trainExamples, int paddingId)
+    {
+        var train = trainExamples.Where(HasPredictableLabel).ToList();
+        var packer = _options.Packing ? new SequencePacker(_objective.MaxInputLength, _options.BatchSize, paddingId) : null;
+        return TrainingRun.PlannedSteps(_options, train, packer);
+    }
+
     private bool HasPredictableLabel(TokenizedExample example) =>
         example.Labels.Skip(_objective.LabelsAreShifted ? 1 : 0).Any(label => label != CausalLmLoss.IgnoreIndex);
 }

@@ -98,18 +98,20 @@ internal sealed class TrainingRun : IDisposable
         : _options.LengthBucketing ? _batcher.LengthGroupedBatches(_train, _options.Seed, epoch)
         : _batcher.ShuffledBatches(_train, _options.Seed, epoch);
 
+    private int TotalSteps() => PlannedSteps(_options, _train, _packer);
+
     /// <summary>Steps of the whole run, for the schedule. Packed epochs differ in row count, so each is counted.</summary>
-    private int TotalSteps()
+    internal static int PlannedSteps(TrainingOptions options, IReadOnlyList<TokenizedExample> train, SequencePacker? packer)
     {
-        if (_packer is null)
+        if (packer is null)
         {
-            return _options.Epochs * _options.StepsPerEpoch(_train.Count);
+            return options.Epochs * options.StepsPerEpoch(train.Count);
         }
         int steps = 0;
-        for (int epoch = 1; epoch <= _options.Epochs; epoch++)
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
-            int rows = _packer.Rows(_train, Batcher.ShuffledOrder(_train.Count, _options.Seed, epoch)).Count;
-            steps += _options.StepsPerEpochOfBatches((rows + _options.BatchSize - 1) / _options.BatchSize);
+            int rows = packer.Rows(train, Batcher.ShuffledOrder(train.Count, options.Seed, epoch)).Count;
+            steps += options.StepsPerEpochOfBatches((rows + options.BatchSize - 1) / options.BatchSize);
         }
         return steps;
     }

@@ -60,6 +60,9 @@ public sealed class CreateJobValidationTests : IDisposable
     [InlineData("lora_r", "0")]
     [InlineData("lora_dropout", "1")]
     [InlineData("lora_target_modules", "[]")]
+    [InlineData("packing", "1")]
+    [InlineData("precision", "\"fp8\"")]
+    [InlineData("gradient_accumulation_steps", "0")]
     public async Task Bad_extension_hyperparameters_name_themselves(string name, string json)
     {
         var file = await TrainingFile();

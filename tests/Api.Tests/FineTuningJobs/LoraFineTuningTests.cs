@@ -52,4 +52,26 @@ public sealed class LoraFineTuningTests
         var baseDownload = await api.Http.GetAsync("/v1/models/babyllama-tinystories/content?variant=adapter");
         Assert.Equal(HttpStatusCode.BadRequest, baseDownload.StatusCode);
     }
+
+    [Fact]
+    public async Task A_packed_bf16_job_with_gradient_accumulation_trains_and_says_so()
+    {
+        using var factory = new TuningApiFactory();
+        var api = new ApiClient(factory.CreateClient());
+        var trainPath = RepoPaths.Sample("sst2-sentiment-validation.jsonl");
+        var file = await api.UploadFileAsync(trainPath);
+        var created = await api.CreateJobAsync(new
+        {
+            model = "babyllama-tinystories", training_file = file, seed = 6,
+            method = new { type = "supervised", supervised = new { hyperparameters = new { n_epochs = 4, batch_size = 2, packing = true, precision = "bf16", gradient_accumulation_steps = 2 } } },
+        });
+        var job = await api.WaitForJobAsync(created["id"]!.GetValue<string>(), FineTuneScenario.Deadline);
+        Assert.True(job["status"]!.GetValue<string>() == "succeeded", $"job did not succeed: {job}");
+        // 50 examples of ~90 tokens pack about two to a 256-token row: far fewer steps than 4 × ceil(50 / 2) / 2.
+        Assert.InRange(job["progress"]!["total_steps"]!.GetValue<int>(), 1, 4 * 13 - 1);
+        Assert.Equal(job["progress"]!["total_steps"]!.GetValue<int>(), job["progress"]!["step"]!.GetValue<int>());
+        using var download = await api.Http.GetAsync($"/v1/models/{job["fine_tuned_model"]}/content");
+        var folder = await TarArchive.ExtractSingleFolderAsync(download);
+        Assert.True(ModelLoss.OnFile(folder, trainPath) < ModelLoss.OnFile(RepoPaths.BuiltInModel, trainPath));
+    }
 }
