@@ -24,9 +24,11 @@ public sealed record JobMetricsResponse(string JobId, IReadOnlyList<MetricPointR
     public string Object => "fine_tuning.job.metrics";
 }
 
+/// <summary>One step; <c>per_task</c> (multi-task jobs, at epoch ends) holds each task's train and validation figures.</summary>
 public sealed record MetricPointResponse(int Step, int Epoch, double TrainLoss, double TrainMeanTokenAccuracy, double? ValidLoss,
-    double? ValidMeanTokenAccuracy, double LearningRate, double TokensPerSecond, long CreatedAt)
+    double? ValidMeanTokenAccuracy, double LearningRate, double TokensPerSecond, long CreatedAt, System.Text.Json.JsonElement? PerTask)
 {
     public static MetricPointResponse From(MetricPoint p) => new(p.Step, p.Epoch, p.TrainLoss, p.TrainMeanTokenAccuracy, p.ValidLoss,
-        p.ValidMeanTokenAccuracy, p.LearningRate, p.TokensPerSecond, p.CreatedAt);
+        p.ValidMeanTokenAccuracy, p.LearningRate, p.TokensPerSecond, p.CreatedAt,
+        p.PerTaskJson is null ? null : System.Text.Json.JsonDocument.Parse(p.PerTaskJson).RootElement.Clone());
 }

@@ -59,10 +59,18 @@ public sealed class JobProgressRecorder(
             .SetProperty(j => j.TokensPerSecond, last.TokensPerSecond).SetProperty(j => j.EstimatedFinish, estimatedFinish));
     }
 
+    public void OnEvaluationStarting(int step)
+    {
+        using var scope = scopes.CreateScope();
+        scope.ServiceProvider.GetRequiredService<TuningDbContext>().Jobs.Where(j => j.Id == job.Id)
+            .ExecuteUpdate(u => u.SetProperty(j => j.Phase, JobPhase.Evaluating));
+    }
+
     public void OnEvaluation(EvaluationResult evaluation)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
+        db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdate(u => u.SetProperty(j => j.Phase, JobPhase.Training));
         db.Metrics.Where(m => m.JobId == job.Id && m.Step == evaluation.Step).ExecuteUpdate(u => u
             .SetProperty(m => m.ValidLoss, evaluation.Loss).SetProperty(m => m.ValidMeanTokenAccuracy, evaluation.MeanTokenAccuracy));
         db.JobEvents.Add(JobEvents.Metrics(job.Id, evaluation.Step, new Dictionary<string, object>
@@ -85,6 +93,8 @@ public sealed class JobProgressRecorder(
         {
             perTaskAtStep = perTask;
             perTaskStep = summary.Step;
+            var perTaskJson = JsonSerializer.Serialize(perTask);
+            db.Metrics.Where(m => m.JobId == job.Id && m.Step == summary.Step).ExecuteUpdate(u => u.SetProperty(m => m.PerTaskJson, perTaskJson));
             db.JobEvents.Add(JobEvents.Metrics(job.Id, summary.Step, new Dictionary<string, object?> { ["step"] = summary.Step, ["epoch"] = summary.Epoch, ["per_task"] = perTask }));
             db.JobEvents.Add(JobEvents.Message(job.Id, $"Epoch {summary.Epoch} per task: " + string.Join("; ", perTask.Select(t =>
                 $"{t.Key} " + string.Join(", ", ((Dictionary<string, object?>)t.Value!).Select(m => $"{m.Key} {m.Value:F4}"))))));

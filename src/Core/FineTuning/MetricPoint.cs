@@ -12,5 +12,8 @@ public sealed class MetricPoint
     public double TokensPerSecond { get; init; }
     public double? ValidLoss { get; set; }
     public double? ValidMeanTokenAccuracy { get; set; }
+
+    /// <summary>Multi-task jobs, at epoch ends: each task's train and validation loss and accuracy (JSON).</summary>
+    public string? PerTaskJson { get; set; }
     public long CreatedAt { get; init; }
 }

@@ -14,6 +14,11 @@ public interface ITrainingObserver
     /// <summary>After an epoch and its validation.</summary>
     void OnEpochEnd(EpochSummary summary);
 
+    /// <summary>Before an evaluation on the validation examples starts (it may take a while: progress can say so).</summary>
+    void OnEvaluationStarting(int step)
+    {
+    }
+
     /// <summary>After each evaluation on the validation examples (see <see cref="TrainingOptions.EvalEverySteps"/>).</summary>
     void OnEvaluation(EvaluationResult evaluation)
     {

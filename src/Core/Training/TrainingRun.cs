@@ -153,6 +153,7 @@ internal sealed class TrainingRun : IDisposable
         if (evaluate)
         {
             _state = _state with { EvaluationPending = true };
+            _observer.OnEvaluationStarting(step);
             if (_validation.Run(cancellationToken) is not { } measured)
             {
                 return Cancelled();

@@ -35,6 +35,11 @@ public sealed class MultiTaskFineTuningTests
         var mix = events.Single(e => e!["message"]!.GetValue<string>().StartsWith("Multi-task mixing (temperature", StringComparison.Ordinal))!["message"]!.GetValue<string>();
         Assert.All(TaskNames, t => Assert.Contains(t, mix));
 
+        var series = (await api.GetJsonAsync($"/v1/fine_tuning/jobs/{job["id"]}/metrics"))["data"]!.AsArray();
+        var withTasks = series.Where(p => p!["per_task"] is not null).ToList();
+        Assert.Equal(2, withTasks.Count); // one per epoch end
+        Assert.Equal(TaskNames, withTasks[^1]!["per_task"]!.AsObject().Select(p => p.Key).Order());
+
         var checkpoint = (await api.GetJsonAsync($"/v1/fine_tuning/jobs/{job["id"]}/checkpoints"))["data"]![0]!;
         var perTask = checkpoint["metrics"]!["per_task"]!.AsObject();
         Assert.Equal(TaskNames, perTask.Select(p => p.Key).Order());

@@ -48,7 +48,7 @@ public sealed class RestartAndCancelTests
         }
         var running = await api.GetJsonAsync($"/v1/fine_tuning/jobs/{jobId}");
         Assert.Equal("running", running["status"]!.GetValue<string>());
-        Assert.Contains(running["progress"]!["phase"]!.GetValue<string>(), new[] { "training", "saving" });
+        Assert.Contains(running["progress"]!["phase"]!.GetValue<string>(), new[] { "training", "evaluating", "saving" });
         var response = await api.Http.PostAsync($"/v1/fine_tuning/jobs/{jobId}/cancel", null);
         var cancelled = await ApiClient.JsonAsync(response);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -322,6 +322,9 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.Property<double>("LearningRate")
                         .HasColumnType("double precision");
 
+                    b.Property<string>("PerTaskJson")
+                        .HasColumnType("text");
+
                     b.Property<double>("TokensPerSecond")
                         .HasColumnType("double precision");
 

@@ -315,6 +315,9 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.Property<double>("LearningRate")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("PerTaskJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<double>("TokensPerSecond")
                         .HasColumnType("REAL");
 
