@@ -9,8 +9,8 @@ namespace TuningService.Core.FineTuning;
 
 /// <summary>
 /// The job method Hangfire calls with a job id; everything else comes from the database. Safe to run twice: a
-/// finished job is left alone, and a job another worker holds a live lease on is not touched. An interrupted
-/// attempt (its worker died) starts over from the beginning.
+/// finished job is left alone, and a job another worker holds a live lease on is not touched. An interrupted or
+/// paused job continues from its newest complete checkpoint (from the beginning if it has none).
 /// </summary>
 public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, DataPaths paths, ILogger<FineTuningJobRunner> logger,
     FineTuningSession session, TuningOptions options)
@@ -107,7 +107,7 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, DataPaths p
             db.Checkpoints.RemoveRange(db.Checkpoints.Where(c => c.JobId == jobId));
             var folder = paths.Resolve(DataPaths.JobRelativePath(jobId));
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            db.JobEvents.Add(JobEvents.Message(jobId, "The previous attempt was interrupted (its worker stopped); training restarts from the beginning.", "warn"));
+            db.JobEvents.Add(JobEvents.Message(jobId, "The previous attempt was interrupted (its worker stopped) before its first checkpoint; training restarts from the beginning.", "warn"));
         }
         job.Status = JobStatus.Running;
         job.Phase = JobPhase.Validating;

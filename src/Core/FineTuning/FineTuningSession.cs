@@ -16,8 +16,9 @@ using TuningService.Core.Training;
 namespace TuningService.Core.FineTuning;
 
 /// <summary>
-/// One training run of a job: load the base model and tokenizer, read and tokenize the files, resolve "auto",
-/// train with checkpoints at each epoch end, then register the fine-tuned model and the metrics result file.
+/// One training run of a job: load the model (the base, or a checkpoint to resume from) and tokenizer, read and
+/// tokenize the files (multi-task: mixed), resolve "auto", train (full or LoRA) with checkpoints as the trainer
+/// offers them, then register the fine-tuned model and the metrics result file.
 /// </summary>
 public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths paths, ModelCatalog catalog, TokenizedDatasetCache tokenizedCache,
     TuningOptions tuning)
