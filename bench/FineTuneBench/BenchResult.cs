@@ -2,6 +2,8 @@ namespace TuningService.Bench.FineTuneBench;
 
 /// <summary>What one (model, mode) run measured; a child process prints it as one JSON line for the parent.</summary>
 /// <param name="TokensPerStep">Tokens a step computes: batch × sequence, plus batch × target for T5's decoder.</param>
+/// <param name="StepSeconds">Wall time of each timed step.</param>
+/// <param name="CpuSeconds">CPU time of the process (all threads) over the timed steps.</param>
 /// <param name="LoadPeakMiB">VmHWM after loading the model (reading the checkpoint briefly holds it twice).</param>
 /// <param name="BeforeTrainingMiB">VmRSS just before training (model loaded, adapters added, data made).</param>
 /// <param name="TrainingPeakMiB">VmHWM at the end, the peak having been reset just before training.</param>
@@ -11,8 +13,8 @@ public sealed record BenchResult(
     long TotalParameters,
     long TrainableParameters,
     int TokensPerStep,
-    int Steps,
-    double Seconds,
+    IReadOnlyList<double> StepSeconds,
+    double CpuSeconds,
     double FirstLoss,
     double LastLoss,
     double LoadPeakMiB,
@@ -22,7 +24,26 @@ public sealed record BenchResult(
 {
     public const string LinePrefix = "RESULT ";
 
-    public double SecondsPerStep => Seconds / Steps;
+    /// <summary>
+    /// The median step: on a machine shared with other work a few steps lose their cores for a while, and the
+    /// median ignores them where a mean would not.
+    /// </summary>
+    public double MedianStepSeconds
+    {
+        get
+        {
+            var sorted = StepSeconds.Order().ToArray();
+            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        }
+    }
 
-    public double TokensPerSecond => TokensPerStep * Steps / Seconds;
+    /// <summary>The fastest step: the nearest to what the run would do with the machine to itself.</summary>
+    public double BestStepSeconds => StepSeconds.Min();
+
+    public double MedianTokensPerSecond => TokensPerStep / MedianStepSeconds;
+
+    public double BestTokensPerSecond => TokensPerStep / BestStepSeconds;
+
+    /// <summary>CPU time over wall time of the timed steps: about the thread count when the run had its cores.</summary>
+    public double CoresUsed => CpuSeconds / StepSeconds.Sum();
 }

@@ -41,7 +41,8 @@ try
             Console.WriteLine($"{name} {mode} ...");
             var result = ChildProcess.Run(name, mode, Path.Combine(root, name), steps, warmup);
             rows.Add((result, LoadAverage()));
-            Console.WriteLine($"  loss {result.FirstLoss:F3} -> {result.LastLoss:F3}, {result.SecondsPerStep:F2} s/step");
+            Console.WriteLine($"  loss {result.FirstLoss:F3} -> {result.LastLoss:F3}; s/step {string.Join(" ", result.StepSeconds.Select(s => s.ToString("F2", CultureInfo.InvariantCulture)))}; " +
+                              $"{result.CoresUsed:F2} cores used; load average {rows[^1].Load}");
         }
     }
 }
@@ -52,12 +53,13 @@ finally
 }
 
 Console.WriteLine();
-Console.WriteLine("| model | mode | params total | trainable | s/step | tokens/s | RSS before training MiB | peak RSS training MiB | peak RSS loading MiB | load avg after |");
-Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
+Console.WriteLine("| model | mode | params total | trainable | s/step median (best) | tokens/s median (best) | cores used | RSS before training MiB | peak RSS training MiB | peak RSS loading MiB | load average after |");
+Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
 foreach (var (r, load) in rows)
 {
     Console.WriteLine($"| {r.Model} | {r.Mode} | {r.TotalParameters:N0} | {r.TrainableParameters:N0} ({100.0 * r.TrainableParameters / r.TotalParameters:F2}%) | " +
-                      $"{r.SecondsPerStep:F2} | {r.TokensPerSecond:N0} | {r.BeforeTrainingMiB:N0} | {r.TrainingPeakMiB:N0} | {r.LoadPeakMiB:N0} | {load} |");
+                      $"{r.MedianStepSeconds:F2} ({r.BestStepSeconds:F2}) | {r.MedianTokensPerSecond:N0} ({r.BestTokensPerSecond:N0}) | {r.CoresUsed:F2} | " +
+                      $"{r.BeforeTrainingMiB:N0} | {r.TrainingPeakMiB:N0} | {r.LoadPeakMiB:N0} | {load} |");
 }
 Console.WriteLine($"wall {wall.Elapsed.TotalSeconds:F0} s");
 
