@@ -41,6 +41,7 @@ public static class BenchRun
         ProcessMemory.ResetPeak();
         trainer.Train(examples, null, setup.Examples.PaddingId, CancellationToken.None);
         var trainingPeak = ProcessMemory.PeakResidentMb();
+        Console.WriteLine($"RSS MiB after each step: {string.Join(" ", clock.ResidentMiB.Select(m => $"{m:F0}"))}");
 
         return new BenchResult(model, mode,
             TotalParameters: parameters.Sum(p => p.numel()),

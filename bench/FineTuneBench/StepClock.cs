@@ -4,7 +4,7 @@ using TuningService.Core.Training;
 namespace TuningService.Bench.FineTuneBench;
 
 /// <summary>
-/// Notes when each step's metrics arrive, the process's CPU time then, and the step's loss. With MetricsInterval 1
+/// Notes when each step's metrics arrive, the process's CPU time and resident memory then, and the step's loss. With MetricsInterval 1
 /// on the CPU the trainer reports every step as it ends (LibTorch's CPU ops run synchronously, so reading the loss
 /// waits for nothing).
 /// </summary>
@@ -13,6 +13,9 @@ public sealed class StepClock : ITrainingObserver
     private readonly Dictionary<int, (long Wall, TimeSpan Cpu)> _endedAt = [];
 
     public List<double> Losses { get; } = [];
+
+    /// <summary>VmRSS after each step, to tell a one-off peak from memory that grows step by step.</summary>
+    public List<double> ResidentMiB { get; } = [];
 
     public void OnMetrics(IReadOnlyList<StepMetrics> steps)
     {
@@ -23,6 +26,7 @@ public sealed class StepClock : ITrainingObserver
             _endedAt[step.Step] = now;
             Losses.Add(step.TrainLoss);
         }
+        ResidentMiB.Add(ProcessMemory.ResidentMb());
     }
 
     public void OnEpochEnd(EpochSummary summary) { }
