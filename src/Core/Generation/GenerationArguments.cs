@@ -8,25 +8,26 @@ internal static class GenerationArguments
     public static void Validate(CausalLanguageModel model, IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(prompts);
-        ArgumentNullException.ThrowIfNull(options);
-        if (prompts.Count == 0)
-            throw new ArgumentException("At least one prompt is needed.", nameof(prompts));
-        ValidateOptions(options, model.VocabSize);
+        ValidateRequest(prompts, options, model.VocabSize);
         for (var i = 0; i < prompts.Count; i++)
             ValidatePrompt(prompts[i], prompts.Count == 1 ? "The prompt" : $"Prompt {i}", model, options.MaxNewTokens);
     }
 
     public static void ValidateSeq2Seq(Seq2SeqLanguageModel model, IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options)
     {
+        ValidateRequest(prompts, options, model.VocabSize);
+        for (var i = 0; i < prompts.Count; i++)
+            if (prompts[i] is null || prompts[i].Count == 0 || prompts[i].Any(id => id < 0 || id >= model.VocabSize))
+                throw new ArgumentException($"Prompt {i} must hold at least one token id in 0..{model.VocabSize - 1}.", nameof(prompts));
+    }
+
+    private static void ValidateRequest(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options, int vocabSize)
+    {
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(options);
         if (prompts.Count == 0)
             throw new ArgumentException("At least one prompt is needed.", nameof(prompts));
-        ValidateOptions(options, model.VocabSize);
-        for (var i = 0; i < prompts.Count; i++)
-            if (prompts[i] is null || prompts[i].Count == 0 || prompts[i].Any(id => id < 0 || id >= model.VocabSize))
-                throw new ArgumentException($"Prompt {i} must hold at least one token id in 0..{model.VocabSize - 1}.", nameof(prompts));
+        ValidateOptions(options, vocabSize);
     }
 
     private static void ValidateOptions(GenerationOptions options, int vocabSize)

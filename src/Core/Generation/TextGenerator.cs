@@ -71,10 +71,19 @@ public static class TextGenerator
         IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options,
         Action<int, GeneratedToken>? onToken = null, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tokenizer);
+        return Run(model, tokenizer, prompts, options, onToken, ct);
+    }
+
+    /// <summary>As the seq2seq <see cref="Generate(Seq2SeqLanguageModel, ITextTokenizer, IReadOnlyList{IReadOnlyList{int}}, GenerationOptions, Action{int, GeneratedToken}?, CancellationToken)"/>; without a tokenizer the outputs carry ids only.</summary>
+    internal static IReadOnlyList<GenerationOutput> Run(Seq2SeqLanguageModel model, ITextTokenizer? tokenizer,
+        IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options, Action<int, GeneratedToken>? onToken, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(model);
         GenerationArguments.ValidateSeq2Seq(model, prompts, options);
-        var stopTokenIds = (options.StopTokenIds ?? (tokenizer.EosId is { } eos ? [eos] : [])).ToHashSet();
+        if (tokenizer is null && options.StopSequences.Count > 0)
+            throw new ArgumentException("Stop sequences need a tokenizer.", nameof(options));
+        var stopTokenIds = (options.StopTokenIds ?? (tokenizer?.EosId is { } eos ? [eos] : [])).ToHashSet();
         var wasTraining = model.training;
         model.eval();
         try
@@ -82,7 +91,7 @@ public static class TextGenerator
             using var noGrad = no_grad();
             var device = model.parameters().First().device;
             // The completion is decoded on its own: the prompt is the encoder's, not text the completion continues.
-            var rows = prompts.Select((p, i) => new CompletionState(i, p, new CompletionText(tokenizer, []),
+            var rows = prompts.Select((p, i) => new CompletionState(i, p, tokenizer is null ? null : new CompletionText(tokenizer, []),
                 stopTokenIds, options.StopSequences, options.Logprobs is not null)).ToArray();
             using var scorer = new Seq2SeqScorer(model, prompts, options.UseCache, device);
             using var sampler = new TokenSampler(options, device);

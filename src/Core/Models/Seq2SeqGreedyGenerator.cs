@@ -1,11 +1,10 @@
-using TorchSharp;
-using static TorchSharp.torch;
+using TuningService.Core.Generation;
 
 namespace TuningService.Core.Models;
 
 /// <summary>
-/// Greedy (argmax) decoding for encoder-decoder models, as HF generate(do_sample=False, num_beams=1): encode the
-/// input once, then extend the decoder sequence from the decoder start token one argmax at a time.
+/// Greedy (argmax) decoding for encoder-decoder models, as HF generate(do_sample=False, num_beams=1), by ids and
+/// without a tokenizer: a thin front for <see cref="TextGenerator"/> (the one decoding loop).
 /// </summary>
 public static class Seq2SeqGreedyGenerator
 {
@@ -18,42 +17,15 @@ public static class Seq2SeqGreedyGenerator
     public static GenerationResult Generate(Seq2SeqLanguageModel model, IReadOnlyList<int> inputIds, int maxNewTokens,
         int? stopTokenId, bool useCache = true)
     {
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputIds);
-        if (inputIds.Count == 0)
-            throw new ArgumentException("The input needs at least one token.", nameof(inputIds));
-        ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
-
-        var wasTraining = model.training;
-        model.eval();
-        try
+        var options = new GenerationOptions
         {
-            using var noGrad = no_grad();
-            using var outerScope = NewDisposeScope();
-            using var cache = useCache ? model.CreateDecoderCache() : null;
-            var device = model.parameters().First().device;
-            var encoderHidden = model.Encode(tensor(inputIds.Select(id => (long)id).ToArray(), ScalarType.Int64, device).unsqueeze(0), null);
-            var sequence = new List<long> { model.DecoderStartTokenId };
-            var generated = new List<int>(maxNewTokens);
-            for (var step = 0; step < maxNewTokens; step++)
-            {
-                using var scope = NewDisposeScope();
-                // With a cache only the newest token is fed; its keys/values join the cache inside Decode.
-                var fed = useCache ? sequence.GetRange(sequence.Count - 1, 1) : sequence;
-                var ids = tensor(fed.ToArray(), ScalarType.Int64, device).unsqueeze(0);
-                var logits = model.Decode(ids, encoderHidden, null, cache);
-                // One host sync per step is inherent: the next input and the stop test need the chosen id.
-                var next = (int)logits[0, -1].argmax().item<long>();
-                if (next == stopTokenId)
-                    return new GenerationResult(generated, StoppedAtStopToken: true);
-                generated.Add(next);
-                sequence.Add(next);
-            }
-            return new GenerationResult(generated, StoppedAtStopToken: false);
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
+            MaxNewTokens = maxNewTokens,
+            Temperature = 0,
+            StopTokenIds = stopTokenId is { } stop ? [stop] : [],
+            UseCache = useCache,
+        };
+        var output = TextGenerator.Run(model, tokenizer: null, [inputIds], options, onToken: null, CancellationToken.None)[0];
+        return new GenerationResult(output.TokenIds, StoppedAtStopToken: output.FinishReason == FinishReasons.Stop);
     }
 }
