@@ -36,13 +36,7 @@ public static class CancelFineTuningJob
         else
         {
             await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, true), ct);
-            var deadline = DateTime.UtcNow + WaitForWorker;
-            while (DateTime.UtcNow < deadline)
-            {
-                var status = await db.Jobs.AsNoTracking().Where(j => j.Id == job.Id).Select(j => j.Status).FirstAsync(ct);
-                if (JobStatus.IsTerminal(status)) break;
-                await Task.Delay(250, ct);
-            }
+            await WorkerAcknowledgement.WaitUntilStoppedAsync(db, job.Id, WaitForWorker, ct);
         }
         return FineTuningJobResponse.From(await FineTuningJobsApi.FindOwnedAsync(db, job.Id, owner, ct));
     }

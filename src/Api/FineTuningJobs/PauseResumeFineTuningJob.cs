@@ -34,13 +34,7 @@ public static class PauseResumeFineTuningJob
         {
             // The worker polls this flag, checkpoints and stops; saving a checkpoint can take a while for a big model.
             await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.PauseRequested, true), ct);
-            var deadline = DateTime.UtcNow + WaitForWorker;
-            while (DateTime.UtcNow < deadline)
-            {
-                var status = await db.Jobs.AsNoTracking().Where(j => j.Id == job.Id).Select(j => j.Status).FirstAsync(ct);
-                if (status != JobStatus.Running) break;
-                await Task.Delay(250, ct);
-            }
+            await WorkerAcknowledgement.WaitUntilStoppedAsync(db, job.Id, WaitForWorker, ct);
         }
         return FineTuningJobResponse.From(await FineTuningJobsApi.FindOwnedAsync(db, job.Id, owner, ct));
     }
