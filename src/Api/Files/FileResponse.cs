@@ -2,14 +2,18 @@ using TuningService.Core.Files;
 
 namespace TuningService.Api.Files;
 
-/// <summary>OpenAI's file object, plus what validation learned: format, record count and sha256.</summary>
+/// <summary>
+/// OpenAI's file object, plus what validation learned (format, container, record count, sha256) and, for a file made
+/// by cleaning or splitting, where it came from.
+/// </summary>
 public sealed record FileResponse(string Id, long Bytes, long CreatedAt, string Filename, string Purpose, string? Format,
-    int RecordCount, string Sha256)
+    string? Container, int RecordCount, string Sha256, string? ParentFileId, string? Derivation, string? Split)
 {
     public string Object => "file";
     public string Status => "processed";
 
-    public static FileResponse From(StoredFile f) => new(f.Id, f.Bytes, f.CreatedAt, f.Filename, f.Purpose, f.Format, f.RecordCount, f.Sha256);
+    public static FileResponse From(StoredFile f) => new(f.Id, f.Bytes, f.CreatedAt, f.Filename, f.Purpose, f.Format,
+        f.Container, f.RecordCount, f.Sha256, f.ParentFileId, f.Derivation, f.SplitName);
 }
 
 public sealed record FileDeletedResponse(string Id, bool Deleted)

@@ -57,7 +57,7 @@ public static class UploadFile
             var file = new StoredFile
             {
                 Id = id, Owner = caller.Owner, Filename = filename, Purpose = purpose, Bytes = upload.Bytes,
-                CreatedAt = Clock.Now(), Sha256 = upload.Sha256, Format = upload.Validation.Format?.ToWireName(),
+                CreatedAt = Clock.Now(), Sha256 = upload.Sha256, Format = upload.Validation.Format?.ToWireName(), Container = "jsonl",
                 RecordCount = (int)upload.Validation.RecordCount, RelativePath = DataPaths.FileRelativePath(id),
             };
             var finalPath = paths.EnsureParent(file.RelativePath);

@@ -15,7 +15,7 @@ namespace TuningService.Api.FineTuningJobs;
 /// </summary>
 public static class CreateFineTuningJob
 {
-    const int MaxSuffixLength = 64, MaxMetadataPairs = 16;
+    const int MaxSuffixLength = 64, MaxMetadataPairs = 16, MaxIclShots = 32, MaxRetentionFiles = 8;
 
     public static async Task<IResult> Handle(CreateFineTuningJobRequest request, HttpContext http, TuningDbContext db,
         ModelCatalog catalog, IJobDispatcher dispatcher, CancellationToken ct)
@@ -36,6 +36,11 @@ public static class CreateFineTuningJob
             ? await RequireFineTuneFile(db, request.TrainingFile, "training_file", caller.Owner, required: true, ct)
             : tasks[0].TrainingFile;
         await RequireFineTuneFile(db, request.ValidationFile, "validation_file", caller.Owner, required: false, ct);
+        await RequireFineTuneFile(db, request.TestFile, "test_file", caller.Owner, required: false, ct);
+        CheckSplits(request);
+        var retentionFiles = await CheckRetentionFilesAsync(db, request.RetentionFiles, caller.Owner, ct);
+        if (request.IclShots is < 0 or > MaxIclShots)
+            throw ApiException.BadRequest($"icl_shots must be between 0 and {MaxIclShots}, got {request.IclShots}.", "icl_shots");
         if (MultiTaskRequestRules.CheckMixing(MixingValues(request.Mixing)) is { } mixingError)
             throw ApiException.BadRequest(mixingError.Message, mixingError.Param);
         if (request.Suffix is { Length: > MaxSuffixLength })
@@ -68,6 +73,12 @@ public static class CreateFineTuningJob
             IdempotencyKey = idempotencyKey,
             TasksJson = tasks is null ? null : JsonSerializer.Serialize(tasks),
             MixingJson = request.Mixing is null ? null : JsonSerializer.Serialize(MixingValues(request.Mixing)),
+            ValidationSplit = request.ValidationSplit,
+            TestSplit = request.TestSplit,
+            TestFileId = request.TestFile is { Length: > 0 } testFile ? testFile : null,
+            TemplateJson = request.Template is { ValueKind: not JsonValueKind.Null } template ? template.GetRawText() : null,
+            RetentionFileIdsJson = retentionFiles is null ? null : JsonSerializer.Serialize(retentionFiles),
+            IclShots = request.IclShots is > 0 ? request.IclShots : null,
             Status = JobStatus.Queued,
         };
         db.Jobs.Add(job);
@@ -105,6 +116,35 @@ public static class CreateFineTuningJob
             tasks.Add(new JobTask(t.Name!, t.TrainingFile!, t.ValidationFile is { Length: > 0 } v ? v : null, t.Weight ?? 1.0));
         }
         return tasks;
+    }
+
+    /// <summary>validation_split and test_split carve the training file; each replaces its file, and something must remain to train on.</summary>
+    static void CheckSplits(CreateFineTuningJobRequest request)
+    {
+        if (request.ValidationSplit is { } v && v is not (> 0 and < 1))
+            throw ApiException.BadRequest($"validation_split must be a share between 0 and 1 (e.g. 0.1), got {v}.", "validation_split");
+        if (request.TestSplit is { } t && t is not (> 0 and < 1))
+            throw ApiException.BadRequest($"test_split must be a share between 0 and 1 (e.g. 0.1), got {t}.", "test_split");
+        if ((request.ValidationSplit ?? 0) + (request.TestSplit ?? 0) > 0.9)
+            throw ApiException.BadRequest("validation_split + test_split leave under 10% of the training file to train on; hold out less.", "validation_split");
+        if (request.ValidationSplit is not null && request.ValidationFile is { Length: > 0 })
+            throw ApiException.BadRequest("Give either validation_file or validation_split, not both.", "validation_split");
+        if (request.TestSplit is not null && request.TestFile is { Length: > 0 })
+            throw ApiException.BadRequest("Give either test_file or test_split, not both.", "test_split");
+        if ((request.ValidationSplit ?? request.TestSplit) is not null && request.Tasks is not null)
+            throw ApiException.BadRequest("validation_split and test_split apply to a single training_file; with tasks, give each task a validation_file.", "validation_split");
+    }
+
+    static async Task<List<string>?> CheckRetentionFilesAsync(TuningDbContext db, List<string>? ids, string owner, CancellationToken ct)
+    {
+        if (ids is null) return null;
+        if (ids.Count > MaxRetentionFiles)
+            throw ApiException.BadRequest($"retention_files may name at most {MaxRetentionFiles} files, got {ids.Count}.", "retention_files");
+        for (var i = 0; i < ids.Count; i++)
+            await RequireFineTuneFile(db, ids[i], $"retention_files[{i}]", owner, required: true, ct);
+        if (ids.Distinct().Count() != ids.Count)
+            throw ApiException.BadRequest("retention_files names a file twice.", "retention_files");
+        return ids;
     }
 
     static MixingRequestValues? MixingValues(MixingRequest? mixing) =>

@@ -22,6 +22,20 @@ public sealed class CreateFineTuningJobRequest
     public List<TaskRequest>? Tasks { get; set; }
     /// <summary>How tasks are mixed: {"strategy": "proportional" | "temperature", "cap": K, "temperature": T}.</summary>
     public MixingRequest? Mixing { get; set; }
+    /// <summary>Hold out this share (0..1) of the training file for validation, seeded and stratified (extension).</summary>
+    public double? ValidationSplit { get; set; }
+    /// <summary>Hold out this share (0..1) of the training file as the test set evaluated before and after training (extension).</summary>
+    public double? TestSplit { get; set; }
+    /// <summary>A file evaluated before and after training: generated metrics, base vs fine-tuned (extension).</summary>
+    public string? TestFile { get; set; }
+    /// <summary>A prompt template for the training records: a name from GET /v1/templates, or {"prompt": "...{field}...", "completion": "{field}"} (extension).</summary>
+    public JsonElement? Template { get; set; }
+    /// <summary>Files of general data the model should keep: perplexity and metrics on them are measured before and after (extension).</summary>
+    public List<string>? RetentionFiles { get; set; }
+    /// <summary>Also evaluate the base model prompted with this many training examples (in-context learning baseline; extension).</summary>
+    public int? IclShots { get; set; }
+    /// <summary>Check everything and answer with the resolved plan and an estimate, without queuing a job (extension).</summary>
+    public bool? DryRun { get; set; }
 }
 
 public sealed class TaskRequest

@@ -34,6 +34,24 @@ public sealed class FineTuningJob
     /// <summary>Multi-task jobs: the mixing strategy, cap and temperature as JSON.</summary>
     public string? MixingJson { get; init; }
 
+    /// <summary>Share of the training file held out for validation on the fly (instead of a validation file).</summary>
+    public double? ValidationSplit { get; init; }
+
+    /// <summary>Share of the training file held out as the test set on the fly (instead of a test file).</summary>
+    public double? TestSplit { get; init; }
+
+    /// <summary>The file evaluated before and after training (generated metrics, base vs fine-tuned).</summary>
+    public string? TestFileId { get; init; }
+
+    /// <summary>The prompt template applied to the training records: a library template's name or a user template (JSON).</summary>
+    public string? TemplateJson { get; init; }
+
+    /// <summary>Files of general data the model should not lose, as a JSON array of file ids.</summary>
+    public string? RetentionFileIdsJson { get; init; }
+
+    /// <summary>Shots of the in-context-learning baseline (the base model prompted with k training examples); 0 or null: none.</summary>
+    public int? IclShots { get; init; }
+
     public string Status { get; set; } = JobStatus.Queued;
     public string? ErrorCode { get; set; }
     public string? ErrorMessage { get; set; }

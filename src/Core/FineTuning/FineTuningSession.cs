@@ -65,10 +65,10 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         // Everything the tokens depend on besides the file and the tokenizer files (the cache key hashes those).
         var framing = $"{setup.Objective.GetType().Name}:{setup.ContextLength}:{requested.TrainOnInputs}";
         await SetPhaseAsync(job.Id, JobPhase.Tokenizing, ct);
-        var data = JobTrainingDataBuilder.Build(job, files, file => TrainingExampleReader.Read(paths.Resolve(file.RelativePath)), file =>
+        var data = JobTrainingDataBuilder.Build(job, files, file => DatasetReader.ReadExamples(paths.Resolve(file.RelativePath), file), file =>
         {
             var dataset = tokenizedCache.GetOrCreate(file.Sha256, baseModel.Directory, framing,
-                () => exampleTokenizer.TokenizeAll(Pairs(TrainingExampleReader.Read(paths.Resolve(file.RelativePath)))), out var cached);
+                () => exampleTokenizer.TokenizeAll(Pairs(DatasetReader.ReadExamples(paths.Resolve(file.RelativePath), file))), out var cached);
             return (dataset, cached);
         });
         var train = data.Train;

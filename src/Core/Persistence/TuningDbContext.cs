@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using TuningService.Core.Evaluation;
 using TuningService.Core.FineTuning;
 using TuningService.Core.Files;
 using TuningService.Core.Imports;
@@ -18,6 +19,7 @@ public abstract class TuningDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<MetricPoint> Metrics => Set<MetricPoint>();
     public DbSet<FineTunedModel> FineTunedModels => Set<FineTunedModel>();
     public DbSet<ModelImport> ModelImports => Set<ModelImport>();
+    public DbSet<EvaluationResult> Evaluations => Set<EvaluationResult>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -26,6 +28,7 @@ public abstract class TuningDbContext(DbContextOptions options) : DbContext(opti
             e.ToTable("files");
             e.HasKey(x => x.Id);
             e.HasIndex(x => new { x.Owner, x.CreatedAt });
+            e.HasIndex(x => x.ParentFileId);
         });
         b.Entity<FineTuningJob>(e =>
         {
@@ -63,6 +66,13 @@ public abstract class TuningDbContext(DbContextOptions options) : DbContext(opti
             e.ToTable("model_imports");
             e.HasKey(x => x.Id);
             e.HasIndex(x => new { x.Name, x.Status });
+        });
+        b.Entity<EvaluationResult>(e =>
+        {
+            e.ToTable("evaluations");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.JobId);
+            e.HasIndex(x => x.CacheKey);
         });
     }
 }

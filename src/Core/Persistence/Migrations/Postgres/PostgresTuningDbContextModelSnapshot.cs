@@ -21,6 +21,52 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("TuningService.Core.Evaluation.EvaluationResult", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CacheKey")
+                        .HasColumnType("text");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("DatasetId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("DatasetRole")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("JobId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ReportJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int?>("Step")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CacheKey");
+
+                    b.HasIndex("JobId");
+
+                    b.ToTable("evaluations", (string)null);
+                });
+
             modelBuilder.Entity("TuningService.Core.Files.StoredFile", b =>
                 {
                     b.Property<string>("Id")
@@ -29,8 +75,14 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.Property<long>("Bytes")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Container")
+                        .HasColumnType("text");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Derivation")
+                        .HasColumnType("text");
 
                     b.Property<string>("Filename")
                         .IsRequired()
@@ -43,8 +95,14 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ParentFileId")
+                        .HasColumnType("text");
+
                     b.Property<string>("Purpose")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ReadOptionsJson")
                         .HasColumnType("text");
 
                     b.Property<int>("RecordCount")
@@ -54,11 +112,19 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ReportJson")
+                        .HasColumnType("text");
+
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("SplitName")
+                        .HasColumnType("text");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("ParentFileId");
 
                     b.HasIndex("Owner", "CreatedAt");
 
@@ -141,6 +207,9 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<int?>("IclShots")
+                        .HasColumnType("integer");
+
                     b.Property<string>("IdempotencyKey")
                         .HasColumnType("text");
 
@@ -186,6 +255,9 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.Property<string>("ResultFileId")
                         .HasColumnType("text");
 
+                    b.Property<string>("RetentionFileIdsJson")
+                        .HasColumnType("text");
+
                     b.Property<int>("Seed")
                         .HasColumnType("integer");
 
@@ -205,6 +277,15 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.Property<string>("TasksJson")
                         .HasColumnType("text");
 
+                    b.Property<string>("TemplateJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TestFileId")
+                        .HasColumnType("text");
+
+                    b.Property<double?>("TestSplit")
+                        .HasColumnType("double precision");
+
                     b.Property<double?>("TokensPerSecond")
                         .HasColumnType("double precision");
 
@@ -220,6 +301,9 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
 
                     b.Property<string>("ValidationFileId")
                         .HasColumnType("text");
+
+                    b.Property<double?>("ValidationSplit")
+                        .HasColumnType("double precision");
 
                     b.HasKey("Id");
 

@@ -16,6 +16,52 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("TuningService.Core.Evaluation.EvaluationResult", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CacheKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DatasetId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DatasetRole")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReportJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Step")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CacheKey");
+
+                    b.HasIndex("JobId");
+
+                    b.ToTable("evaluations", (string)null);
+                });
+
             modelBuilder.Entity("TuningService.Core.Files.StoredFile", b =>
                 {
                     b.Property<string>("Id")
@@ -24,8 +70,14 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.Property<long>("Bytes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Container")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Derivation")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Filename")
                         .IsRequired()
@@ -38,8 +90,14 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ParentFileId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Purpose")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReadOptionsJson")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("RecordCount")
@@ -49,11 +107,19 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ReportJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SplitName")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("ParentFileId");
 
                     b.HasIndex("Owner", "CreatedAt");
 
@@ -136,6 +202,9 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("IclShots")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("IdempotencyKey")
                         .HasColumnType("TEXT");
 
@@ -181,6 +250,9 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.Property<string>("ResultFileId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RetentionFileIdsJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Seed")
                         .HasColumnType("INTEGER");
 
@@ -200,6 +272,15 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.Property<string>("TasksJson")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TemplateJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TestFileId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("TestSplit")
+                        .HasColumnType("REAL");
+
                     b.Property<double?>("TokensPerSecond")
                         .HasColumnType("REAL");
 
@@ -215,6 +296,9 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
 
                     b.Property<string>("ValidationFileId")
                         .HasColumnType("TEXT");
+
+                    b.Property<double?>("ValidationSplit")
+                        .HasColumnType("REAL");
 
                     b.HasKey("Id");
 
