@@ -22,8 +22,8 @@ public sealed record JobTemplate(InstructionTemplate Template, IReadOnlyDictiona
 
     static readonly Dictionary<string, string> None = [];
 
-    /// <summary>How messages name the template: "template 'sentiment'" or "the job's template".</summary>
-    public string Describe() => Template.Name == TemplateTasks.Custom ? "the job's template" : $"template '{Template.Name}'";
+    /// <summary>How messages name the template: "template 'sentiment'" or "your template".</summary>
+    public string Describe() => Template.Name == TemplateTasks.Custom ? "your template" : $"template '{Template.Name}'";
 
     /// <summary>The job's template, or null when it has none (records then get their format's default rendering).</summary>
     /// <exception cref="TemplateException">The JSON is not a template this service knows; the message says why.</exception>
