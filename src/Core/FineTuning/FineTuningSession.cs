@@ -68,7 +68,7 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         IReadOnlyList<TrainingExample> Read(StoredFile file) => TemplateRenderer.ReadExamples(paths.Resolve(file.RelativePath), file, template, job.Seed);
         // Everything the tokens depend on besides the file and the tokenizer files (the cache key hashes those).
         var framing = $"{setup.Objective.GetType().Name}:{setup.ContextLength}:{requested.TrainOnInputs}"
-            + (template is null ? "" : $":template={job.TemplateJson}:seed={job.Seed}");
+            + (template is null ? "" : $":template={template.Fingerprint()}:seed={job.Seed}");
         await SetPhaseAsync(job.Id, JobPhase.Tokenizing, ct);
         var data = JobTrainingDataBuilder.Build(job, files, Read, file =>
         {

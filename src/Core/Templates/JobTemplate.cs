@@ -25,6 +25,15 @@ public sealed record JobTemplate(InstructionTemplate Template, IReadOnlyDictiona
     /// <summary>How messages name the template: "template 'sentiment'" or "your template".</summary>
     public string Describe() => Template.Name == TemplateTasks.Custom ? "your template" : $"template '{Template.Name}'";
 
+    /// <summary>
+    /// Everything rendering depends on, for cache keys: the phrasings as resolved, not the job's JSON, so tokens cached
+    /// under a library template are not reused after the library's wording changes.
+    /// </summary>
+    public string Fingerprint() => JsonSerializer.Serialize(new
+    {
+        Template.Name, Phrasings = Template.Phrasings.Select(p => new[] { p.Prompt.Text, p.Completion.Text }), FieldMap, Values,
+    });
+
     /// <summary>The job's template, or null when it has none (records then get their format's default rendering).</summary>
     /// <exception cref="TemplateException">The JSON is not a template this service knows; the message says why.</exception>
     public static JobTemplate? FromJson(string? json)

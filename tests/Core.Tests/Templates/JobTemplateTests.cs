@@ -63,4 +63,16 @@ public class JobTemplateTests
         using var document = JsonDocument.Parse("""{"template": "open_qa"}""");
         Assert.Equal("open_qa", JobTemplate.Parse(document.RootElement.GetProperty("template"))!.Template.Name);
     }
+
+    [Fact]
+    public void The_fingerprint_changes_with_anything_that_changes_the_text()
+    {
+        var name = JobTemplate.FromJson("\"open_qa\"")!.Fingerprint();
+        Assert.Equal(name, JobTemplate.FromJson("  \"open_qa\" ")!.Fingerprint());
+        Assert.Contains("Question: {question} Answer:", name); // the phrasings themselves, not just the name
+        Assert.NotEqual(name, JobTemplate.FromJson("""{"name": "open_qa", "fields": {"question": "prompt"}}""")!.Fingerprint());
+        Assert.NotEqual(name, JobTemplate.FromJson("""{"name": "open_qa", "values": {"answer": "x"}}""")!.Fingerprint());
+        Assert.NotEqual(JobTemplate.FromJson("""{"prompt": "{a}", "completion": " {b}"}""")!.Fingerprint(),
+            JobTemplate.FromJson("""{"prompt": "{a}:", "completion": " {b}"}""")!.Fingerprint());
+    }
 }
