@@ -1,0 +1,38 @@
+using TuningService.Core.Evaluation.Plots;
+
+namespace TuningService.Core.Tests.Evaluation.Plots;
+
+public class TradeOffPlotTests
+{
+    private static readonly TradeOffPoint[] Runs =
+    [
+        new("full fine-tuning", 0.42, 0.47),
+        new("multi-task mix", 0.08, 0.45),
+        new("LoRA", 0.02, 0.30),
+    ];
+
+    [Fact]
+    public void Renders_a_png_of_the_requested_size()
+    {
+        using var image = PngImage.AssertPng(TradeOffPlot.Render("Gain vs forgetting", Runs, width: 800, height: 450), 800, 450);
+    }
+
+    [Fact]
+    public void Moving_one_run_changes_the_picture()
+    {
+        using var first = PngImage.AssertPng(TradeOffPlot.Render("Gain vs forgetting", Runs), 900, 540);
+        TradeOffPoint[] moved = [Runs[0], Runs[1], new("LoRA", 0.30, 0.10)];
+        using var second = PngImage.AssertPng(TradeOffPlot.Render("Gain vs forgetting", moved), 900, 540);
+        Assert.True(PngImage.DifferingPixels(first, second) > 200);
+    }
+
+    [Fact]
+    public void Negative_values_one_point_or_none_render_and_bad_values_are_errors()
+    {
+        using var negative = PngImage.AssertPng(TradeOffPlot.Render("x", [new("a", -0.2, -0.1), new("b", 0.1, 0.3)]), 900, 540);
+        using var single = PngImage.AssertPng(TradeOffPlot.Render("x", [new("only", 0, 0)]), 900, 540);
+        using var empty = PngImage.AssertPng(TradeOffPlot.Render("x", []), 900, 540);
+        Assert.Throws<ArgumentException>(() => TradeOffPlot.Render("x", [new("nan", double.NaN, 1)]));
+        Assert.Throws<ArgumentException>(() => TradeOffPlot.Render("x", [new("inf", 0, double.PositiveInfinity)]));
+    }
+}
