@@ -1,0 +1,31 @@
+namespace TuningService.Samples.ForgettingExperiment.Report;
+
+/// <summary>
+/// One run's figures for the table and chart, read from the service's answers. Null where the service did not report
+/// a figure (a failed job, a metric the evaluation did not produce).
+/// </summary>
+public sealed record RunMeasurement(
+    string Task, string Name, string Description, string JobId, string Status, string? Error,
+    long? TrainableParameters, long? TotalParameters, int? Epochs, int? Steps, double? LearningRate, long? TrainedTokens,
+    double? TrainingSeconds, double WallSeconds,
+    BeforeAfter? Accuracy, BeforeAfter? MacroF1, BeforeAfter? RetentionPerplexity, string? RetentionSet,
+    double? IclAccuracy, IclPrompting? Icl, IReadOnlyList<SampleGeneration> Samples)
+{
+    /// <summary>"SST-2: LoRA": the task and the run, for the chart.</summary>
+    public string Label => $"{Task}: {Name}";
+
+    /// <summary>Target-task gain in accuracy points (fine-tuned − base) × 100.</summary>
+    public double? GainPoints => Accuracy is { } a ? 100 * (a.After - a.Before) : null;
+
+    /// <summary>Forgetting: retention perplexity fine-tuned − base (positive: the model got worse at its old domain).</summary>
+    public double? Forgetting => RetentionPerplexity is { } r ? r.After - r.Before : null;
+}
+
+/// <summary>A metric before (the base model) and after fine-tuning.</summary>
+public sealed record BeforeAfter(double Before, double After);
+
+/// <summary>How the in-context baseline was prompted: shots asked for, and how many prompts had room for fewer.</summary>
+public sealed record IclPrompting(int Shots, int Prompts, int PromptsWithFewerShots, int PromptsWithoutShots, double MeanShotsUsed);
+
+/// <summary>One test prompt with the expected label and what the base model, the ICL baseline and this run generated.</summary>
+public sealed record SampleGeneration(string Prompt, string Expected, string? Base, string? Icl, string? FineTuned);
