@@ -30,7 +30,8 @@ public sealed record SplitRatios(double Train, double Validation, double Test)
     /// <summary>The first problem with these ratios, naming the part at fault, or null when they can be used.</summary>
     public DatasetOptionError? Check()
     {
-        foreach (var name in SplitNames.All)
+        // Validation and test first: train may have been derived from them, and the error should name what was given.
+        foreach (var name in new[] { SplitNames.Validation, SplitNames.Test, SplitNames.Train })
         {
             var share = Of(name);
             if (!double.IsFinite(share) || share < 0 || share > 1)
