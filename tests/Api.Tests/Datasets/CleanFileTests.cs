@@ -108,6 +108,18 @@ public sealed class CleanFileTests : IDisposable
     }
 
     [Fact]
+    public async Task A_request_without_a_body_cleans_with_the_defaults()
+    {
+        var original = await UploadAsync(Line("a:", " b") + Line("A:", " B"));
+        var response = await api.Http.PostAsync($"/v1/files/{original}/clean", content: null);
+        var body = await ApiClient.JsonAsync(response);
+
+        Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
+        Assert.Equal(1, body["file"]!["record_count"]!.GetValue<int>());
+        Assert.Equal("nfc", body["report"]!["options"]!["unicode"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task An_unknown_file_is_a_404()
     {
         var (status, body) = await CleanAsync("file-nope");
