@@ -43,6 +43,17 @@ public static class JobDataSplit
     }
 
     /// <summary>
+    /// Which of the training file's examples are the job's test set (indices in file order; empty without a
+    /// test_split). <paramref name="examples"/> must be the file's examples as the job's training reads them:
+    /// with a template, TemplateRenderer.ReadExamples(path, file, JobTemplate.FromJson(job.TemplateJson), job.Seed).
+    /// </summary>
+    public static IReadOnlyList<int> TestIndices(FineTuningJob job, IReadOnlyList<TrainingExample> examples)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return job.TestSplit is > 0 ? Plan(job, examples).Part(SplitNames.Test)!.Indices : [];
+    }
+
+    /// <summary>
     /// The job's test records: the test part of <paramref name="records"/> (the training file's records, in file
     /// order), rendered by <paramref name="render"/> as the job's training renders them. Empty when the job has
     /// no test_split.
@@ -52,11 +63,17 @@ public static class JobDataSplit
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(render);
         if (job.TestSplit is not > 0) return [];
-        var plan = Plan(job, [.. records.Select(render)]);
-        return [.. plan.Part(SplitNames.Test)!.Indices.Select(i => records[i])];
+        return [.. TestIndices(job, [.. records.Select(render)]).Select(i => records[i])];
     }
 
     /// <summary>The job's test records, for a job that renders records by default (no template).</summary>
-    public static IReadOnlyList<DatasetRecord> TestRecords(FineTuningJob job, IReadOnlyList<DatasetRecord> records) =>
-        TestRecords(job, records, RecordText.Render);
+    /// <exception cref="InvalidOperationException">The job has a template: its examples differ from the default
+    /// rendering, so the split must be made on them (<see cref="TestIndices"/>).</exception>
+    public static IReadOnlyList<DatasetRecord> TestRecords(FineTuningJob job, IReadOnlyList<DatasetRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.TemplateJson is not null)
+            throw new InvalidOperationException($"Job {job.Id} has a template: split its templated examples with TestIndices.");
+        return TestRecords(job, records, RecordText.Render);
+    }
 }

@@ -80,6 +80,21 @@ public sealed class JobDataSplitTests
     }
 
     [Fact]
+    public void Test_indices_are_the_records_training_left_out()
+    {
+        var examples = Read(Sst2Train).Select(r => r.ToExample()).ToList();
+        var job = Job(0.15, 0.15, seed: 9);
+        var (_, train, validation) = Build(job, examples);
+
+        Assert.Equal(Enumerable.Range(0, 200).Except(train).Except(validation).Order(), JobDataSplit.TestIndices(job, examples));
+        Assert.Throws<InvalidOperationException>(() => JobDataSplit.TestRecords(new FineTuningJob
+        {
+            Id = "ftjob-2", Owner = "o", Model = "m", TrainingFileId = TrainingFile.Id, RequestedHyperparametersJson = "{}",
+            TestSplit = 0.1, TemplateJson = "\"qa\"",
+        }, Read(Sst2Train)));
+    }
+
+    [Fact]
     public void Another_seed_holds_out_other_records()
     {
         var records = Read(Sst2Train);
