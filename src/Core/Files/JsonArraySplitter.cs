@@ -44,14 +44,16 @@ internal sealed class JsonArraySplitter(int maxElementBytes)
     {
         if (_phase == Phase.Failed || chunk.IsEmpty)
             return;
+        Append(chunk);
         if (!_started)
         {
-            // A BOM split across chunks is not worth handling: chunks are kilobytes.
-            if (chunk.StartsWith(Bom))
-                chunk = chunk[Bom.Length..];
+            // A UTF-8 BOM is dropped, even when it comes split over several chunks.
+            if (_count < Bom.Length && Bom.StartsWith(_buffer.AsSpan(0, _count)))
+                return;
+            if (_buffer.AsSpan(0, _count).StartsWith(Bom))
+                Slide(Bom.Length, _state);
             _started = true;
         }
-        Append(chunk);
         // An element that was incomplete is parsed again from its start only once twice the bytes are there, so a
         // large element costs a few passes, not one per chunk.
         if (_count >= _retryAt)

@@ -41,12 +41,14 @@ public class JsonArrayValidationTests
         Assert.StartsWith("element 2 (line 3): record mixes the keys of several formats", error.Message);
     }
 
-    [Fact]
-    public void A_minified_array_with_a_bom_is_valid()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void A_minified_array_with_a_bom_is_valid(int chunkBytes)
     {
         byte[] bytes = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("""[{"text":"a"},{"text":"b"}]""")];
 
-        var result = Validate(bytes, chunkBytes: 5);
+        var result = Validate(bytes, chunkBytes);
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
         Assert.Equal((FineTuneFormat.Text, 2L), (result.Format, result.RecordCount));
