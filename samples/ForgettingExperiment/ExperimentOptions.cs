@@ -12,7 +12,7 @@ public sealed record ExperimentOptions
     public string Command { get; init; } = "run";
 
     /// <summary>Epochs of every run (the same for all three, so they are compared at equal training).</summary>
-    public int Epochs { get; init; } = 2;
+    public int Epochs { get; init; } = 3;
 
     public int BatchSize { get; init; } = 16;
 
@@ -23,7 +23,7 @@ public sealed record ExperimentOptions
     public IReadOnlyList<string> Tasks { get; init; } = ["sst2", "cat-name"];
 
     /// <summary>Training examples per task (SST-2: the first N of inputs/sst2-train.jsonl, which is shuffled).</summary>
-    public int TrainExamples { get; init; } = 1000;
+    public int TrainExamples { get; init; } = 800;
 
     /// <summary>Pseudo-rehearsal stories sampled from the base model for the multi-task run.</summary>
     public int Stories { get; init; } = 200;

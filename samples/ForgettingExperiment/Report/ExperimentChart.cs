@@ -3,18 +3,21 @@ using TuningService.Core.Evaluation.Plots;
 
 namespace TuningService.Samples.ForgettingExperiment.Report;
 
-/// <summary>The chart: each run's target-task gain against its forgetting, with the ICL baseline (no forgetting by construction).</summary>
+/// <summary>
+/// The chart: each run's target-task gain against its forgetting, with the ICL baseline (no forgetting by construction).
+/// One marker shape per task; runs are added in the same method order for every task, so a method keeps its colour.
+/// </summary>
 public static class ExperimentChart
 {
     public static byte[] Render(IReadOnlyList<RunMeasurement> runs, int iclShots, string retentionSet)
     {
         var points = runs.Where(r => r.GainPoints is not null && r.Forgetting is not null)
-            .Select(r => new TradeOffPoint(r.Label, r.Forgetting!.Value, r.GainPoints!.Value))
+            .Select(r => new TradeOffPoint(r.Label, r.Forgetting!.Value, r.GainPoints!.Value, r.Task))
             .ToList();
         foreach (var group in runs.GroupBy(r => r.Task))
         {
             if (group.FirstOrDefault(r => r.IclAccuracy is not null && r.Accuracy is not null) is { } icl)
-                points.Add(new TradeOffPoint(string.Create(CultureInfo.InvariantCulture, $"{group.Key}: ICL, {iclShots}-shot"), 0, 100 * (icl.IclAccuracy!.Value - icl.Accuracy!.Before)));
+                points.Add(new TradeOffPoint(string.Create(CultureInfo.InvariantCulture, $"{group.Key}: ICL, {iclShots}-shot"), 0, 100 * (icl.IclAccuracy!.Value - icl.Accuracy!.Before), group.Key));
         }
         return TradeOffPlot.Render(
             "Target-task gain vs forgetting of TinyStories (babyllama-tinystories)", points,

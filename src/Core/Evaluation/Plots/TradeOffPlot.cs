@@ -4,12 +4,16 @@ using ScottPlot;
 namespace TuningService.Core.Evaluation.Plots;
 
 /// <summary>
-/// Target-task gain against forgetting, one labelled marker per run: the picture of catastrophic forgetting. The best
-/// place is the top left (much gain, no forgetting); dashed lines mark zero on both axes so a run that forgot nothing,
-/// or gained nothing, is visible as such. Each point is annotated with its two values.
+/// Target-task gain against forgetting, one marker per run: the picture of catastrophic forgetting. The best place is
+/// the top left (much gain, no forgetting); dashed lines mark zero on both axes so a run that forgot nothing, or gained
+/// nothing, is visible as such. Points are named, with their two values, in the legend rather than beside the markers:
+/// runs that barely change anything sit on top of each other at the origin, where labels would be unreadable.
 /// </summary>
 public static class TradeOffPlot
 {
+    private static readonly MarkerShape[] Shapes =
+        [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond];
+
     public static byte[] Render(
         string title, IReadOnlyList<TradeOffPoint> points, string forgettingLabel = "forgetting",
         string gainLabel = "target-task gain", int width = 900, int height = 540)
@@ -45,23 +49,21 @@ public static class TradeOffPlot
         plot.Add.HorizontalLine(0, 1, Colors.Gray, LinePattern.Dashed);
 
         var palette = new ScottPlot.Palettes.Category10();
-        for (var i = 0; i < points.Count; i++)
+        var series = points.Select(p => p.Series).Distinct().ToList();
+        var drawnInSeries = new int[series.Count];
+        foreach (var point in points)
         {
-            var point = points[i];
-            var color = palette.GetColor(i);
-            var marker = plot.Add.Marker(point.Forgetting, point.Gain, MarkerShape.FilledCircle, 14, color);
-            marker.LegendText = point.Label;
-            var text = plot.Add.Text($"{point.Label}\n({Signed(point.Forgetting)}, {Signed(point.Gain)})", point.Forgetting, point.Gain);
-            text.LabelFontSize = 13;
-            text.LabelFontColor = color;
-            text.LabelAlignment = Alignment.LowerLeft;
-            text.OffsetX = 10;
-            text.OffsetY = -8;
+            var group = series.IndexOf(point.Series);
+            var color = palette.GetColor(drawnInSeries[group]++);
+            var marker = plot.Add.Marker(point.Forgetting, point.Gain, Shapes[group % Shapes.Length], 14, color);
+            // A white outline keeps markers that overlap apart.
+            marker.MarkerLineColor = Colors.White;
+            marker.MarkerLineWidth = 1.5f;
+            marker.LegendText = $"{point.Label} ({Signed(point.Forgetting)}, {Signed(point.Gain)})";
         }
 
-        // Room on the right and top for the annotations, which start at their point and grow up and to the right.
-        plot.Axes.SetLimits(left, right + 0.35 * (right - left), bottom, top + 0.2 * (top - bottom));
-        plot.ShowLegend(Edge.Right);
+        plot.Axes.SetLimits(left, right, bottom, top);
+        plot.ShowLegend(Edge.Bottom);
         return PngRendering.ToPng(plot, width, height);
     }
 

@@ -5,4 +5,8 @@ namespace TuningService.Core.Evaluation.Plots;
 /// e.g. ("full fine-tuning", Forgetting: +0.31 perplexity, Gain: +0.42 accuracy). Both are signed so that positive is
 /// "more": more forgetting to the right, more gain upwards.
 /// </summary>
-public sealed record TradeOffPoint(string Label, double Forgetting, double Gain);
+/// <param name="Series">
+/// Groups points, e.g. by target task: the points of one series share a marker shape, and the i-th point of every
+/// series shares a colour, so the same methods run on several tasks read as one colour each. Null: one series.
+/// </param>
+public sealed record TradeOffPoint(string Label, double Forgetting, double Gain, string? Series = null);

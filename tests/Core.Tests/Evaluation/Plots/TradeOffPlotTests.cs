@@ -27,6 +27,15 @@ public class TradeOffPlotTests
     }
 
     [Fact]
+    public void Series_change_the_markers()
+    {
+        using var oneSeries = PngImage.AssertPng(TradeOffPlot.Render("x", Runs), 900, 540);
+        TradeOffPoint[] twoSeries = [Runs[0], Runs[1] with { Series = "other task" }, Runs[2]];
+        using var grouped = PngImage.AssertPng(TradeOffPlot.Render("x", twoSeries), 900, 540);
+        Assert.True(PngImage.DifferingPixels(oneSeries, grouped) > 20);
+    }
+
+    [Fact]
     public void Negative_values_one_point_or_none_render_and_bad_values_are_errors()
     {
         using var negative = PngImage.AssertPng(TradeOffPlot.Render("x", [new("a", -0.2, -0.1), new("b", 0.1, 0.3)]), 900, 540);
