@@ -1,0 +1,19 @@
+using TuningService.Core.Evaluation.Metrics;
+using TuningService.Core.MultiTask;
+
+namespace TuningService.Core.Evaluation;
+
+/// <summary>
+/// Metrics of the model reading the reference: mean cross-entropy over the tokens training's loss sees (the
+/// completion and EOS; for plain text every token after the first), its perplexity, and the share of those
+/// tokens the argmax predicts (OpenAI's mean_token_accuracy).
+/// </summary>
+public sealed record TeacherForcedMetrics(int Examples, long Tokens, double Loss, double Perplexity, double MeanTokenAccuracy)
+{
+    public static TeacherForcedMetrics From(TaskMetrics task) => Of(task.ExampleCount, task.PredictedTokenCount, task.Loss, task.TokenAccuracy);
+
+    public static TeacherForcedMetrics From(PerTaskEvaluation all) => Of(all.ExampleCount, all.PredictedTokenCount, all.Loss, all.TokenAccuracy);
+
+    static TeacherForcedMetrics Of(int examples, long tokens, double loss, double accuracy) =>
+        new(examples, tokens, loss, tokens == 0 ? double.NaN : LanguageModelMetrics.Perplexity(loss * tokens, tokens), accuracy);
+}
