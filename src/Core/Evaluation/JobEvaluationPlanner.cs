@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using TuningService.Core.Catalog;
+using TuningService.Core.Files;
+using TuningService.Core.FineTuning;
+using TuningService.Core.MultiTask;
+using TuningService.Core.Persistence;
+
+namespace TuningService.Core.Evaluation;
+
+/// <summary>Reads a job's test, retention and (for the ICL baseline) training data into a <see cref="JobEvaluationPlan"/>.</summary>
+public static class JobEvaluationPlanner
+{
+    /// <param name="read">The job's reader: a file's records rendered as training renders them.</param>
+    /// <param name="framing">What the tokens depend on besides the data (objective, context, train_on_inputs).</param>
+    public static async Task<JobEvaluationPlan> PlanAsync(TuningDbContext db, ModelCatalog catalog, FineTuningJob job, CatalogModel baseModel,
+        Func<StoredFile, IReadOnlyList<TrainingExample>> read, string framing, JobTrainingData data, EvaluationSettings settings, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var tasks = job.TasksJson is null ? null : JsonSerializer.Deserialize<List<JobTask>>(job.TasksJson)!;
+        var retentionIds = job.RetentionFileIdsJson is null ? [] : JsonSerializer.Deserialize<List<string>>(job.RetentionFileIdsJson)!;
+        var trainingIds = tasks?.Select(t => t.TrainingFile).ToList() ?? [job.TrainingFileId];
+        var ids = retentionIds.Concat(trainingIds).Append(job.TestFileId).OfType<string>().Distinct().ToList();
+        var files = await db.Files.AsNoTracking().Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct);
+        StoredFile FileById(string id) => files.TryGetValue(id, out var f) ? f : throw new TrainingDataException($"The file {id} was deleted.");
+
+        var notes = new List<string>();
+        EvaluationDataset? test = null;
+        if (job.TestFileId is { } testId)
+        {
+            // Untagged test records belong to the task training named untagged records after (the training file's name).
+            var defaultTask = TaskGrouping.DefaultTaskName(tasks is null ? FileById(job.TrainingFileId).Filename : FileById(testId).Filename);
+            test = EvaluationDataReader.Read(FileById(testId), read, defaultTask);
+            notes.Add($"Evaluation: test file {testId} ({test.Examples.Count} examples) before and after training; teacher-forced metrics on all of them, " +
+                      $"generated metrics (greedy) on up to {settings.MaxGeneratedExamples}.");
+        }
+        else if (job.TestSplit is not null)
+            notes.Add("Evaluation: test_split is not evaluated yet (the held-out test records are not available to evaluation); give a test_file to evaluate.");
+
+        var retention = retentionIds.Select(id => EvaluationDataReader.Read(FileById(id), read, TaskGrouping.DefaultTaskName(FileById(id).Filename))).ToList();
+        if (DefaultRetentionSet.For(catalog.BaseModels().FirstOrDefault(b => b.Id == baseModel.RootBaseModel)) is { } builtIn)
+            retention.Add(builtIn);
+        if (retention.Count > 0)
+            notes.Add($"Evaluation: retention data measured before and after training and at each checkpoint: {string.Join(", ", retention.Select(r => r.Name))}.");
+
+        var shots = job.IclShots ?? 0;
+        IReadOnlyList<TrainingExample> pool = shots > 0 && test is not null
+            ? (tasks is null ? read(FileById(job.TrainingFileId)) : [.. tasks.SelectMany(t => read(FileById(t.TrainingFile)).Select(e => e with { Task = e.Task ?? t.Name }))])
+            : [];
+        if (shots > 0)
+            notes.Add(test is null ? "Evaluation: icl_shots needs a test_file; the in-context baseline does not run."
+                : $"Evaluation: in-context baseline with {shots} training examples before each test prompt (as many as fit the context).");
+        var iclFingerprint = $"{shots};{job.Seed};{string.Join(',', trainingIds.Select(id => FileById(id).Sha256))}";
+        return new JobEvaluationPlan(baseModel.Id, framing + ";template=" + job.TemplateJson, settings, test, retention, pool, shots, job.Seed,
+            iclFingerprint, data.ValidationByTask, notes);
+    }
+}
