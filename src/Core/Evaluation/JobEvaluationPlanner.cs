@@ -12,7 +12,7 @@ namespace TuningService.Core.Evaluation;
 public static class JobEvaluationPlanner
 {
     /// <param name="read">The job's reader: a file's records rendered as training renders them.</param>
-    /// <param name="framing">What the tokens depend on besides the data (objective, context, train_on_inputs).</param>
+    /// <param name="framing">What the tokens depend on besides the data (objective, context, train_on_inputs, template).</param>
     public static async Task<JobEvaluationPlan> PlanAsync(TuningDbContext db, ModelCatalog catalog, FineTuningJob job, CatalogModel baseModel,
         Func<StoredFile, IReadOnlyList<TrainingExample>> read, string framing, JobTrainingData data, EvaluationSettings settings, CancellationToken ct)
     {
@@ -51,7 +51,7 @@ public static class JobEvaluationPlanner
             notes.Add(test is null ? "Evaluation: icl_shots needs a test_file; the in-context baseline does not run."
                 : $"Evaluation: in-context baseline with {shots} training examples before each test prompt (as many as fit the context).");
         var iclFingerprint = $"{shots};{job.Seed};{string.Join(',', trainingIds.Select(id => FileById(id).Sha256))}";
-        return new JobEvaluationPlan(baseModel.Id, framing + ";template=" + job.TemplateJson, settings, test, retention, pool, shots, job.Seed,
+        return new JobEvaluationPlan(baseModel.Id, framing, settings, test, retention, pool, shots, job.Seed,
             iclFingerprint, data.ValidationByTask, notes);
     }
 }

@@ -51,7 +51,7 @@ public static class JobEvaluationPlots
     static byte[]? RenderBeforeAfter(JobEvaluationReport report)
     {
         var bars = (report.Test?.Change ?? []).Where(c => c.Metric is not ("loss" or "perplexity" or "bleu"))
-            .Select(c => new BeforeAfterBar($"test: {c.Metric}", c.Before, c.After, c.HigherIsBetter)).ToList();
+            .Select(c => new BeforeAfterBar(c.Metric, c.Before, c.After, c.HigherIsBetter)).ToList();
         return bars.Count == 0 ? null : BeforeAfterPlot.Render($"Test metrics before and after fine-tuning ({report.JobId})", bars);
     }
 

@@ -114,7 +114,7 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         ], ct);
 
         // Before training: the base model (as loaded, unless this attempt resumes) and the ICL baseline on the test and retention data.
-        var evaluation = await JobEvaluator.CreateAsync(scopes, catalog, job, baseModel, tokenizer, ReadExamples, framing, data,
+        var evaluation = await JobEvaluator.CreateAsync(scopes, catalog, job, baseModel, tokenizer, Read, framing, data,
             EvaluationSettings.Default with { MaxGeneratedExamples = tuning.EvaluationMaxGeneratedExamples }, ct);
         await SetPhaseAsync(job.Id, JobPhase.Evaluating, ct);
         await evaluation.EvaluateBaseAsync(resume is null ? setup : null, () =>
@@ -175,9 +175,6 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         return [.. new[] { job.TrainingFileId, job.ValidationFileId }.Concat(tasks.SelectMany(t => new[] { t.TrainingFile, t.ValidationFile }))
             .OfType<string>().Distinct()];
     }
-
-    /// <summary>A file's records as evaluation reads them: rendered as training renders them.</summary>
-    IReadOnlyList<TrainingExample> ReadExamples(StoredFile file) => DatasetReader.ReadExamples(paths.Resolve(file.RelativePath), file);
 
     static IEnumerable<(string Prompt, string Completion)> Pairs(IEnumerable<TrainingExample> examples) =>
         examples.Select(e => (e.Prompt, e.Completion));
