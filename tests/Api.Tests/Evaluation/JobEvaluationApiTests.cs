@@ -100,6 +100,28 @@ public sealed class JobEvaluationApiTests
         Assert.Equal(4, await db.Evaluations.CountAsync(e => e.JobId == second && (e.Subject == EvaluationSubjects.Base || e.Subject == EvaluationSubjects.Icl)));
     }
 
+    [Fact]
+    public async Task A_job_with_a_test_split_evaluates_its_held_out_part_before_and_after()
+    {
+        using var factory = new TuningApiFactory(settings: new Dictionary<string, string> { ["Tuning:EvaluationMaxGeneratedExamples"] = "4" });
+        var api = new ApiClient(factory.CreateClient());
+        var training = await api.UploadFileAsync(RepoPaths.Sample("sst2-sentiment-validation.jsonl"));
+        var created = await api.CreateJobAsync(new
+        {
+            model = "babyllama-tinystories", training_file = training, test_split = 0.2, seed = 4,
+            method = new { type = "supervised", supervised = new { hyperparameters = new { n_epochs = 1, batch_size = 16 } } },
+        });
+        var job = await api.WaitForJobAsync(created["id"]!.GetValue<string>(), FineTuneScenario.Deadline);
+        Assert.True(job["status"]!.GetValue<string>() == "succeeded", $"job did not succeed: {job}");
+
+        var test = (await api.GetJsonAsync($"/v1/fine_tuning/jobs/{job["id"]}/evaluation"))["test"]!;
+        Assert.Equal(($"{training}:test_split", 10), (test["dataset_id"]!.GetValue<string>(), test["records"]!.GetValue<int>())); // 20% of 50
+        Assert.Equal(10, test["base"]!["teacher_forced"]!["examples"]!.GetValue<int>());
+        Assert.Equal(4, test["fine_tuned"]!["generated"]!["examples"]!.GetValue<int>());
+        Assert.Null(test["icl"]);
+        Assert.Equal(0.2, job["test_split"]!.GetValue<double>());
+    }
+
     static async Task<string> RunJobAsync(ApiClient api, string training, string test, string retention)
     {
         var created = await api.CreateJobAsync(new
