@@ -1,12 +1,12 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using TuningService.Core.Files;
 
 namespace TuningService.Core.Evaluation;
 
 /// <summary>
-/// Reads evaluation data: stored fine-tune files through the job's own rendering (templates included), and plain
-/// text in JSONL (<c>{"text": ...}</c> lines), the shape of the shipped default retention set.
+/// Reads evaluation data: stored files through the job's own rendering (templates included), and the plain text of
+/// a built-in set. A file in the "text" format (<c>{"text": ...}</c>) is plain text: its examples have an empty
+/// prompt and the text as completion, as DatasetRecord renders them.
 /// </summary>
 public static class EvaluationDataReader
 {
@@ -15,28 +15,21 @@ public static class EvaluationDataReader
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(readExamples);
-        return new EvaluationDataset(file.Id, file.Filename, file.Sha256, EvaluationDataKind.Instruction, readExamples(file), defaultTask);
+        return new EvaluationDataset(file.Id, file.Filename, file.Sha256, KindOf(file), readExamples(file), defaultTask);
     }
 
-    /// <summary>
-    /// A JSONL file of <c>{"text": ...}</c> lines as plain text. Read here rather than through DatasetReader until its
-    /// "text" format exists; blank lines are skipped, and a line without a string "text" is an error naming it.
-    /// </summary>
+    /// <summary>A JSONL file of <c>{"text": ...}</c> lines outside the file store (a built-in set), read as DatasetReader reads text files.</summary>
     public static EvaluationDataset ReadText(string id, string path, string defaultTask)
     {
-        var examples = new List<TrainingExample>();
-        var number = 0;
-        foreach (var line in File.ReadLines(path))
-        {
-            number++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            using var document = JsonDocument.Parse(line);
-            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("text", out var text)
-                || text.ValueKind != JsonValueKind.String)
-                throw new InvalidDataException($"{Path.GetFileName(path)}, line {number}: expected {{\"text\": \"...\"}}.");
-            examples.Add(new TrainingExample("", text.GetString()!));
-        }
         var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
-        return new EvaluationDataset(id, Path.GetFileName(path), sha, EvaluationDataKind.Text, examples, defaultTask);
+        var file = new StoredFile
+        {
+            Id = id, Owner = "system", Filename = Path.GetFileName(path), Purpose = "fine-tune", Sha256 = sha, RelativePath = path,
+            Format = FineTuneFormat.Text.ToWireName(), Container = DatasetContainer.Jsonl.ToWireName(),
+        };
+        return new EvaluationDataset(id, file.Filename, sha, EvaluationDataKind.Text, DatasetReader.ReadExamples(path, file), defaultTask);
     }
+
+    static EvaluationDataKind KindOf(StoredFile file) =>
+        file.Format == FineTuneFormat.Text.ToWireName() ? EvaluationDataKind.Text : EvaluationDataKind.Instruction;
 }

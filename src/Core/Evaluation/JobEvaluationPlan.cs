@@ -23,5 +23,6 @@ public sealed record JobEvaluationPlan(
     public IEnumerable<(string Role, EvaluationDataset Dataset)> BeforeAndAfter =>
         (Test is null ? [] : new[] { (EvaluationRoles.Test, Test) }).Concat(Retention.Select(r => (EvaluationRoles.Retention, r)));
 
-    public bool RunsIcl => Test is not null && IclShots > 0 && IclPool.Count > 0;
+    /// <summary>The ICL baseline needs prompts to put shots before: instruction test data, and training examples to draw.</summary>
+    public bool RunsIcl => Test is { Kind: EvaluationDataKind.Instruction } && IclShots > 0 && IclPool.Count > 0;
 }

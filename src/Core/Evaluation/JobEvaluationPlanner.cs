@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using TuningService.Core.Catalog;
+using TuningService.Core.Configuration;
 using TuningService.Core.Datasets;
 using TuningService.Core.Files;
 using TuningService.Core.FineTuning;
@@ -15,9 +16,10 @@ namespace TuningService.Core.Evaluation;
 /// <summary>Reads a job's test, retention and (for the ICL baseline) training data into a <see cref="JobEvaluationPlan"/>.</summary>
 public static class JobEvaluationPlanner
 {
-    /// <param name="read">The job's reader: a file's records rendered as training renders them.</param>
+    /// <param name="read">The job's reader: a file's records rendered as training renders them (its template, if any).
+    /// Test and training files are read so; retention files, general data of their own shape, by each format's default rendering.</param>
     /// <param name="framing">What the tokens depend on besides the data (objective, context, train_on_inputs, template).</param>
-    public static async Task<JobEvaluationPlan> PlanAsync(TuningDbContext db, ModelCatalog catalog, FineTuningJob job, CatalogModel baseModel,
+    public static async Task<JobEvaluationPlan> PlanAsync(TuningDbContext db, DataPaths paths, ModelCatalog catalog, FineTuningJob job, CatalogModel baseModel,
         Func<StoredFile, IReadOnlyList<TrainingExample>> read, string framing, JobTrainingData data, EvaluationSettings settings, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(job);
@@ -38,7 +40,8 @@ public static class JobEvaluationPlanner
             notes.Add($"Evaluation: {(job.TestFileId is null ? "test_split" : "test file")} {test.Name} ({test.Examples.Count} examples) before and after " +
                       $"training; teacher-forced metrics on all of them, generated metrics (greedy) on up to {settings.MaxGeneratedExamples}.");
 
-        var retention = retentionIds.Select(id => EvaluationDataReader.Read(FileById(id), read, TaskGrouping.DefaultTaskName(FileById(id).Filename))).ToList();
+        IReadOnlyList<TrainingExample> ReadPlain(StoredFile file) => DatasetReader.ReadExamples(paths.Resolve(file.RelativePath), file);
+        var retention = retentionIds.Select(id => EvaluationDataReader.Read(FileById(id), ReadPlain, TaskGrouping.DefaultTaskName(FileById(id).Filename))).ToList();
         if (DefaultRetentionSet.For(catalog.BaseModels().FirstOrDefault(b => b.Id == baseModel.RootBaseModel)) is { } builtIn)
             retention.Add(builtIn);
         if (retention.Count > 0)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using TuningService.Core.Catalog;
+using TuningService.Core.Configuration;
 using TuningService.Core.Files;
 using TuningService.Core.FineTuning;
 using TuningService.Core.Persistence;
@@ -19,14 +20,14 @@ public sealed class JobEvaluator(IServiceScopeFactory scopes, FineTuningJob job,
     public JobEvaluationPlan Plan => plan;
 
     /// <summary>Plans the job's evaluation (<see cref="JobEvaluationPlanner"/>) and records the plan in the job's events.</summary>
-    public static async Task<JobEvaluator> CreateAsync(IServiceScopeFactory scopes, ModelCatalog catalog, FineTuningJob job, CatalogModel baseModel,
+    public static async Task<JobEvaluator> CreateAsync(IServiceScopeFactory scopes, DataPaths paths, ModelCatalog catalog, FineTuningJob job, CatalogModel baseModel,
         ITextTokenizer tokenizer, Func<StoredFile, IReadOnlyList<TrainingExample>> read, string framing, JobTrainingData data,
         EvaluationSettings settings, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(scopes);
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
-        var plan = await JobEvaluationPlanner.PlanAsync(db, catalog, job, baseModel, read, framing, data, settings, ct);
+        var plan = await JobEvaluationPlanner.PlanAsync(db, paths, catalog, job, baseModel, read, framing, data, settings, ct);
         foreach (var note in plan.Notes) db.JobEvents.Add(JobEvents.Message(job.Id, note));
         await db.SaveChangesAsync(ct);
         return new JobEvaluator(scopes, job, plan, tokenizer);

@@ -114,7 +114,7 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         ], ct);
 
         // Before training: the base model (as loaded, unless this attempt resumes) and the ICL baseline on the test and retention data.
-        var evaluation = await JobEvaluator.CreateAsync(scopes, catalog, job, baseModel, tokenizer, Read, framing, data,
+        var evaluation = await JobEvaluator.CreateAsync(scopes, paths, catalog, job, baseModel, tokenizer, Read, framing, data,
             EvaluationSettings.Default with { MaxGeneratedExamples = tuning.EvaluationMaxGeneratedExamples }, ct);
         await SetPhaseAsync(job.Id, JobPhase.Evaluating, ct);
         await evaluation.EvaluateBaseAsync(resume is null ? setup : null, () =>

@@ -30,8 +30,10 @@ public sealed class JobEvaluationApiTests
         var retention = await UploadAsync(api, string.Join('\n',
             Enumerable.Range(0, 6).Select(i => $$"""{"prompt": "Tom had {{i + 2}} red balls. How many balls did Tom have?", "completion": " {{i + 2}}"}""")),
             "counting.jsonl");
+        var stories = await UploadAsync(api, string.Join('\n', File.ReadLines(Path.Combine(RepoPaths.BuiltInModel, "heldout_stories.jsonl")).Skip(40)),
+            "stories.jsonl"); // plain text ({"text": ...}): perplexity only
 
-        var first = await RunJobAsync(api, training, test, retention);
+        var first = await RunJobAsync(api, training, test, retention, stories);
 
         var report = await api.GetJsonAsync($"/v1/fine_tuning/jobs/{first}/evaluation");
         Assert.Equal(("fine_tuning.job.evaluation", "complete", 12), (report["object"]!.GetValue<string>(), report["status"]!.GetValue<string>(),
@@ -49,18 +51,21 @@ public sealed class JobEvaluationApiTests
         Assert.NotEmpty(testReport["per_task"]!.AsArray());
         Assert.All(testReport["samples"]!.AsArray(), s => Assert.True(s!["base"] is not null && s["icl"] is not null && s["fine_tuned"] is not null, $"{s}"));
 
-        // The retention file and the shipped model's held-out stories, before and after.
+        // The retention files and the shipped model's held-out stories, before and after.
         var retained = report["retention"]!.AsArray();
-        Assert.Equal([retention, "babyllama-tinystories/heldout_stories.jsonl"], retained.Select(r => r!["dataset_id"]!.GetValue<string>()));
+        Assert.Equal([(retention, "instruction"), (stories, "text"), ("babyllama-tinystories/heldout_stories.jsonl", "text")],
+            retained.Select(r => (r!["dataset_id"]!.GetValue<string>(), r["kind"]!.GetValue<string>())));
         Assert.All(retained, r => Assert.Contains(r!["forgetting"]!.AsArray(), c => c!["metric"]!.GetValue<string>() == "perplexity"));
+        Assert.NotNull(retained[0]!["after"]!["generated"]);
+        Assert.Null(retained[1]!["after"]!["generated"]);
         // The base model's held-out perplexity is the one its golden.json records (50 stories, 8508 tokens).
-        var stories = retained[1]!["before"]!["teacher_forced"]!;
-        Assert.Equal(8508, stories["tokens"]!.GetValue<long>());
-        Assert.InRange(stories["perplexity"]!.GetValue<double>(), 2.3519322928495225 * (1 - 1e-5), 2.3519322928495225 * (1 + 1e-5));
+        var heldOut = retained[2]!["before"]!["teacher_forced"]!;
+        Assert.Equal(8508, heldOut["tokens"]!.GetValue<long>());
+        Assert.InRange(heldOut["perplexity"]!.GetValue<double>(), 2.3519322928495225 * (1 - 1e-5), 2.3519322928495225 * (1 + 1e-5));
 
         var checkpoints = report["checkpoints"]!.AsArray();
         Assert.NotEmpty(checkpoints);
-        Assert.All(checkpoints, c => Assert.Equal(2, c!["retention"]!.AsArray().Count));
+        Assert.All(checkpoints, c => Assert.Equal(3, c!["retention"]!.AsArray().Count));
 
         // The evaluation is also a result file, beside the per-step metrics OpenAI's clients read.
         var job = await api.GetJsonAsync($"/v1/fine_tuning/jobs/{first}");
@@ -88,16 +93,16 @@ public sealed class JobEvaluationApiTests
         }
 
         // A second job on the same base model and data takes the base and ICL results from the cache.
-        var second = await RunJobAsync(api, training, test, retention);
+        var second = await RunJobAsync(api, training, test, retention, stories);
         var again = await api.GetJsonAsync($"/v1/fine_tuning/jobs/{second}/evaluation");
         Assert.Equal(testReport["base"]!.ToJsonString(), again["test"]!["base"]!.ToJsonString());
         Assert.Equal(testReport["icl"]!.ToJsonString(), again["test"]!["icl"]!.ToJsonString());
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
         var cacheRows = await db.Evaluations.Where(e => e.JobId == null).ToListAsync();
-        Assert.Equal(4, cacheRows.Count); // base on test, ICL on test, base on each retention set: computed once
+        Assert.Equal(5, cacheRows.Count); // base on test, ICL on test, base on each retention set: computed once
         Assert.Equal(cacheRows.Count, cacheRows.Select(r => r.CacheKey).Distinct().Count());
-        Assert.Equal(4, await db.Evaluations.CountAsync(e => e.JobId == second && (e.Subject == EvaluationSubjects.Base || e.Subject == EvaluationSubjects.Icl)));
+        Assert.Equal(5, await db.Evaluations.CountAsync(e => e.JobId == second && (e.Subject == EvaluationSubjects.Base || e.Subject == EvaluationSubjects.Icl)));
     }
 
     [Fact]
@@ -122,11 +127,11 @@ public sealed class JobEvaluationApiTests
         Assert.Equal(0.2, job["test_split"]!.GetValue<double>());
     }
 
-    static async Task<string> RunJobAsync(ApiClient api, string training, string test, string retention)
+    static async Task<string> RunJobAsync(ApiClient api, string training, string test, params string[] retention)
     {
         var created = await api.CreateJobAsync(new
         {
-            model = "babyllama-tinystories", training_file = training, test_file = test, retention_files = new[] { retention }, icl_shots = 2,
+            model = "babyllama-tinystories", training_file = training, test_file = test, retention_files = retention, icl_shots = 2,
             suffix = "eval", seed = 3,
             method = new { type = "supervised", supervised = new { hyperparameters = new { n_epochs = 1, batch_size = 16, learning_rate_multiplier = 2 } } },
         });
