@@ -5,8 +5,10 @@ namespace TuningService.Core.Evaluation;
 
 /// <summary>
 /// Metrics of the model reading the reference: mean cross-entropy over the tokens training's loss sees (the
-/// completion and EOS; for plain text every token after the first), its perplexity, and the share of those
-/// tokens the argmax predicts (OpenAI's mean_token_accuracy).
+/// completion and EOS, plus the prompt with train_on_inputs; for plain text every text token, see
+/// <see cref="PlainTextSequences"/>), its perplexity, and the share of those tokens the argmax predicts (OpenAI's
+/// mean_token_accuracy). <see cref="Examples"/> counts sequences: a plain text longer than the context counts once
+/// per window.
 /// </summary>
 public sealed record TeacherForcedMetrics(int Examples, long Tokens, double Loss, double Perplexity, double MeanTokenAccuracy)
 {
