@@ -1,0 +1,172 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using TuningService.Core.Catalog;
+using TuningService.Core.Configuration;
+using TuningService.Core.Datasets.Statistics;
+using TuningService.Core.Files;
+using TuningService.Core.Models.HuggingFace;
+using TuningService.Core.Persistence;
+using TuningService.Core.Training;
+
+namespace TuningService.Core.FineTuning.DryRun;
+
+/// <summary>
+/// Plans a job as FineTuningSession would run it, without running it: reads and tokenizes its files through the
+/// same builder and cache (so the job later finds the tokens cached), resolves "auto", counts steps with the
+/// trainer's own code, and estimates the duration from a measured throughput. Loads no weights unless it must
+/// calibrate.
+/// </summary>
+public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokenizedCache, ModelSizes sizes, TrainingThroughputCalibrator calibrator)
+{
+    /// <summary>Fewer examples than this get a warning (OpenAI asks for at least 10).</summary>
+    public const int TinyDatasetExamples = 10;
+
+    /// <param name="job">The job as the create would insert it (not inserted).</param>
+    /// <param name="model">The job's model from the catalog.</param>
+    /// <exception cref="JobWouldFailException">The worker would fail this job; the message says why.</exception>
+    public async Task<DryRunPlan> PlanAsync(TuningDbContext db, FineTuningJob job, CatalogModel model, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(model);
+        var requested = JsonSerializer.Deserialize<RequestedHyperparameters>(job.RequestedHyperparametersJson) ?? RequestedHyperparameters.Auto;
+        var framing = FramingOf(model, requested);
+        if (requested.Packing && framing.IsEncoderDecoder)
+            throw new JobWouldFailException("packing is for decoder-only models; an encoder-decoder model reads each prompt on its own.",
+                "method.supervised.hyperparameters.packing");
+
+        var data = await ReadDataAsync(db, job, model, framing, ct);
+        var holdout = HoldoutApproximation.Apply(data.Train.Examples, job.ValidationSplit, job.TestSplit);
+        var train = holdout.Train;
+        var parameters = ParameterCount(model);
+        var (hyper, explanations) = HyperparameterResolver.Resolve(requested, train.Count, parameters);
+        var device = TrainingDevice.Select();
+        var options = TrainingOptionsOf(requested, hyper, job.Seed, device);
+        var objective = new PlanningObjective(framing);
+        var paddingId = framing.Examples.PaddingId;
+        var totalSteps = new SupervisedTrainer(objective, options, NoObserver.Instance).PlannedSteps(train, paddingId);
+        if (totalSteps == 0)
+            throw new JobWouldFailException("No training example has a completion token to learn.", "training_file");
+        var firstEpochSteps = new SupervisedTrainer(objective, options with { Epochs = 1 }, NoObserver.Instance).PlannedSteps(train, paddingId);
+
+        var tokensPerEpoch = train.Sum(e => (long)e.Length);
+        var validationExamples = holdout.Validation + (data.Validation?.Examples.Count ?? 0);
+        var truncated = train.Count(e => e.WasTruncated);
+        var estimate = await EstimateAsync(db, model, requested, hyper, job.Seed, device, train, framing, ct);
+        var warnings = Warnings(job, requested, hyper, data, holdout, train, truncated, framing, totalSteps, validationExamples);
+        return new DryRunPlan(hyper, explanations, train.Count, validationExamples, holdout.Validation, holdout.Test,
+            tokensPerEpoch, hyper.NEpochs * tokensPerEpoch, firstEpochSteps, totalSteps, truncated, framing.ContextLength,
+            [.. data.TrainByTask.Select(t => new TaskCount(t.Name, t.Examples.Count, t.Examples.Sum(e => (long)e.Length)))],
+            warnings, data.Notes, estimate);
+    }
+
+    static TrainingFraming FramingOf(CatalogModel model, RequestedHyperparameters requested)
+    {
+        try
+        {
+            return TrainingFraming.ForModel(model.Directory, requested.MaxSeqLength, requested.TrainOnInputs);
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidDataException or IOException or ArgumentException)
+        {
+            throw new JobWouldFailException($"Model '{model.Id}' cannot be fine-tuned here: {e.Message}", "model");
+        }
+    }
+
+    /// <summary>The job's files read and tokenized as the session does it (same builder, same cache entries).</summary>
+    async Task<JobTrainingData> ReadDataAsync(TuningDbContext db, FineTuningJob job, CatalogModel model, TrainingFraming framing, CancellationToken ct)
+    {
+        var ids = JobFileIds(job);
+        var files = await db.Files.AsNoTracking().Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct);
+        try
+        {
+            return JobTrainingDataBuilder.Build(job, files, file => DatasetReader.ReadExamples(paths.Resolve(file.RelativePath), file), file =>
+            {
+                var dataset = tokenizedCache.GetOrCreate(file.Sha256, model.Directory, framing.CacheKey,
+                    () => framing.Examples.TokenizeAll(DatasetReader.ReadExamples(paths.Resolve(file.RelativePath), file).Select(e => (e.Prompt, e.Completion))),
+                    out var cached);
+                return (dataset, cached);
+            });
+        }
+        catch (Exception e) when (e is InvalidDataException or TrainingDataException or ArgumentException)
+        {
+            throw new JobWouldFailException($"The training data cannot be used: {e.Message}", job.TasksJson is null ? "training_file" : "tasks");
+        }
+    }
+
+    /// <summary>Every file a job reads, as FineTuningSession lists them: training and validation files, or its tasks' files.</summary>
+    static List<string> JobFileIds(FineTuningJob job)
+    {
+        var tasks = job.TasksJson is null ? [] : JsonSerializer.Deserialize<List<JobTask>>(job.TasksJson)!;
+        return [.. new[] { job.TrainingFileId, job.ValidationFileId }.Concat(tasks.SelectMany(t => new[] { t.TrainingFile, t.ValidationFile }))
+            .OfType<string>().Distinct()];
+    }
+
+    /// <summary>
+    /// The stored weights' element count (safetensors headers), which only decides the small/large base learning
+    /// rate (100M); without safetensors the model is loaded once to count.
+    /// </summary>
+    long ParameterCount(CatalogModel model)
+    {
+        if (sizes.Of(model.Directory) is { } summary) return summary.Parameters;
+        using var loaded = PretrainedModelLoader.Load(model.Directory, TorchSharp.torch.CPU);
+        return loaded.ParameterCount;
+    }
+
+    /// <summary>The options FineTuningSession trains with; of these the epochs, batch size, accumulation, packing and seed fix the steps.</summary>
+    static TrainingOptions TrainingOptionsOf(RequestedHyperparameters requested, ResolvedHyperparameters hyper, int seed, string device) => new()
+    {
+        Epochs = hyper.NEpochs, BatchSize = hyper.BatchSize, LearningRate = hyper.LearningRate, Seed = seed, Device = device,
+        Schedule = Enum.Parse<ScheduleShape>(requested.LrScheduler, ignoreCase: true), WarmupRatio = requested.WarmupRatio,
+        WeightDecay = requested.WeightDecay, MaxGradNorm = requested.MaxGradNorm,
+        EvalEverySteps = requested.EvalEverySteps, CheckpointEverySteps = requested.CheckpointEverySteps,
+        EarlyStoppingPatience = requested.EarlyStoppingPatience, EarlyStoppingThreshold = requested.EarlyStoppingThreshold,
+        GradientAccumulationSteps = requested.GradientAccumulationSteps,
+        Precision = Enum.Parse<TrainingPrecision>(requested.Precision, ignoreCase: true),
+        Packing = requested.Packing,
+    };
+
+    /// <summary>Tokens to train on over a measured throughput: finished jobs first, else a calibration run.</summary>
+    async Task<DurationEstimate> EstimateAsync(TuningDbContext db, CatalogModel model, RequestedHyperparameters requested, ResolvedHyperparameters hyper,
+        int seed, string device, IReadOnlyList<TokenizedExample> train, TrainingFraming framing, CancellationToken ct)
+    {
+        // The trainer's tokens/s counts real input tokens, plus the target of an encoder-decoder model.
+        var throughputTokens = hyper.NEpochs * train.Sum(e => (long)e.Length + (framing.IsEncoderDecoder ? e.Labels.Length : 0));
+        if (await FinishedJobThroughput.FindAsync(db, model.RootBaseModel, requested.TrainingType, device, ct) is { } observed)
+            return new DurationEstimate(throughputTokens / observed.TokensPerSecond, observed.TokensPerSecond, DurationEstimate.FinishedJobs,
+                $"Median tokens/s of the last {observed.Jobs} succeeded {requested.TrainingType} job(s) on {model.RootBaseModel} on {device} " +
+                $"({observed.Slowest:F0} to {observed.Fastest:F0} tokens/s).");
+        var measurement = await calibrator.MeasureAsync(model.Directory, requested, hyper.BatchSize, hyper.LearningRate, seed, device, train, ct);
+        return new DurationEstimate(throughputTokens / measurement.TokensPerSecond, measurement.TokensPerSecond, DurationEstimate.Calibration,
+            $"No succeeded {requested.TrainingType} job on {model.RootBaseModel} on {device} yet: measured over a few training steps " +
+            $"({measurement.Shape}){(measurement.Cached ? ", measured earlier" : "")}.");
+    }
+
+    static List<string> Warnings(FineTuningJob job, RequestedHyperparameters requested, ResolvedHyperparameters hyper, JobTrainingData data,
+        HoldoutApproximation.Result holdout, IReadOnlyList<TokenizedExample> train, int truncated, TrainingFraming framing, int totalSteps,
+        int validationExamples)
+    {
+        var warnings = new List<string>();
+        if (validationExamples == 0)
+            warnings.Add("No validation data (validation_file or validation_split): validation loss will not be reported and the best checkpoint is the last one." +
+                         (requested.EarlyStoppingPatience > 0 ? " early_stopping_patience has nothing to watch and will never stop the job." : ""));
+        if (truncated > 0)
+            warnings.Add($"{truncated} of {train.Count} training examples exceed max_seq_length={framing.ContextLength} and will be truncated " +
+                         "(the start of the prompt is dropped first).");
+        if (data.Validation is { } v && v.Examples.Count(e => e.WasTruncated) is > 0 and var vt)
+            warnings.Add($"{vt} of {v.Examples.Count} validation examples exceed max_seq_length={framing.ContextLength} and will be truncated.");
+        if (train.Count < TinyDatasetExamples)
+            warnings.Add($"Only {train.Count} training examples: expect the model to memorise them; {TinyDatasetExamples} or more are recommended.");
+        if (requested.BatchSize is { } asked && asked > hyper.BatchSize)
+            warnings.Add($"batch_size={asked} is more than the {train.Count} training examples; batches hold {train.Count} at most.");
+        if (totalSteps < 10)
+            warnings.Add($"Only {totalSteps} optimizer steps in all: warmup and decay have little room; consider more epochs or a smaller batch.");
+        if (holdout.Validation + holdout.Test > 0)
+            warnings.Add($"validation_split/test_split are approximated: {holdout.Validation} and {holdout.Test} examples held out " +
+                         "(round(share × examples), evenly spread); the job's seeded, stratified split may move token and packed-step counts slightly.");
+        if (requested.Packing)
+            warnings.Add($"With packing the step count depends on the seed (seed {job.Seed} was used here); pass the same seed to the real job for the same plan.");
+        if (job.TemplateJson is not null)
+            warnings.Add("Token counts use each format's default rendering; the template is not applied in this dry run.");
+        return warnings;
+    }
+}
