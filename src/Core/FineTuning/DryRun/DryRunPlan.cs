@@ -16,7 +16,7 @@ namespace TuningService.Core.FineTuning.DryRun;
 /// <param name="StepsPerEpoch">Optimizer steps of the first epoch (with packing, later epochs may differ by a step).</param>
 /// <param name="TotalSteps">Optimizer steps of the whole run, as the trainer counts them for its schedule.</param>
 /// <param name="TruncatedExamples">Training examples longer than <paramref name="MaxSeqLength"/> (prompt start dropped first).</param>
-/// <param name="Tasks">Training examples and tokens per task before mixing.</param>
+/// <param name="Tasks">Training examples and tokens per task, before mixing and before any held-out shares.</param>
 /// <param name="Notes">What the data builder says about the files (the job's events will carry the same lines).</param>
 public sealed record DryRunPlan(
     ResolvedHyperparameters Hyperparameters,
