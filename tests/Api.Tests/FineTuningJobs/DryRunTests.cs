@@ -137,6 +137,28 @@ public sealed class DryRunTests : IDisposable
     }
 
     [Fact]
+    public async Task A_template_is_applied_as_the_preview_renders_it()
+    {
+        var training = await UploadSst2Async(30);
+        var template = new { name = "sentiment", fields = new { text = "prompt", label = "completion" } };
+
+        var (status, plan) = await PostAsync(new
+        {
+            model = Model, training_file = training, seed = 4, template, dry_run = true,
+            method = new { type = "supervised", supervised = new { hyperparameters = new { n_epochs = 1, batch_size = 8 } } },
+        });
+        var previewResponse = await api.Http.PostAsJsonAsync($"/v1/files/{training}/preview", new { template, seed = 4, limit = 30 });
+        var preview = await ApiClient.JsonAsync(previewResponse);
+
+        Assert.True(status == HttpStatusCode.OK, $"dry run failed: {(int)status} {plan}");
+        Assert.True(previewResponse.IsSuccessStatusCode, $"preview failed: {preview}");
+        var examples = preview["data"]!.AsArray();
+        Assert.Equal(30, examples.Count);
+        Assert.Equal(examples.Sum(e => e!["tokens"]!.AsArray().Count), plan["trained_tokens_per_epoch"]!.GetValue<long>());
+        Assert.Equal(examples.Count(e => e!["truncated"]!.GetValue<bool>()), plan["truncated_examples"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Bad_requests_get_the_same_errors_as_the_real_create()
     {
         var training = await UploadSst2Async(20);
@@ -149,6 +171,7 @@ public sealed class DryRunTests : IDisposable
             new { model = Model, training_file = training, validation_split = 1.5 },
             new { model = Model, training_file = training, suffix = "a:b" },
             new { model = Model, training_file = training, icl_shots = 99 },
+            new { model = Model, training_file = training, template = "no-such-template" },
         ];
         foreach (var body in bodies)
         {
@@ -162,6 +185,39 @@ public sealed class DryRunTests : IDisposable
             Assert.Equal(real.Body.ToJsonString(), dry.Body.ToJsonString());
         }
         Assert.Equal((0, 0), await RowsAsync());
+    }
+
+    [Fact]
+    public async Task An_encoder_decoder_model_is_planned_on_its_encoder_input_and_refuses_packing_up_front()
+    {
+        using var withT5 = new TuningApiFactory(settings: new Dictionary<string, string>
+        {
+            ["Tuning:RunWorkerInProcess"] = "false", ["Tuning:ModelsPath"] = TinyModelFolders.Create(),
+        });
+        var t5 = new ApiClient(withT5.CreateClient());
+        var text = string.Join('\n', File.ReadLines(RepoPaths.Sample("sst2-sentiment-train.jsonl")).Take(20)) + "\n";
+        var training = (await ApiClient.JsonAsync(await t5.UploadAsync(Encoding.UTF8.GetBytes(text), "t5.jsonl")))["id"]!.GetValue<string>();
+        object Body(bool packing) => new
+        {
+            model = "flan-t5-tiny", training_file = training, seed = 2, dry_run = true,
+            method = new { type = "supervised", supervised = new { hyperparameters = new { n_epochs = 1, batch_size = 4, packing } } },
+        };
+
+        var planResponse = await t5.Http.PostAsJsonAsync("/v1/fine_tuning/jobs", Body(packing: false));
+        var plan = await ApiClient.JsonAsync(planResponse);
+        var packedResponse = await t5.Http.PostAsJsonAsync("/v1/fine_tuning/jobs", Body(packing: true));
+        var packed = await ApiClient.JsonAsync(packedResponse);
+        var stats = await t5.GetJsonAsync($"/v1/files/{training}/stats?model=flan-t5-tiny");
+
+        Assert.True(planResponse.IsSuccessStatusCode, $"dry run failed: {plan}");
+        Assert.Equal(5, plan["total_steps"]!.GetValue<int>());
+        // Trained tokens of an encoder-decoder model are its encoder inputs: prompt + EOS, as the statistics count prompts.
+        Assert.Equal(0, stats["truncated_examples"]!.GetValue<int>());
+        Assert.Equal(stats["prompt_tokens"]!["total"]!.GetValue<long>(), plan["trained_tokens_per_epoch"]!.GetValue<long>());
+        Assert.Equal(HttpStatusCode.BadRequest, packedResponse.StatusCode);
+        Assert.Equal("job_would_fail", packed["error"]!["code"]!.GetValue<string>());
+        Assert.Equal("method.supervised.hyperparameters.packing", packed["error"]!["param"]!.GetValue<string>());
+        Assert.Empty((await t5.GetJsonAsync("/v1/fine_tuning/jobs"))["data"]!.AsArray());
     }
 
     /// <summary>A succeeded job of another owner, as the worker leaves it: throughput is the server's, whoever ran it.</summary>

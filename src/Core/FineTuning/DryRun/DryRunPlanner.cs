@@ -6,13 +6,14 @@ using TuningService.Core.Datasets.Statistics;
 using TuningService.Core.Files;
 using TuningService.Core.Models.HuggingFace;
 using TuningService.Core.Persistence;
+using TuningService.Core.Templates;
 using TuningService.Core.Training;
 
 namespace TuningService.Core.FineTuning.DryRun;
 
 /// <summary>
 /// Plans a job as FineTuningSession would run it, without running it: reads and tokenizes its files through the
-/// same builder and cache (so the job later finds the tokens cached), resolves "auto", counts steps with the
+/// same builder, template and cache (so the job later finds the tokens cached), resolves "auto", counts steps with the
 /// trainer's own code, and estimates the duration from a measured throughput. Loads no weights unless it must
 /// calibrate.
 /// </summary>
@@ -72,18 +73,32 @@ public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokeniz
         }
     }
 
-    /// <summary>The job's files read and tokenized as the session does it (same builder, same cache entries).</summary>
+    /// <summary>
+    /// The job's files read, rendered through its template and tokenized as the session does it: the same builder,
+    /// and the same cache key, so the tokens made here are the ones the job will read back.
+    /// </summary>
     async Task<JobTrainingData> ReadDataAsync(TuningDbContext db, FineTuningJob job, CatalogModel model, TrainingFraming framing, CancellationToken ct)
     {
         var ids = JobFileIds(job);
         var files = await db.Files.AsNoTracking().Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct);
+        JobTemplate? template;
         try
         {
-            return JobTrainingDataBuilder.Build(job, files, file => DatasetReader.ReadExamples(paths.Resolve(file.RelativePath), file), file =>
+            template = JobTemplate.FromJson(job.TemplateJson);
+        }
+        catch (TemplateException e)
+        {
+            throw new JobWouldFailException(e.Message, "template");
+        }
+        IReadOnlyList<TrainingExample> Read(StoredFile file) => TemplateRenderer.ReadExamples(paths.Resolve(file.RelativePath), file, template, job.Seed);
+        // FineTuningSession's key: the framing, then the template's phrasings and the seed that picks among them.
+        var cacheKey = framing.CacheKey + (template is null ? "" : $":template={template.Fingerprint()}:seed={job.Seed}");
+        try
+        {
+            return JobTrainingDataBuilder.Build(job, files, Read, file =>
             {
-                var dataset = tokenizedCache.GetOrCreate(file.Sha256, model.Directory, framing.CacheKey,
-                    () => framing.Examples.TokenizeAll(DatasetReader.ReadExamples(paths.Resolve(file.RelativePath), file).Select(e => (e.Prompt, e.Completion))),
-                    out var cached);
+                var dataset = tokenizedCache.GetOrCreate(file.Sha256, model.Directory, cacheKey,
+                    () => framing.Examples.TokenizeAll(Read(file).Select(e => (e.Prompt, e.Completion))), out var cached);
                 return (dataset, cached);
             });
         }
@@ -165,8 +180,6 @@ public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokeniz
                          "(round(share × examples), evenly spread); the job's seeded, stratified split may move token and packed-step counts slightly.");
         if (requested.Packing)
             warnings.Add($"With packing the step count depends on the seed (seed {job.Seed} was used here); pass the same seed to the real job for the same plan.");
-        if (job.TemplateJson is not null)
-            warnings.Add("Token counts use each format's default rendering; the template is not applied in this dry run.");
         return warnings;
     }
 }
