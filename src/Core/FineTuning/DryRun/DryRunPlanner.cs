@@ -157,7 +157,7 @@ public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokeniz
     }
 
     static List<string> Warnings(FineTuningJob job, RequestedHyperparameters requested, ResolvedHyperparameters hyper, JobTrainingData data,
-        HoldoutApproximation.Result holdout, IReadOnlyList<TokenizedExample> train, int truncated, TrainingFraming framing, int totalSteps,
+        HoldoutSplit holdout, IReadOnlyList<TokenizedExample> train, int truncated, TrainingFraming framing, int totalSteps,
         int validationExamples)
     {
         var warnings = new List<string>();

@@ -13,9 +13,7 @@ internal static class FinishedJobThroughput
 {
     const int RecentJobs = 20, Candidates = 200;
 
-    public sealed record Observed(double TokensPerSecond, int Jobs, double Slowest, double Fastest);
-
-    public static async Task<Observed?> FindAsync(TuningDbContext db, string rootBaseModel, string trainingType, string device, CancellationToken ct)
+    public static async Task<ObservedThroughput?> FindAsync(TuningDbContext db, string rootBaseModel, string trainingType, string device, CancellationToken ct)
     {
         var sameBase = db.FineTunedModels.Where(m => m.BaseModel == rootBaseModel).Select(m => m.Id);
         var rows = await db.Jobs.AsNoTracking()
@@ -29,7 +27,7 @@ internal static class FinishedJobThroughput
             .Take(RecentJobs).Select(r => r.TokensPerSecond!.Value).Order().ToList();
         if (rates.Count == 0) return null;
         var median = rates.Count % 2 == 1 ? rates[rates.Count / 2] : (rates[(rates.Count / 2) - 1] + rates[rates.Count / 2]) / 2;
-        return new Observed(median, rates.Count, rates[0], rates[^1]);
+        return new ObservedThroughput(median, rates.Count, rates[0], rates[^1]);
     }
 
     static string TrainingTypeOf(string requestedJson)

@@ -11,9 +11,7 @@ namespace TuningService.Core.FineTuning.DryRun;
 /// </summary>
 internal static class HoldoutApproximation
 {
-    public sealed record Result(IReadOnlyList<TokenizedExample> Train, int Validation, int Test);
-
-    public static Result Apply(IReadOnlyList<TokenizedExample> examples, double? validationShare, double? testShare)
+    public static HoldoutSplit Apply(IReadOnlyList<TokenizedExample> examples, double? validationShare, double? testShare)
     {
         int n = examples.Count;
         int validation = Share(n, validationShare), test = Share(n, testShare);
@@ -24,10 +22,10 @@ internal static class HoldoutApproximation
             else validation--;
         }
         int held = validation + test;
-        if (held == 0) return new Result(examples, 0, 0);
+        if (held == 0) return new HoldoutSplit(examples, 0, 0);
         // Index i is held out when the running quota floor((i + 1) * held / n) steps up: exactly `held` of them, evenly spaced.
         var train = examples.Where((_, i) => (long)(i + 1) * held / n == (long)i * held / n).ToList();
-        return new Result(train, validation, test);
+        return new HoldoutSplit(train, validation, test);
     }
 
     static int Share(int n, double? share) => share is { } s ? (int)Math.Round(n * s, MidpointRounding.AwayFromZero) : 0;

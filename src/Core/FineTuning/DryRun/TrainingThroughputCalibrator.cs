@@ -24,10 +24,8 @@ public sealed class TrainingThroughputCalibrator
     // One calibration at a time: two at once would share the device and each measure half the speed.
     readonly SemaphoreSlim gate = new(1, 1);
 
-    public sealed record Measurement(double TokensPerSecond, bool Cached, string Shape);
-
     /// <param name="examples">The job's training examples, tokenized for this model and limit.</param>
-    public async Task<Measurement> MeasureAsync(string modelFolder, RequestedHyperparameters requested, int batchSize, double learningRate,
+    public async Task<ThroughputMeasurement> MeasureAsync(string modelFolder, RequestedHyperparameters requested, int batchSize, double learningRate,
         int seed, string device, IReadOnlyList<TokenizedExample> examples, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(requested);
@@ -41,17 +39,17 @@ public sealed class TrainingThroughputCalibrator
             $"{requested.TrainingType}{(requested.IsLora ? $"(r={requested.LoraR},targets={string.Join('+', requested.LoraTargetModules ?? [])})" : "")} " +
             $"precision={requested.Precision} packing={requested.Packing} batch_size={batchSize} length<={lengthBucket} device={device}");
         var key = Path.GetFullPath(modelFolder) + "|" + shape;
-        if (measured.TryGetValue(key, out var known)) return new Measurement(known, true, shape);
+        if (measured.TryGetValue(key, out var known)) return new ThroughputMeasurement(known, true, shape);
 
         await gate.WaitAsync(ct);
         try
         {
-            if (measured.TryGetValue(key, out known)) return new Measurement(known, true, shape);
+            if (measured.TryGetValue(key, out known)) return new ThroughputMeasurement(known, true, shape);
             // Training is CPU/GPU bound: its own thread, as the job's.
             var rate = await Task.Factory.StartNew(() => Run(modelFolder, requested, batchSize, learningRate, seed, device, byLength, ct),
                 ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             measured[key] = rate;
-            return new Measurement(rate, false, shape);
+            return new ThroughputMeasurement(rate, false, shape);
         }
         finally
         {
