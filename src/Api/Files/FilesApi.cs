@@ -22,6 +22,9 @@ public static class FilesApi
         files.MapGet("/{file_id}/content", Content).WithSummary("Download a file's exact bytes");
         files.MapGet("/{file_id}/stats", FileStatsEndpoint.Handle).WithSummary("Token counts (in a model's tokens), truncation, labels and tasks of a dataset file");
         files.MapDelete("/{file_id}", Delete).WithSummary("Delete a file that no unfinished job uses");
+        CleanFileEndpoint.Map(files);
+        SplitFileEndpoint.Map(files);
+        FileReportEndpoint.Map(files);
         return app;
     }
 
@@ -74,7 +77,7 @@ public static class FilesApi
         return new FileDeletedResponse(file.Id, true);
     }
 
-    static async Task<StoredFile> FindOwnedAsync(TuningDbContext db, string id, string owner, CancellationToken ct) =>
+    internal static async Task<StoredFile> FindOwnedAsync(TuningDbContext db, string id, string owner, CancellationToken ct) =>
         await db.Files.FirstOrDefaultAsync(f => f.Id == id && f.Owner == owner, ct)
         ?? throw ApiException.NotFound("file", id, "file_id");
 }
