@@ -159,6 +159,30 @@ public sealed class DryRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Held_out_shares_are_the_split_the_job_makes()
+    {
+        var training = await api.UploadFileAsync(RepoPaths.Sample("sst2-sentiment-train.jsonl"));
+
+        var (status, plan) = await PostAsync(new
+        {
+            model = Model, training_file = training, seed = 42, validation_split = 0.1, test_split = 0.1, dry_run = true,
+            method = new { type = "supervised", supervised = new { hyperparameters = new { n_epochs = 1, batch_size = 16 } } },
+        });
+        // The same seed and shares through POST /v1/files/{id}/split: the job splits exactly as that endpoint does.
+        var split = await ApiClient.JsonAsync(await api.Http.PostAsJsonAsync($"/v1/files/{training}/split", new { train = 0.8, validation = 0.1, test = 0.1, seed = 42 }));
+        JsonNode Part(string name) => split["splits"]!.AsArray().Single(p => p!["split"]!.GetValue<string>() == name)!;
+        var trainPartStats = await api.GetJsonAsync($"/v1/files/{Part("train")["file"]!["id"]}/stats");
+
+        Assert.True(status == HttpStatusCode.OK, $"dry run failed: {(int)status} {plan}");
+        Assert.Equal(Part("train")["record_count"]!.GetValue<int>(), plan["training_examples"]!.GetValue<int>());
+        Assert.Equal(Part("validation")["record_count"]!.GetValue<int>(), plan["held_out_for_validation"]!.GetValue<int>());
+        Assert.Equal(Part("validation")["record_count"]!.GetValue<int>(), plan["validation_examples"]!.GetValue<int>());
+        Assert.Equal(Part("test")["record_count"]!.GetValue<int>(), plan["held_out_for_test"]!.GetValue<int>());
+        Assert.Equal(trainPartStats["training_tokens"]!.GetValue<long>(), plan["trained_tokens_per_epoch"]!.GetValue<long>());
+        Assert.DoesNotContain(plan["warnings"]!.AsArray(), w => w!.GetValue<string>().StartsWith("No validation data", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Bad_requests_get_the_same_errors_as_the_real_create()
     {
         var training = await UploadSst2Async(20);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using TuningService.Core.Catalog;
 using TuningService.Core.Configuration;
+using TuningService.Core.Datasets;
 using TuningService.Core.Datasets.Statistics;
 using TuningService.Core.Files;
 using TuningService.Core.Models.HuggingFace;
@@ -36,9 +37,8 @@ public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokeniz
             throw new JobWouldFailException("packing is for decoder-only models; an encoder-decoder model reads each prompt on its own.",
                 "method.supervised.hyperparameters.packing");
 
-        var data = await ReadDataAsync(db, job, model, framing, ct);
-        var holdout = HoldoutApproximation.Apply(data.Train.Examples, job.ValidationSplit, job.TestSplit);
-        var train = holdout.Train;
+        var (data, split) = await ReadDataAsync(db, job, model, framing, ct);
+        var train = data.Train.Examples;
         var parameters = ParameterCount(model);
         var (hyper, explanations) = HyperparameterResolver.Resolve(requested, train.Count, parameters);
         var device = TrainingDevice.Select();
@@ -51,11 +51,12 @@ public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokeniz
         var firstEpochSteps = new SupervisedTrainer(objective, options with { Epochs = 1 }, NoObserver.Instance).PlannedSteps(train, paddingId);
 
         var tokensPerEpoch = train.Sum(e => (long)e.Length);
-        var validationExamples = holdout.Validation + (data.Validation?.Examples.Count ?? 0);
+        var validationExamples = data.Validation?.Examples.Count ?? 0;
         var truncated = train.Count(e => e.WasTruncated);
         var estimate = await EstimateAsync(db, model, requested, hyper, job.Seed, device, train, framing, ct);
-        var warnings = Warnings(job, requested, hyper, data, holdout, train, truncated, framing, totalSteps, validationExamples);
-        return new DryRunPlan(hyper, explanations, train.Count, validationExamples, holdout.Validation, holdout.Test,
+        var warnings = Warnings(job, requested, hyper, data, train, truncated, framing, totalSteps, validationExamples);
+        return new DryRunPlan(hyper, explanations, train.Count, validationExamples,
+            split?.Part(SplitNames.Validation)?.Indices.Count ?? 0, split?.Part(SplitNames.Test)?.Indices.Count ?? 0,
             tokensPerEpoch, hyper.NEpochs * tokensPerEpoch, firstEpochSteps, totalSteps, truncated, framing.ContextLength,
             [.. data.TrainByTask.Select(t => new TaskCount(t.Name, t.Examples.Count, t.Examples.Sum(e => (long)e.Length)))],
             warnings, data.Notes, estimate);
@@ -74,10 +75,11 @@ public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokeniz
     }
 
     /// <summary>
-    /// The job's files read, rendered through its template and tokenized as the session does it: the same builder,
-    /// and the same cache key, so the tokens made here are the ones the job will read back.
+    /// The job's files read, rendered through its template, split (validation_split/test_split) and tokenized as the
+    /// session does it: the same builder and the same cache key, so the tokens made here are the ones the job will
+    /// read back. The split's plan comes too, for the held-out counts (null when the job holds nothing out).
     /// </summary>
-    async Task<JobTrainingData> ReadDataAsync(TuningDbContext db, FineTuningJob job, CatalogModel model, TrainingFraming framing, CancellationToken ct)
+    async Task<(JobTrainingData Data, SplitPlan? Split)> ReadDataAsync(TuningDbContext db, FineTuningJob job, CatalogModel model, TrainingFraming framing, CancellationToken ct)
     {
         var ids = JobFileIds(job);
         var files = await db.Files.AsNoTracking().Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct);
@@ -95,12 +97,15 @@ public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokeniz
         var cacheKey = framing.CacheKey + (template is null ? "" : $":template={template.Fingerprint()}:seed={job.Seed}");
         try
         {
-            return JobTrainingDataBuilder.Build(job, files, Read, file =>
+            var data = JobTrainingDataBuilder.Build(job, files, Read, file =>
             {
                 var dataset = tokenizedCache.GetOrCreate(file.Sha256, model.Directory, cacheKey,
                     () => framing.Examples.TokenizeAll(Read(file).Select(e => (e.Prompt, e.Completion))), out var cached);
                 return (dataset, cached);
             });
+            // The builder made this very plan (same examples, seed and shares); it is asked again only for its counts.
+            var split = JobDataSplit.Applies(job) ? JobDataSplit.Plan(job, Read(files[job.TrainingFileId])) : null;
+            return (data, split);
         }
         catch (Exception e) when (e is InvalidDataException or TrainingDataException or ArgumentException)
         {
@@ -157,7 +162,7 @@ public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokeniz
     }
 
     static List<string> Warnings(FineTuningJob job, RequestedHyperparameters requested, ResolvedHyperparameters hyper, JobTrainingData data,
-        HoldoutSplit holdout, IReadOnlyList<TokenizedExample> train, int truncated, TrainingFraming framing, int totalSteps,
+        IReadOnlyList<TokenizedExample> train, int truncated, TrainingFraming framing, int totalSteps,
         int validationExamples)
     {
         var warnings = new List<string>();
@@ -175,9 +180,6 @@ public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokeniz
             warnings.Add($"batch_size={asked} is more than the {train.Count} training examples; batches hold {train.Count} at most.");
         if (totalSteps < 10)
             warnings.Add($"Only {totalSteps} optimizer steps in all: warmup and decay have little room; consider more epochs or a smaller batch.");
-        if (holdout.Validation + holdout.Test > 0)
-            warnings.Add($"validation_split/test_split are approximated: {holdout.Validation} and {holdout.Test} examples held out " +
-                         "(round(share × examples), evenly spread); the job's seeded, stratified split may move token and packed-step counts slightly.");
         if (requested.Packing)
             warnings.Add($"With packing the step count depends on the seed (seed {job.Seed} was used here); pass the same seed to the real job for the same plan.");
         return warnings;
