@@ -7,9 +7,9 @@ namespace TuningService.Core.Tests.Templates;
 /// <summary>TemplateRenderer.ReadExamples: what a job's session reads its files with.</summary>
 public class TemplatedFileReadingTests
 {
-    static StoredFile Stored(string name) => new()
+    static StoredFile Stored(string name, string format = "prompt_completion") => new()
     {
-        Id = "file-test", Owner = "test", Filename = name, Purpose = "fine-tune", Sha256 = "", RelativePath = name, Format = "prompt_completion", Container = "jsonl",
+        Id = "file-test", Owner = "test", Filename = name, Purpose = "fine-tune", Sha256 = "", RelativePath = name, Format = format, Container = "jsonl",
     };
 
     [Fact]
@@ -44,7 +44,7 @@ public class TemplatedFileReadingTests
         using var folder = new TempFolder();
         var path = folder.Combine("chat.jsonl");
         File.WriteAllText(path, """{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}""" + "\n");
-        var error = Assert.Throws<InvalidDataException>(() => TemplateRenderer.ReadExamples(path, Stored("chat.jsonl"), JobTemplate.FromJson("\"open_qa\""), 0));
+        var error = Assert.Throws<InvalidDataException>(() => TemplateRenderer.ReadExamples(path, Stored("chat.jsonl", "chat"), JobTemplate.FromJson("\"open_qa\""), 0));
         Assert.Contains("line 1 of chat.jsonl", error.Message);
         Assert.Contains("chat records cannot be templated", error.Message);
     }
