@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TuningService.Api.Tests.Support;
 using TuningService.Core.Common;
 using TuningService.Core.Configuration;
+using TuningService.Core.Files;
 using TuningService.Core.FineTuning;
 using TuningService.Core.Persistence;
 using TuningService.Core.Tokenization;
@@ -84,6 +85,25 @@ public sealed class StatsEndpointTests : IDisposable
         Assert.Equal(expected.OrderBy(p => p.Key), tasks.OrderBy(p => p.Key));
         Assert.Equal(expected.Values.Sum(), stats["record_count"]!.GetValue<int>());
         Assert.Null(stats["labels"]); // free-text answers are not labels
+    }
+
+    [Fact]
+    public async Task Alpaca_records_are_counted_as_their_default_rendering()
+    {
+        var path = Path.Combine(RepoPaths.Root, "tests", "fixtures", "datasets", "self-instruct-seed-60-alpaca.jsonl");
+        var id = await api.UploadFileAsync(path);
+        var tokenizer = TokenizerLoader.FromModelFolder(RepoPaths.BuiltInModel);
+        var records = Records(path);
+        var prompts = records.Select(r => AlpacaTemplate.Render(r.GetProperty("instruction").GetString()!,
+            r.TryGetProperty("input", out var input) ? input.GetString() : null, r.GetProperty("output").GetString()!).Prompt).ToList();
+
+        var stats = await api.GetJsonAsync($"/v1/files/{id}/stats");
+
+        Assert.Equal(records.Count, stats["record_count"]!.GetValue<int>());
+        Assert.Equal(prompts.Sum(p => (tokenizer.AddBos ? 1 : 0) + tokenizer.Encode(p).Count), stats["prompt_tokens"]!["total"]!.GetValue<long>());
+        var expectedTasks = records.GroupBy(r => r.GetProperty("task").GetString()!).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(expectedTasks.OrderBy(p => p.Key),
+            stats["tasks"]!.AsArray().ToDictionary(t => t!["task"]!.GetValue<string>(), t => t!["records"]!.GetValue<int>()).OrderBy(p => p.Key));
     }
 
     [Fact]
