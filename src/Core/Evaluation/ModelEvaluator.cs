@@ -27,9 +27,10 @@ public sealed class ModelEvaluator(TrainingSetup setup, ITextTokenizer tokenizer
         if (dataset.Kind != EvaluationDataKind.Instruction)
             throw new ArgumentException("In-context examples need instruction data (prompts to put them before).", nameof(dataset));
         var budgets = ByTask(dataset).ToDictionary(t => t.Task, t => MaxNewTokens(t.Items.Select(i => i.Example.Completion)));
+        var separator = IclPrompts.SeparatorFor(tokenizer);
         var (examples, summary) = IclPrompts.Build(dataset.Examples, pool, shots, seed,
-            e => Fits(e, budgets[TaskOf(e, dataset.DefaultTask)]));
-        return Run(dataset, examples, true, [IclPrompts.Separator], summary, ct);
+            e => Fits(e, budgets[TaskOf(e, dataset.DefaultTask)]), separator);
+        return Run(dataset, examples, true, separator == IclPrompts.Separator ? [separator] : [], summary, ct);
     }
 
     DatasetEvaluation Run(EvaluationDataset dataset, IReadOnlyList<TrainingExample> examples, bool generate,

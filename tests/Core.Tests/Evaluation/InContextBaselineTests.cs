@@ -77,4 +77,22 @@ public sealed class InContextBaselineTests
         Assert.Equal(0, result.Overall.Generated.PromptsTruncated);
         Assert.All(result.Samples, s => Assert.EndsWith(test[s.Index].Prompt, s.Prompt));
     }
+
+    [Fact]
+    public void Shots_are_joined_by_a_blank_line_only_where_the_tokenizer_can_write_one()
+    {
+        // The shipped character-level tokenizer has no newline piece: "\n\n" would be two <unk> tokens per shot.
+        var babyLlama = Core.Tokenization.TokenizerLoader.FromModelFolder(TestPaths.BabyLlama);
+        Assert.Contains(babyLlama.UnkId!.Value, babyLlama.Encode("\n\n"));
+        Assert.Equal(IclPrompts.PlainSeparator, IclPrompts.SeparatorFor(babyLlama));
+
+        // GPT-2's byte-level BPE writes any byte, newlines included.
+        var gpt2 = Core.Tokenization.TokenizerLoader.FromModelFolder(TestPaths.Fixture("tokenizers-real", "gpt2"));
+        Assert.Equal(IclPrompts.Separator, IclPrompts.SeparatorFor(gpt2));
+
+        var (prompts, summary) = IclPrompts.Build([new("q?", " x", "a")], Pool, shots: 1, seed: 1, fits: _ => true, IclPrompts.PlainSeparator);
+        Assert.Equal(" ", summary.Separator);
+        Assert.DoesNotContain("\n", prompts[0].Prompt);
+        Assert.EndsWith(" q?", prompts[0].Prompt);
+    }
 }
