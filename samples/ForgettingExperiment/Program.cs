@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using TuningService.Samples.ForgettingExperiment;
 using TuningService.Samples.ForgettingExperiment.Data;
@@ -58,15 +57,11 @@ var context = new ReportContext(
     [.. options.Tasks.Select(TargetTask.Find)], record.Stories, runs);
 var reportPath = Path.Combine(outputFolder, "forgetting-experiment.md");
 await File.WriteAllTextAsync(reportPath, ExperimentReport.Write(context));
-// The evaluations as served, for anyone who wants more than the table.
-var raw = new JsonObject
+// The jobs and evaluations as served, one run a line, for anyone who wants more than the table.
+await File.WriteAllLinesAsync(Path.Combine(outputFolder, "forgetting-experiment.jsonl"), record.Runs.Select(r => new JsonObject
 {
-    ["runs"] = new JsonArray([.. record.Runs.Select(r => (JsonNode)new JsonObject
-    {
-        ["task"] = r.Task.Key, ["run"] = r.Run.Name, ["job"] = r.Job.DeepClone(), ["evaluation"] = r.Evaluation?.DeepClone(),
-    })]),
-};
-await File.WriteAllTextAsync(Path.Combine(outputFolder, "forgetting-experiment.json"), raw.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    ["task"] = r.Task.Key, ["run"] = r.Run.Name, ["job"] = r.Job.DeepClone(), ["evaluation"] = r.Evaluation?.DeepClone(),
+}.ToJsonString()));
 Console.WriteLine($"Wrote {reportPath} and {chartPath} in {clock.Elapsed.TotalMinutes:F1} minutes.");
 return runs.All(r => r.Status == "succeeded") ? 0 : 1;
 

@@ -21,13 +21,13 @@ public static partial class EvaluationReading
         var hyper = job["hyperparameters"];
         var lora = JsonRead.Text(hyper?["training_type"]) == "lora";
         return new RunMeasurement(
-            record.Task.Short, record.Run.Name, record.Run.Description, JsonRead.Text(job["id"]) ?? "?", JsonRead.Text(job["status"]) ?? "?",
+            record.Task.Short, record.Task.Chance, record.Run.Name, record.Run.Description, JsonRead.Text(job["id"]) ?? "?", JsonRead.Text(job["status"]) ?? "?",
             JsonRead.Text(job["error"]?["message"]),
             lora ? LoraTrainableParameters(record.Events) : baseParameters, baseParameters,
             (int?)JsonRead.Integer(hyper?["n_epochs"]), (int?)JsonRead.Integer(job["progress"]?["total_steps"]),
             JsonRead.Number(hyper?["learning_rate"]), JsonRead.Integer(job["trained_tokens"]),
             TrainingSeconds(record), record.WallSeconds,
-            Change(test?["change"], "accuracy") ?? Change(test?["change"], "exact_match"), Change(test?["change"], "macro_f1"),
+            (int?)JsonRead.Integer(test?["records"]), Change(test?["change"], "accuracy") ?? Change(test?["change"], "exact_match"), Change(test?["change"], "macro_f1"),
             Change(retention?["forgetting"], "perplexity"), JsonRead.Text(retention?["dataset_name"]),
             (Change(test?["icl_change"], "accuracy") ?? Change(test?["icl_change"], "exact_match"))?.After, Icl(test?["icl_prompting"]),
             [.. JsonRead.Items(test?["samples"]).Select(Sample)]);
