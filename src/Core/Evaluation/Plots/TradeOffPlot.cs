@@ -8,15 +8,20 @@ namespace TuningService.Core.Evaluation.Plots;
 /// the top left (much gain, no forgetting); dashed lines mark zero on both axes so a run that forgot nothing, or gained
 /// nothing, is visible as such. Points are named, with their two values, in the legend rather than beside the markers:
 /// runs that barely change anything sit on top of each other at the origin, where labels would be unreadable.
+/// Forgetting spans orders of magnitude between methods (a perplexity that grows by a third, or a hundredfold), so it can
+/// be drawn as a ratio on a logarithmic axis, with the reference line at 1 (no change).
 /// </summary>
 public static class TradeOffPlot
 {
     private static readonly MarkerShape[] Shapes =
         [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond];
 
+    /// <param name="logarithmicForgetting">
+    /// Forgetting values are ratios (after / before, all above 0) drawn on a log axis; otherwise differences on a linear one.
+    /// </param>
     public static byte[] Render(
         string title, IReadOnlyList<TradeOffPoint> points, string forgettingLabel = "forgetting",
-        string gainLabel = "target-task gain", int width = 900, int height = 540)
+        string gainLabel = "target-task gain", bool logarithmicForgetting = false, int width = 900, int height = 540)
     {
         ArgumentNullException.ThrowIfNull(title);
         ArgumentNullException.ThrowIfNull(points);
@@ -28,6 +33,8 @@ public static class TradeOffPlot
             ArgumentNullException.ThrowIfNull(point);
             if (!double.IsFinite(point.Forgetting) || !double.IsFinite(point.Gain))
                 throw new ArgumentException($"'{point.Label}' has a value that is not a finite number.", nameof(points));
+            if (logarithmicForgetting && point.Forgetting <= 0)
+                throw new ArgumentException($"'{point.Label}' has a forgetting ratio of {point.Forgetting}; a log axis needs ratios above 0.", nameof(points));
         }
 
         var plot = PngRendering.NewPlot();
@@ -43,7 +50,9 @@ public static class TradeOffPlot
             return PngRendering.ToPng(plot, width, height);
         }
 
-        var (left, right) = PaddedRange(points.Select(p => p.Forgetting));
+        // On the log axis x is log10(ratio): the reference line at x = 0 is a ratio of 1, as it is a change of 0 on the linear one.
+        double X(TradeOffPoint p) => logarithmicForgetting ? Math.Log10(p.Forgetting) : p.Forgetting;
+        var (left, right) = PaddedRange(points.Select(X));
         var (bottom, top) = PaddedRange(points.Select(p => p.Gain));
         plot.Add.VerticalLine(0, 1, Colors.Gray, LinePattern.Dashed);
         plot.Add.HorizontalLine(0, 1, Colors.Gray, LinePattern.Dashed);
@@ -55,11 +64,21 @@ public static class TradeOffPlot
         {
             var group = series.IndexOf(point.Series);
             var color = palette.GetColor(drawnInSeries[group]++);
-            var marker = plot.Add.Marker(point.Forgetting, point.Gain, Shapes[group % Shapes.Length], 14, color);
+            var marker = plot.Add.Marker(X(point), point.Gain, Shapes[group % Shapes.Length], 14, color);
             // A white outline keeps markers that overlap apart.
             marker.MarkerLineColor = Colors.White;
             marker.MarkerLineWidth = 1.5f;
-            marker.LegendText = $"{point.Label} ({Signed(point.Forgetting)}, {Signed(point.Gain)})";
+            var forgetting = logarithmicForgetting ? "×" + point.Forgetting.ToString("G3", CultureInfo.InvariantCulture) : Signed(point.Forgetting);
+            marker.LegendText = $"{point.Label} ({forgetting}, {Signed(point.Gain)})";
+        }
+        if (logarithmicForgetting)
+        {
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+                IntegerTicksOnly = true,
+                LabelFormatter = x => "×" + Math.Pow(10, x).ToString("G4", CultureInfo.InvariantCulture),
+            };
         }
 
         plot.Axes.SetLimits(left, right, bottom, top);

@@ -36,6 +36,16 @@ public class TradeOffPlotTests
     }
 
     [Fact]
+    public void Forgetting_ratios_on_a_log_axis_render_and_must_be_positive()
+    {
+        TradeOffPoint[] ratios = [new("full", 330, 56), new("mix", 1.28, 50), new("LoRA", 4, 55), new("ICL", 1, 0)];
+        using var log = PngImage.AssertPng(TradeOffPlot.Render("x", ratios, logarithmicForgetting: true), 900, 540);
+        using var linear = PngImage.AssertPng(TradeOffPlot.Render("x", ratios), 900, 540);
+        Assert.True(PngImage.DifferingPixels(log, linear) > 200);
+        Assert.Throws<ArgumentException>(() => TradeOffPlot.Render("x", [new("no ratio", 0, 1)], logarithmicForgetting: true));
+    }
+
+    [Fact]
     public void Negative_values_one_point_or_none_render_and_bad_values_are_errors()
     {
         using var negative = PngImage.AssertPng(TradeOffPlot.Render("x", [new("a", -0.2, -0.1), new("b", 0.1, 0.3)]), 900, 540);
