@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using TorchSharp;
-using TuningService.Core.Lora;
 using TuningService.Core.Models.HuggingFace;
 using TuningService.Core.Tokenization;
 using TuningService.Core.Training;
@@ -80,12 +79,7 @@ public sealed class TrainingThroughputCalibrator
     {
         using var loaded = PretrainedModelLoader.Load(modelFolder, torch.device(device));
         var tokenizer = TokenizerLoader.FromModelFolder(modelFolder);
-        var setup = requested.IsLora
-            ? TrainingSetup.ForLora(loaded, tokenizer, new LoraConfig
-            {
-                R = requested.LoraR, Alpha = requested.LoraAlpha, Dropout = requested.LoraDropout, TargetModules = requested.LoraTargetModules,
-            }, seed, requested.MaxSeqLength, requested.TrainOnInputs)
-            : TrainingSetup.For(loaded, tokenizer, requested.MaxSeqLength, requested.TrainOnInputs);
+        var setup = JobTrainingConfiguration.Setup(loaded, tokenizer, requested, seed);
         var options = new TrainingOptions
         {
             Epochs = 1, BatchSize = batchSize, LearningRate = learningRate, Seed = seed, Device = device,
