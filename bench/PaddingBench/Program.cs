@@ -7,13 +7,13 @@ using TuningService.Core.Training;
 // Share of padded positions per epoch with length-grouped and with random batches, on a dataset tokenized as a job
 // tokenizes it (default: the SST-2 subset in bench/data for the built-in model). Padding needs no model: only the
 // batches are formed.
-// Usage: dotnet run -c Release --project bench/PaddingBench -- [records=20000] [epochs=3] [data=bench/data/sst2-train-5000.tsv]
+// Usage: dotnet run -c Release --project bench/PaddingBench -- [records=20000] [epochs=3] [data=bench/data/sst2-train-20000.tsv.gz]
 //          [tokenizer folder=models/babyllama-tinystories] [context=auto: the folder's max_position_embeddings] [name for SUITE lines]
-// data: SST-2's train.tsv, a JSONL file of {"prompt", "completion"} records, or a folder of such files (a mix).
+// data: SST-2's train.tsv, a JSONL file of {"prompt", "completion"} records (either may be gzipped), or a folder of JSONL files (a mix).
 var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
 var records = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20_000;
 var epochs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
-var dataPath = args.Length > 2 ? args[2] : Path.Combine(root, "bench", "data", "sst2-train-5000.tsv");
+var dataPath = args.Length > 2 ? args[2] : Path.Combine(root, "bench", "data", "sst2-train-20000.tsv.gz");
 var tokenizerDir = args.Length > 3 ? args[3] : Path.Combine(root, "models", "babyllama-tinystories");
 var contextLength = args.Length > 4 && args[4] != "auto" ? int.Parse(args[4], CultureInfo.InvariantCulture) : ContextOf(tokenizerDir);
 var suiteName = args.Length > 5 ? args[5] : null;

@@ -5,16 +5,14 @@ set -euo pipefail
 src="${1:-/work/shared/datasets}"
 here="$(cd "$(dirname "$0")" && pwd)"
 
-# SST-2: the header and the first 5,000 sentences of train.tsv, unchanged.
-head -n 5001 "$src/single_task/sst2/train.tsv" > "$here/sst2-train-5000.tsv"
+# SST-2: the header and the first 20,000 sentences of train.tsv, unchanged.
+head -n 20001 "$src/single_task/sst2/train.tsv" | gzip -9 -n > "$here/sst2-train-20000.tsv.gz"
 
-# T0 mix: the first 20 records of each template file, with the template's name as "task" and the trailing
-# <|endoftext|> dropped from the completion; three templates are left out for their licences (README.md).
-out="$here/t0-mix.jsonl"
-: > "$out"
+# T0 mix: every record of each template file, with the template's name as "task" and the trailing <|endoftext|>
+# dropped from the completion; three templates are left out for their licences (README.md).
 for file in "$src"/multi_task/t0_samples/*.jsonl; do
   task="$(basename "$file" .jsonl)"
   case "$task" in samsum_* | gigaword_* | yelp_review_full_*) continue ;; esac
-  head -n 20 "$file" | jq -c --arg task "$task" '{prompt, completion: (.completion | sub("<\\|endoftext\\|>$"; "")), task: $task}' >> "$out"
-done
-wc -lc "$here/sst2-train-5000.tsv" "$out"
+  jq -c --arg task "$task" '{prompt, completion: (.completion | sub("<\\|endoftext\\|>$"; "")), task: $task}' "$file"
+done | gzip -9 -n > "$here/t0-mix.jsonl.gz"
+ls -l "$here"/*.gz
