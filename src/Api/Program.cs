@@ -5,6 +5,7 @@ using TuningService.Api.FineTuningJobs;
 using TuningService.Api.Health;
 using TuningService.Api.Infrastructure;
 using TuningService.Api.Models;
+using TuningService.Api.Templates;
 using TuningService.Worker.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -27,9 +28,11 @@ app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [ne
 
 app.MapHealth();
 app.MapFiles();
+app.MapFilePreview();
 app.MapFineTuningJobs();
 app.MapModels();
 app.MapCompletions();
+app.MapTemplates();
 
 app.Run();
 

@@ -21,11 +21,28 @@ public sealed record FileDeletedResponse(string Id, bool Deleted)
     public string Object => "file";
 }
 
-/// <summary>Describes the multipart form for Swagger UI; the endpoint itself streams the body.</summary>
+/// <summary>Describes the multipart form for Swagger UI; the endpoint itself streams the body. Send the read options
+/// before the file so that they apply while it streams in (they are honoured in any order).</summary>
 public sealed class UploadFileForm
 {
-    /// <summary>A JSONL file of {"prompt","completion"} or {"messages": [...]} records.</summary>
+    /// <summary>A dataset: JSON Lines or a JSON array of {"prompt","completion"}, chat {"messages": [...]}, Alpaca
+    /// {"instruction","input","output"} or {"text"} records (each may carry "task" and "id"), or a CSV/TSV file with a
+    /// header row. UTF-8 (a BOM and CRLF line ends are fine).</summary>
     public required IFormFile File { get; init; }
     /// <summary>Must be "fine-tune".</summary>
     public required string Purpose { get; init; }
+    /// <summary>auto (default: detected from the first bytes, the extension and the first line), prompt_completion,
+    /// chat, alpaca or text (every record must have that format), or jsonl, json, csv, tsv (the layout).</summary>
+    public string? Format { get; init; }
+    /// <summary>CSV/TSV: the prompt made from a row's columns, e.g. "Review: {sentence} Sentiment:" (default "{prompt}").</summary>
+    public string? PromptTemplate { get; init; }
+    /// <summary>CSV/TSV: the completion, e.g. " {label}" (default "{completion}").</summary>
+    public string? CompletionTemplate { get; init; }
+    /// <summary>CSV/TSV: a JSON object of label words, e.g. {"0":"negative","1":"positive"}, applied to the value of every
+    /// column the completion template names before it is filled in; a value the map lacks is an error.</summary>
+    public string? LabelMap { get; init; }
+    /// <summary>CSV/TSV: the column that holds each row's task (multi-task data).</summary>
+    public string? TaskColumn { get; init; }
+    /// <summary>CSV/TSV: the column that holds each row's id.</summary>
+    public string? IdColumn { get; init; }
 }

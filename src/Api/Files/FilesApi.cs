@@ -15,12 +15,20 @@ public static class FilesApi
         var files = app.MapGroup("/v1/files").WithTags("Files");
         files.MapPost("/", UploadFile.Handle)
             .Accepts<UploadFileForm>("multipart/form-data")
-            .WithSummary("Upload a JSONL training file (purpose=fine-tune)")
-            .WithDescription("Records: {\"prompt\",\"completion\"} or chat {\"messages\": [...]}. A bad line is answered with 400 naming its line number; nothing is stored then.");
+            .WithSummary("Upload a dataset: JSONL, a JSON array, CSV or TSV (purpose=fine-tune)")
+            .WithDescription("Records: {\"prompt\",\"completion\"}, chat {\"messages\": [...]}, Alpaca {\"instruction\",\"input\",\"output\"} " +
+                "or {\"text\"}, as JSON Lines or one JSON array; or CSV/TSV rows with a header, made into prompt/completion by " +
+                "prompt_template, completion_template and label_map (e.g. \"Review: {sentence} Sentiment:\", \" {label}\", " +
+                "{\"0\":\"negative\",\"1\":\"positive\"}). The layout is detected unless `format` says it. The file is validated " +
+                "as it streams in: a bad record is answered with 400 naming its line, element or row; a file over the size limit " +
+                "with 413; nothing is stored then. The file object says its format, container and record_count.");
         files.MapGet("/", List).WithSummary("List your files, newest first (cursor `after`, `limit`, `order`, `purpose`)");
         files.MapGet("/{file_id}", Retrieve).WithSummary("Get a file object");
         files.MapGet("/{file_id}/content", Content).WithSummary("Download a file's exact bytes");
         files.MapDelete("/{file_id}", Delete).WithSummary("Delete a file that no unfinished job uses");
+        CleanFileEndpoint.Map(files);
+        SplitFileEndpoint.Map(files);
+        FileReportEndpoint.Map(files);
         return app;
     }
 
@@ -73,7 +81,7 @@ public static class FilesApi
         return new FileDeletedResponse(file.Id, true);
     }
 
-    static async Task<StoredFile> FindOwnedAsync(TuningDbContext db, string id, string owner, CancellationToken ct) =>
+    internal static async Task<StoredFile> FindOwnedAsync(TuningDbContext db, string id, string owner, CancellationToken ct) =>
         await db.Files.FirstOrDefaultAsync(f => f.Id == id && f.Owner == owner, ct)
         ?? throw ApiException.NotFound("file", id, "file_id");
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
@@ -11,12 +12,20 @@ namespace TuningService.Api.Files;
 
 /// <summary>
 /// POST /v1/files. The multipart body is streamed: the file part is written to a temporary file while it is
-/// validated and hashed, so a bad line is found without buffering the upload. Only a valid file is moved into
+/// validated and hashed, so a bad record is found without buffering the upload. Only a valid file is moved into
 /// place and recorded; anything else leaves nothing behind.
 /// </summary>
+/// <remarks>
+/// The read options (format, prompt_template, completion_template, label_map, task_column, id_column) are used while
+/// the file streams in when they come before the file part, as clients send fields in the order given. When one
+/// comes after it, the temporary copy is validated again with all of them, so the order never changes the answer.
+/// </remarks>
 public static class UploadFile
 {
     const string FineTunePurpose = "fine-tune";
+    const int MaxFieldChars = 64 * 1024;
+
+    static readonly string[] ReadOptionFields = ["format", "prompt_template", "completion_template", "label_map", "task_column", "id_column"];
 
     public static async Task<FileResponse> Handle(HttpContext http, TuningDbContext db, DataPaths paths, TuningOptions options, CancellationToken ct)
     {
@@ -27,6 +36,8 @@ public static class UploadFile
         var reader = new MultipartReader(boundary, http.Request.Body);
 
         string? purpose = null, filename = null, tempPath = null;
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        bool optionsAfterFile = false;
         FineTuneUploadResult? upload = null;
         try
         {
@@ -35,13 +46,19 @@ public static class UploadFile
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)) continue;
                 var name = disposition.Name.Value?.Trim('"');
                 if (name == "purpose")
-                    purpose = (await new StreamReader(section.Body).ReadToEndAsync(ct)).Trim();
+                    purpose = (await ReadFieldAsync(section, name, ct)).Trim();
+                else if (name is not null && ReadOptionFields.Contains(name))
+                {
+                    fields[name] = await ReadFieldAsync(section, name, ct);
+                    optionsAfterFile |= upload is not null;
+                }
                 else if (name == "file" && upload is null)
                 {
                     filename = SafeFilename(disposition.FileName.Value ?? disposition.FileNameStar.Value);
+                    var readOptions = UploadOptions(filename, fields);
                     tempPath = Path.Combine(paths.Temp, Guid.NewGuid().ToString("N"));
                     await using var temp = File.Create(tempPath);
-                    upload = await FineTuneUpload.CopyAndValidateAsync(new LengthLimitedStream(section.Body, options.MaxUploadBytes), temp, null, ct);
+                    upload = await FineTuneUpload.CopyAndValidateAsync(new LengthLimitedStream(section.Body, options.MaxUploadBytes), temp, readOptions, null, ct);
                 }
             }
             if (upload is null || filename is null)
@@ -50,15 +67,22 @@ public static class UploadFile
                 throw ApiException.BadRequest("The form has no 'purpose' field; use purpose=fine-tune.", "purpose");
             if (purpose != FineTunePurpose)
                 throw ApiException.BadRequest($"purpose '{purpose}' is not supported; this service accepts purpose=fine-tune.", "purpose");
+            if (optionsAfterFile)
+            {
+                await using var stored = File.OpenRead(tempPath!);
+                upload = upload with { Validation = await DatasetValidation.ValidateAsync(stored, UploadOptions(filename, fields), null, ct) };
+            }
             if (!upload.Validation.IsValid)
                 throw new ApiException(400, InvalidFileMessage(upload.Validation), "file", "invalid_file_format");
 
             var id = Ids.New("file");
+            var validation = upload.Validation;
             var file = new StoredFile
             {
                 Id = id, Owner = caller.Owner, Filename = filename, Purpose = purpose, Bytes = upload.Bytes,
-                CreatedAt = Clock.Now(), Sha256 = upload.Sha256, Format = upload.Validation.Format?.ToWireName(), Container = "jsonl",
-                RecordCount = (int)upload.Validation.RecordCount, RelativePath = DataPaths.FileRelativePath(id),
+                CreatedAt = Clock.Now(), Sha256 = upload.Sha256, Format = validation.Format?.ToWireName(),
+                Container = validation.Container.ToWireName(), ReadOptionsJson = validation.ReadOptions?.ToJson(),
+                RecordCount = (int)validation.RecordCount, RelativePath = DataPaths.FileRelativePath(id),
             };
             var finalPath = paths.EnsureParent(file.RelativePath);
             File.Move(tempPath!, finalPath);
@@ -79,6 +103,33 @@ public static class UploadFile
         {
             if (tempPath is not null) File.Delete(tempPath);
         }
+    }
+
+    static DatasetUploadOptions UploadOptions(string filename, Dictionary<string, string> fields)
+    {
+        try
+        {
+            return DatasetUploadOptions.FromForm(filename, fields.GetValueOrDefault("format"), fields.GetValueOrDefault("prompt_template"),
+                fields.GetValueOrDefault("completion_template"), fields.GetValueOrDefault("label_map"),
+                fields.GetValueOrDefault("task_column"), fields.GetValueOrDefault("id_column"));
+        }
+        catch (ArgumentException ex)
+        {
+            throw ApiException.BadRequest(ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal), ex.ParamName);
+        }
+    }
+
+    /// <summary>A text field of the form, refused past 64K characters (a template or label map is far smaller).</summary>
+    static async Task<string> ReadFieldAsync(MultipartSection section, string name, CancellationToken ct)
+    {
+        using var text = new StreamReader(section.Body, Encoding.UTF8);
+        var buffer = new char[MaxFieldChars + 1];
+        int length = 0, read;
+        while (length < buffer.Length && (read = await text.ReadAsync(buffer.AsMemory(length), ct)) > 0)
+            length += read;
+        if (length > MaxFieldChars)
+            throw ApiException.BadRequest($"The form field '{name}' is longer than {MaxFieldChars:N0} characters.", name);
+        return new string(buffer, 0, length);
     }
 
     /// <summary>Keeps only the last path segment and refuses control characters, so a name can never point elsewhere.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using TuningService.Api.Infrastructure;
+using TuningService.Api.Templates;
 using TuningService.Core.Catalog;
 using TuningService.Core.Common;
 using TuningService.Core.FineTuning;
@@ -38,6 +39,8 @@ public static class CreateFineTuningJob
         await RequireFineTuneFile(db, request.ValidationFile, "validation_file", caller.Owner, required: false, ct);
         await RequireFineTuneFile(db, request.TestFile, "test_file", caller.Owner, required: false, ct);
         CheckSplits(request);
+        await JobTemplateCheck.CheckAsync(request.Template,
+            [training, request.ValidationFile, .. tasks?.SelectMany(t => new[] { t.TrainingFile, t.ValidationFile }) ?? []], db, http, caller.Owner, ct);
         var retentionFiles = await CheckRetentionFilesAsync(db, request.RetentionFiles, caller.Owner, ct);
         if (request.IclShots is < 0 or > MaxIclShots)
             throw ApiException.BadRequest($"icl_shots must be between 0 and {MaxIclShots}, got {request.IclShots}.", "icl_shots");

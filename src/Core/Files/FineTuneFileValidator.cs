@@ -1,21 +1,20 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
 namespace TuningService.Core.Files;
 
 /// <summary>
-/// Validates a fine-tune JSONL file while it streams in: <see cref="Feed"/> it chunks of any size, in order, then
+/// Validates a JSON Lines dataset file while it streams in: <see cref="Feed"/> it chunks of any size, in order, then
 /// call <see cref="Complete"/>. Memory is bounded by <see cref="FineTuneValidationOptions.MaxLineBytes"/>: only
 /// the current line is buffered, and a longer line is counted and skipped, never held.
 /// </summary>
 /// <remarks>
-/// Accepts a UTF-8 BOM and CRLF line ends; skips blank lines. Each line must be a JSON object in one of the two
-/// formats; the first valid record decides the file's format. One error is reported per line (its first problem),
+/// Accepts a UTF-8 BOM and CRLF line ends; skips blank lines. Each line must be a JSON object in one of the
+/// formats of <see cref="FineTuneFormat"/>: the one asked for, else the one the first valid record has. One error is reported per line (its first problem),
 /// so a person fixing the file is not buried under follow-on errors from the same record.
 /// Not thread-safe; one instance per file.
 /// </remarks>
-public sealed class FineTuneFileValidator
+public sealed class FineTuneFileValidator : IStreamingValidator
 {
     private static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
     private static ReadOnlySpan<byte> JsonWhitespace => " \t\r"u8;
@@ -23,23 +22,25 @@ public sealed class FineTuneFileValidator
     private static ReadOnlySpan<byte> Utf16BigEndianBom => [0xFE, 0xFF];
 
     private readonly FineTuneValidationOptions _options;
-    private readonly List<FileValidationError> _errors = [];
+    private readonly ValidationErrorList _errors;
+    private readonly RecordFormatTracker _formats;
     private byte[] _line = new byte[4096];
     private int _lineLength;
     private long _oversizedLineBytes = -1; // >= 0 while skipping a line longer than the limit
     private long _lineNumber = 1;          // the line being accumulated
     private bool _sawRecordLine;
     private long _recordCount;
-    private long _errorCount;
-    private FineTuneFormat? _format;
-    private long _formatLine;
     private FineTuneValidationResult? _result;
 
-    public FineTuneFileValidator(FineTuneValidationOptions? options = null)
+    /// <param name="options">Limits; defaults when null.</param>
+    /// <param name="requiredFormat">The format every record must have; null to let the first valid record decide.</param>
+    public FineTuneFileValidator(FineTuneValidationOptions? options = null, FineTuneFormat? requiredFormat = null)
     {
         _options = options ?? new FineTuneValidationOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxLineBytes, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxErrors, nameof(options));
+        _errors = new ValidationErrorList(_options.MaxErrors);
+        _formats = new RecordFormatTracker(requiredFormat, "line");
     }
 
     /// <summary>Feeds the next bytes of the file. Chunk boundaries may fall anywhere, even inside a character.</summary>
@@ -67,7 +68,7 @@ public sealed class FineTuneFileValidator
                 EndLine();
             if (!_sawRecordLine)
                 AddError(null, "the file has no records; expected one JSON object per line");
-            _result = new FineTuneValidationResult(_format, _recordCount, _errors.AsReadOnly(), _errorCount);
+            _result = _errors.ToResult(_recordCount > 0 ? _formats.Format : null, _recordCount, DatasetContainer.Jsonl);
         }
         return _result;
     }
@@ -131,54 +132,24 @@ public sealed class FineTuneFileValidator
         }
         catch (JsonException ex)
         {
-            AddError(number, $"{where}: not valid JSON: {JsonErrorText(ex)}");
+            AddError(number, $"{where}: not valid JSON: {ValidationMessages.JsonError(ex, withLine: false)}");
             return;
         }
         using (document)
         {
-            string? error = FineTuneRecordValidator.DetectFormat(document.RootElement, where, out var format);
-            if (error is null && _format is { } fileFormat && format != fileFormat)
-                error = $"{where}: record is in {format.ToWireName()} format but the file is {fileFormat.ToWireName()} " +
-                    $"(decided by line {_formatLine}); use one format per file";
-            error ??= format == FineTuneFormat.Chat
-                ? FineTuneRecordValidator.CheckChat(document.RootElement, where)
-                : FineTuneRecordValidator.CheckPromptCompletion(document.RootElement, where);
-            if (error is not null)
+            if (_formats.Check(document.RootElement, number, where, out string? error) is null)
             {
-                AddError(number, error);
+                AddError(number, error!);
                 return;
             }
-            if (_format is null)
-                (_format, _formatLine) = (format, number);
             _recordCount++;
         }
     }
 
-    private void AddError(long? line, string message)
-    {
-        _errorCount++;
-        if (_errors.Count < _options.MaxErrors)
-            _errors.Add(new FileValidationError(line, message));
-    }
+    private void AddError(long? line, string message) => _errors.Add(line, message);
 
-    private static string InvalidUtf8Message(ReadOnlySpan<byte> line, long number)
-    {
-        if (number == 1 && (line.StartsWith(Utf16LittleEndianBom) || line.StartsWith(Utf16BigEndianBom)))
-            return "line 1: the file looks like UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8";
-        int offset = 0;
-        while (Rune.DecodeFromUtf8(line[offset..], out _, out int consumed) == System.Buffers.OperationStatus.Done)
-            offset += consumed;
-        return $"line {number}: invalid UTF-8 at byte {offset + 1} of the line (0x{line[offset]:X2}); save the file as UTF-8";
-    }
-
-    // System.Text.Json appends "LineNumber: 0 | BytePositionInLine: n." which means nothing to someone whose
-    // file has one record per line; say the byte position in the line instead.
-    private static string JsonErrorText(JsonException ex)
-    {
-        string text = ex.Message;
-        int suffix = text.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        if (suffix >= 0)
-            text = text[..suffix];
-        return ex.BytePositionInLine is { } position ? $"{text} (at byte {position + 1})" : text;
-    }
+    private static string InvalidUtf8Message(ReadOnlySpan<byte> line, long number) =>
+        number == 1 && (line.StartsWith(Utf16LittleEndianBom) || line.StartsWith(Utf16BigEndianBom))
+            ? "line 1: " + ValidationMessages.Utf16
+            : $"line {number}: {ValidationMessages.InvalidUtf8(line, "line")}";
 }

@@ -3,14 +3,24 @@ using System.Text.Json;
 namespace TuningService.Core.Files;
 
 /// <summary>
-/// Checks one parsed JSONL record against the two accepted schemas (OpenAI's prompt/completion and chat).
-/// Each check returns the first problem as a complete message starting with <c>where</c> (e.g. "line 3"),
-/// or null when the record is fine. Keys not named here are allowed and ignored.
+/// Checks one parsed JSON record (a JSONL line or a JSON array element) against the accepted schemas: OpenAI's
+/// prompt/completion and chat, Alpaca and plain text. Each check returns the first problem as a complete message
+/// starting with <c>where</c> (e.g. "line 3"), or null when the record is fine. Keys not named here are allowed and
+/// ignored. Every format may carry an optional 'task' (string) and 'id' (string or number).
 /// </summary>
 internal static class FineTuneRecordValidator
 {
     // Duplicate keys are rejected: which of two 'completion' values a trainer would use is anyone's guess.
     internal static readonly JsonDocumentOptions JsonOptions = new() { AllowDuplicateProperties = false };
+
+    // The keys that say which format a record is in; a record with keys of two formats is ambiguous.
+    private static readonly (FineTuneFormat Format, string[] Keys, string Description)[] FormatKeys =
+    [
+        (FineTuneFormat.PromptCompletion, ["prompt", "completion"], "'prompt'/'completion' (prompt_completion)"),
+        (FineTuneFormat.Chat, ["messages"], "'messages' (chat)"),
+        (FineTuneFormat.Alpaca, ["instruction", "output"], "'instruction'/'output' (alpaca)"),
+        (FineTuneFormat.Text, ["text"], "'text' (text)"),
+    ];
 
     public static string? DetectFormat(JsonElement record, string where, out FineTuneFormat format)
     {
@@ -18,21 +28,44 @@ internal static class FineTuneRecordValidator
         if (record.ValueKind != JsonValueKind.Object)
             return $"{where}: expected a JSON object, got {KindName(record.ValueKind)}";
 
-        bool chat = record.TryGetProperty("messages", out _);
-        bool promptCompletion = record.TryGetProperty("prompt", out _) || record.TryGetProperty("completion", out _);
-        if (chat && promptCompletion)
-            return $"{where}: record mixes 'messages' (chat format) with 'prompt'/'completion'; use one format";
-        if (!chat && !promptCompletion)
-            return $"{where}: record has neither 'messages' (chat format) nor 'prompt' and 'completion' (prompt/completion format)";
-        format = chat ? FineTuneFormat.Chat : FineTuneFormat.PromptCompletion;
+        var present = FormatKeys.Where(f => f.Keys.Any(k => record.TryGetProperty(k, out _))).ToList();
+        if (present.Count > 1)
+            return $"{where}: record mixes the keys of several formats: {string.Join(" and ", present.Select(f => f.Description))}; use one format";
+        if (present.Count == 0)
+            return $"{where}: record has none of the keys of a known format: " +
+                $"{string.Join(", ", FormatKeys.Select(f => f.Description))}";
+        format = present[0].Format;
         return null;
+    }
+
+    /// <summary>Checks <paramref name="record"/> as a record of <paramref name="format"/> (no detection).</summary>
+    public static string? Check(JsonElement record, FineTuneFormat format, string where)
+    {
+        if (record.ValueKind != JsonValueKind.Object)
+            return $"{where}: expected a JSON object, got {KindName(record.ValueKind)}";
+        return (format switch
+        {
+            FineTuneFormat.PromptCompletion => CheckPromptCompletion(record, where),
+            FineTuneFormat.Chat => CheckChat(record, where),
+            FineTuneFormat.Alpaca => CheckAlpaca(record, where),
+            FineTuneFormat.Text => CheckText(record, where),
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
+        }) ?? CheckTaskAndId(record, where);
     }
 
     public static string? CheckPromptCompletion(JsonElement record, string where) =>
         RequireString(record, "prompt", where, out _)
-        ?? RequireString(record, "completion", where, out var completion)
-        ?? (string.IsNullOrWhiteSpace(completion) ? $"{where}: key 'completion' must not be empty" : null)
-        ?? CheckTask(record, where);
+        ?? RequireNonEmptyString(record, "completion", where);
+
+    /// <summary>'input' may be missing, null or empty: many Alpaca instructions need no input.</summary>
+    public static string? CheckAlpaca(JsonElement record, string where) =>
+        RequireNonEmptyString(record, "instruction", where)
+        ?? (record.TryGetProperty("input", out var input) && input.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)
+            ? $"{where}: key 'input' must be a string, got {KindName(input.ValueKind)}"
+            : null)
+        ?? RequireNonEmptyString(record, "output", where);
+
+    public static string? CheckText(JsonElement record, string where) => RequireNonEmptyString(record, "text", where);
 
     public static string? CheckChat(JsonElement record, string where)
     {
@@ -73,14 +106,23 @@ internal static class FineTuneRecordValidator
             return $"{where}: no assistant message; a chat example needs at least one message with role 'assistant'";
         if (!anyTrainable)
             return $"{where}: every assistant message has weight 0, so there is nothing to train on; set weight 1 on one";
-        return CheckTask(record, where);
+        return null;
     }
 
-    /// <summary>'task' is optional, but the reader uses it (per-task metrics), so it must be a string when present.</summary>
-    private static string? CheckTask(JsonElement record, string where) =>
+    /// <summary>
+    /// 'task' is optional, but the reader uses it (per-task metrics), so it must be a string when present. 'id' is
+    /// optional too; a number is accepted (many datasets number their records) and read as its JSON text.
+    /// </summary>
+    private static string? CheckTaskAndId(JsonElement record, string where) =>
         record.TryGetProperty("task", out var task) && task.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)
             ? $"{where}: key 'task' must be a string, got {KindName(task.ValueKind)}"
-            : null;
+            : record.TryGetProperty("id", out var id) && id.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.Null)
+                ? $"{where}: key 'id' must be a string or a number, got {KindName(id.ValueKind)}"
+                : null;
+
+    private static string? RequireNonEmptyString(JsonElement obj, string key, string where) =>
+        RequireString(obj, key, where, out var value)
+        ?? (string.IsNullOrWhiteSpace(value) ? $"{where}: key '{key}' must not be empty" : null);
 
     private static string? RequireString(JsonElement obj, string key, string where, out string value)
     {
@@ -96,7 +138,7 @@ internal static class FineTuneRecordValidator
     private static string Describe(JsonElement element) =>
         element.ValueKind == JsonValueKind.Number ? Shorten(element.GetRawText()) : KindName(element.ValueKind);
 
-    private static string KindName(JsonValueKind kind) => kind switch
+    internal static string KindName(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Object => "object",
         JsonValueKind.Array => "array",

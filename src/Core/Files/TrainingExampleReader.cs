@@ -4,35 +4,54 @@ using System.Text.Json;
 namespace TuningService.Core.Files;
 
 /// <summary>
-/// Reads a file that <see cref="FineTuneFileValidator"/> accepted into <see cref="TrainingExample"/>s, one per
-/// record, in file order. Chat records are rendered with <see cref="PlainChatTemplate"/>.
+/// Reads a JSON Lines file that <see cref="FineTuneFileValidator"/> accepted into records or
+/// <see cref="TrainingExample"/>s, one per record, in file order. Chat records are rendered with
+/// <see cref="PlainChatTemplate"/>. (Other layouts: <see cref="DatasetReader"/>.)
 /// </summary>
 public static class TrainingExampleReader
 {
     // Strict, so that a file changed after validation fails here instead of training on replacement characters.
     // StreamReader still detects and drops a UTF-8 BOM, and splits CRLF lines.
-    private static readonly Dictionary<string, string> EmptyFields = [];
-
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <exception cref="InvalidDataException">A record is not valid; the message names the line.</exception>
     public static IReadOnlyList<TrainingExample> Read(string path) => [.. ReadRecords(path).Select(r => r.ToExample())];
 
     /// <summary>The JSONL file's records, unrendered, with their line numbers.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="format">The format every record must have (the stored file's); null to let the first record decide.</param>
     /// <exception cref="InvalidDataException">A record is not valid; the message names the line.</exception>
-    public static IEnumerable<DatasetRecord> ReadRecords(string path)
+    public static IEnumerable<DatasetRecord> ReadRecords(string path, FineTuneFormat? format = null)
     {
+        var formats = new RecordFormatTracker(format, "line");
         long number = 0;
         foreach (string line in File.ReadLines(path, StrictUtf8))
         {
             number++;
             if (string.IsNullOrWhiteSpace(line))
                 continue;
-            yield return ReadRecord(line, number);
+            yield return ReadRecord(line, number, $"line {number}", formats);
         }
     }
 
-    private static DatasetRecord ReadRecord(string line, long number)
+    /// <summary>Parses and checks one JSON record with the validator's own rules, so that reading cannot accept what
+    /// validation would reject.</summary>
+    internal static DatasetRecord ReadRecord(ReadOnlyMemory<byte> json, long position, string where, RecordFormatTracker formats)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, FineTuneRecordValidator.JsonOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{where}: not valid JSON; validate the file before reading it", ex);
+        }
+        using (document)
+            return ToRecord(document.RootElement, position, where, formats);
+    }
+
+    private static DatasetRecord ReadRecord(string line, long position, string where, RecordFormatTracker formats)
     {
         JsonDocument document;
         try
@@ -41,36 +60,14 @@ public static class TrainingExampleReader
         }
         catch (JsonException ex)
         {
-            string where = $"line {number}";
             throw new InvalidDataException($"{where}: not valid JSON; validate the file before reading it", ex);
         }
         using (document)
-        {
-            var record = document.RootElement;
-            string where = $"line {number}";
-            // The validator's own checks, so that reading cannot accept what validation would reject.
-            string? error = FineTuneRecordValidator.DetectFormat(record, where, out var format)
-                ?? (format == FineTuneFormat.Chat
-                    ? FineTuneRecordValidator.CheckChat(record, where)
-                    : FineTuneRecordValidator.CheckPromptCompletion(record, where));
-            if (error is not null)
-                throw new InvalidDataException(error);
-
-            string? task = record.TryGetProperty("task", out var t) ? t.GetString() : null;
-            string? id = record.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null;
-            return format == FineTuneFormat.Chat
-                ? new DatasetRecord(number, format, EmptyFields, ReadMessages(record.GetProperty("messages")), id, task)
-                : new DatasetRecord(number, format, new Dictionary<string, string>
-                {
-                    ["prompt"] = record.GetProperty("prompt").GetString()!,
-                    ["completion"] = record.GetProperty("completion").GetString()!,
-                }, null, id, task);
-        }
+            return ToRecord(document.RootElement, position, where, formats);
     }
 
-    private static List<ChatMessage> ReadMessages(JsonElement messages) =>
-        [.. messages.EnumerateArray().Select(m => new ChatMessage(
-            m.GetProperty("role").GetString()!,
-            m.GetProperty("content").GetString()!,
-            m.TryGetProperty("weight", out var w) ? (int)w.GetDouble() : null))];
+    private static DatasetRecord ToRecord(JsonElement record, long position, string where, RecordFormatTracker formats) =>
+        formats.Check(record, position, where, out string? error) is { } format
+            ? JsonRecordConverter.ToRecord(record, format, position)
+            : throw new InvalidDataException(error);
 }

@@ -10,6 +10,7 @@ using TuningService.Core.Files;
 using TuningService.Core.Lora;
 using TuningService.Core.Models.HuggingFace;
 using TuningService.Core.Persistence;
+using TuningService.Core.Templates;
 using TuningService.Core.Tokenization;
 using TuningService.Core.Training;
 
@@ -62,13 +63,17 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         if (resumeFolder is not null && setup.Lora is not null)
             LoraAdapterRestore.CopyInto(loaded.Model, Path.Combine(resumeFolder, CheckpointLayout.AdapterFolder));
 
+        // Records go through the job's template, if any; its phrasing per record depends on the seed.
+        var template = JobTemplate.FromJson(job.TemplateJson);
+        IReadOnlyList<TrainingExample> Read(StoredFile file) => TemplateRenderer.ReadExamples(paths.Resolve(file.RelativePath), file, template, job.Seed);
         // Everything the tokens depend on besides the file and the tokenizer files (the cache key hashes those).
-        var framing = $"{setup.Objective.GetType().Name}:{setup.ContextLength}:{requested.TrainOnInputs}";
+        var framing = $"{setup.Objective.GetType().Name}:{setup.ContextLength}:{requested.TrainOnInputs}"
+            + (template is null ? "" : $":template={template.Fingerprint()}:seed={job.Seed}");
         await SetPhaseAsync(job.Id, JobPhase.Tokenizing, ct);
-        var data = JobTrainingDataBuilder.Build(job, files, file => DatasetReader.ReadExamples(paths.Resolve(file.RelativePath), file), file =>
+        var data = JobTrainingDataBuilder.Build(job, files, Read, file =>
         {
             var dataset = tokenizedCache.GetOrCreate(file.Sha256, baseModel.Directory, framing,
-                () => exampleTokenizer.TokenizeAll(Pairs(DatasetReader.ReadExamples(paths.Resolve(file.RelativePath), file))), out var cached);
+                () => exampleTokenizer.TokenizeAll(Pairs(Read(file))), out var cached);
             return (dataset, cached);
         });
         var train = data.Train;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TuningService.Core.Datasets;
 using TuningService.Core.Files;
 using TuningService.Core.MultiTask;
 using TuningService.Core.Training;
@@ -26,10 +27,24 @@ public static class JobTrainingDataBuilder
         {
             var file = fileById[job.TrainingFileId];
             var (dataset, cached) = tokenize(file);
-            truncated += dataset.TruncatedCount;
-            train.AddRange(SplitByRecordTask(read(file), dataset.Examples, TaskGrouping.DefaultTaskName(file.Filename)));
+            var (records, tokens) = (read(file), dataset.Examples);
+            string? splitNote = null;
+            if (JobDataSplit.Applies(job))
+            {
+                // validation_split/test_split: the whole file is tokenized (and cached) once, and each part takes its
+                // records' tokens by index; the test part is left for evaluation (JobDataSplit.TestRecords).
+                var plan = JobDataSplit.Plan(job, records);
+                if (plan.Part(SplitNames.Validation) is { } held)
+                    validation.AddRange(SplitByRecordTask(Pick(records, held.Indices), Pick(tokens, held.Indices), TaskGrouping.DefaultTaskName(file.Filename)));
+                var kept = plan.Part(SplitNames.Train)!.Indices;
+                (records, tokens) = (Pick(records, kept), Pick(tokens, kept));
+                splitNote = $"Training file {file.Id} split on the fly: {plan.Describe()}";
+            }
+            truncated += tokens.Count(e => e.WasTruncated);
+            train.AddRange(SplitByRecordTask(records, tokens, TaskGrouping.DefaultTaskName(file.Filename)));
             notes.Add($"Training file {file.Id}{Cached(cached)}: {dataset.Examples.Count} examples, {dataset.Examples.Sum(e => (long)e.Length):N0} tokens; " +
                       $"{dataset.TruncatedCount} truncated to fit (prompt start dropped first).");
+            if (splitNote is not null) notes.Add(splitNote);
             if (job.ValidationFileId is { } v)
             {
                 var vfile = fileById[v];
@@ -59,6 +74,8 @@ public static class JobTrainingDataBuilder
             : new TokenizedDataset(validation.SelectMany(t => t.Examples).ToList(), 0);
         return new JobTrainingData(new TokenizedDataset(examples, truncated), validationSet, train, validation, notes);
     }
+
+    static List<T> Pick<T>(IReadOnlyList<T> items, IReadOnlyList<int> indices) => [.. indices.Select(i => items[i])];
 
     /// <summary>One file's records, grouped by their `task` (records without one go to <paramref name="defaultTask"/>).</summary>
     static IEnumerable<TaskExamples<TokenizedExample>> SplitByRecordTask(IReadOnlyList<TrainingExample> records,

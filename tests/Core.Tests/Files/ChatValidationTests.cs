@@ -44,7 +44,7 @@ public class ChatValidationTests
         var result = Validate($"{ValidLine}\n{badLine}\n{ValidLine}\n");
 
         var error = SingleError(result);
-        Assert.Equal(2, error.Line);
+        Assert.Equal(2, error.Position);
         Assert.Equal(expected, error.Message);
         Assert.Equal(FineTuneFormat.Chat, result.Format);
         Assert.Equal(2, result.RecordCount);

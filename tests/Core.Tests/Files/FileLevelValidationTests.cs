@@ -24,7 +24,7 @@ public class FileLevelValidationTests
     {
         var error = SingleError(Validate($"\n{PromptLine}\n\n   \t\n{{\"prompt\": \"a\"}}\n\n"));
 
-        Assert.Equal(5, error.Line);
+        Assert.Equal(5, error.Position);
         Assert.Equal("line 5: missing key 'completion'", error.Message);
     }
 
@@ -45,7 +45,7 @@ public class FileLevelValidationTests
         var result = Validate(text);
 
         var error = SingleError(result);
-        Assert.Null(error.Line);
+        Assert.Null(error.Position);
         Assert.Equal("the file has no records; expected one JSON object per line", error.Message);
         Assert.Null(result.Format);
         Assert.Equal(0, result.RecordCount);
@@ -59,7 +59,7 @@ public class FileLevelValidationTests
 
         var error = SingleError(Validate(bytes));
 
-        Assert.Equal(2, error.Line);
+        Assert.Equal(2, error.Position);
         Assert.Equal("line 2: invalid UTF-8 at byte 14 of the line (0xFF); save the file as UTF-8", error.Message);
     }
 
@@ -93,7 +93,7 @@ public class FileLevelValidationTests
 
         Assert.Equal(25, result.ErrorCount);
         Assert.Equal(10, result.Errors.Count);
-        Assert.Equal([2L, 4, 6, 8, 10, 12, 14, 16, 18, 20], result.Errors.Select(e => e.Line!.Value));
+        Assert.Equal([2L, 4, 6, 8, 10, 12, 14, 16, 18, 20], result.Errors.Select(e => e.Position!.Value));
         Assert.Equal(25, result.RecordCount);
     }
 
@@ -115,7 +115,7 @@ public class FileLevelValidationTests
 
         Assert.Equal(FineTuneFormat.PromptCompletion, result.Format);
         Assert.Equal(2, result.RecordCount);
-        Assert.Equal([1L, 3], result.Errors.Select(e => e.Line!.Value));
+        Assert.Equal([1L, 3], result.Errors.Select(e => e.Position!.Value));
         Assert.Equal("line 3: record is in chat format but the file is prompt_completion (decided by line 2); use one format per file", result.Errors[1].Message);
     }
 
@@ -134,7 +134,7 @@ public class FileLevelValidationTests
             Assert.Equal(whole.Errors, chunked.Errors);
         }
         Assert.Equal(3, whole.RecordCount);
-        Assert.Equal([3L, 5, 6], whole.Errors.Select(e => e.Line!.Value));
+        Assert.Equal([3L, 5, 6], whole.Errors.Select(e => e.Position!.Value));
     }
 
     [Fact]

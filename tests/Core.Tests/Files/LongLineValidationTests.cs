@@ -24,7 +24,7 @@ public class LongLineValidationTests
         var result = Validate($"{LineOfBytes(1024)}\n{LineOfBytes(1025)}\n{ValidLine}\n", options, chunkBytes: 100);
 
         var error = SingleError(result);
-        Assert.Equal(2, error.Line);
+        Assert.Equal(2, error.Position);
         Assert.Equal("line 2: line is 1025 bytes long, over the limit of 1024 bytes; shorten or split this example", error.Message);
         Assert.Equal(2, result.RecordCount);
     }

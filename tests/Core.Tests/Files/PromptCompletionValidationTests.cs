@@ -39,15 +39,15 @@ public class PromptCompletionValidationTests
     [InlineData("""{"prompt": "a", "completion": "b", "task": 3}""", "line 2: key 'task' must be a string, got number")]
     [InlineData("""[{"prompt": "a", "completion": "b"}]""", "line 2: expected a JSON object, got array")]
     [InlineData("\"just text\"", "line 2: expected a JSON object, got string")]
-    [InlineData("""{"id": 1, "text": "a"}""", "line 2: record has neither 'messages' (chat format) nor 'prompt' and 'completion' (prompt/completion format)")]
-    [InlineData("""{"prompt": "a", "completion": "b", "messages": []}""", "line 2: record mixes 'messages' (chat format) with 'prompt'/'completion'; use one format")]
+    [InlineData("""{"id": 1, "body": "a"}""", "line 2: record has none of the keys of a known format: 'prompt'/'completion' (prompt_completion), 'messages' (chat), 'instruction'/'output' (alpaca), 'text' (text)")]
+    [InlineData("""{"prompt": "a", "completion": "b", "messages": []}""", "line 2: record mixes the keys of several formats: 'prompt'/'completion' (prompt_completion) and 'messages' (chat); use one format")]
     [InlineData("""{"messages": [{"role": "assistant", "content": "b"}]}""", "line 2: record is in chat format but the file is prompt_completion (decided by line 1); use one format per file")]
     public void Invalid_record_is_reported_with_its_line(string badLine, string expected)
     {
         var result = Validate($"{ValidLine}\n{badLine}\n{ValidLine}\n");
 
         var error = SingleError(result);
-        Assert.Equal(2, error.Line);
+        Assert.Equal(2, error.Position);
         Assert.Equal(expected, error.Message);
         Assert.False(result.IsValid);
         Assert.Equal(FineTuneFormat.PromptCompletion, result.Format);
@@ -63,7 +63,7 @@ public class PromptCompletionValidationTests
     {
         var error = SingleError(Validate($"{ValidLine}\n{badLine}\n"));
 
-        Assert.Equal(2, error.Line);
+        Assert.Equal(2, error.Position);
         Assert.StartsWith("line 2: not valid JSON: ", error.Message);
         Assert.Matches(@"\(at byte \d+\)$", error.Message);
         Assert.DoesNotContain("LineNumber", error.Message);

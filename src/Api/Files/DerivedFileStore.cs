@@ -1,0 +1,58 @@
+using TuningService.Core.Common;
+using TuningService.Core.Configuration;
+using TuningService.Core.Datasets;
+using TuningService.Core.Files;
+using TuningService.Core.Persistence;
+
+namespace TuningService.Api.Files;
+
+/// <summary>
+/// Stores files made from another one (cleaned, split) as new JSONL files linked to their parent; the parent is
+/// never touched. Nothing is half-written: every file is written under tmp/ first, then all are moved into place
+/// and their rows inserted in one transaction; if anything fails, the bytes already moved are deleted and the
+/// temporary files removed, as an upload does (UploadFile).
+/// </summary>
+public static class DerivedFileStore
+{
+    public static async Task<IReadOnlyList<StoredFile>> SaveAsync(TuningDbContext db, DataPaths paths, StoredFile parent,
+        IReadOnlyList<DerivedFilePlan> plans, CancellationToken ct)
+    {
+        var rendered = DatasetWriter.WritesRendered(parent);
+        var temporary = plans.Select(p => Path.Combine(paths.Temp, $"{p.Id}.{Guid.NewGuid():N}.tmp")).ToList();
+        var moved = new List<string>();
+        try
+        {
+            var files = plans.Select((plan, i) => Describe(parent, plan, DatasetWriter.WriteFile(temporary[i], plan.Records, rendered))).ToList();
+            for (var i = 0; i < files.Count; i++)
+            {
+                var final = paths.EnsureParent(files[i].RelativePath);
+                File.Move(temporary[i], final);
+                moved.Add(final);
+            }
+            db.Files.AddRange(files);
+            await db.SaveChangesAsync(ct);
+            return files;
+        }
+        catch
+        {
+            foreach (var path in moved) File.Delete(path); // no rows, no bytes
+            throw;
+        }
+        finally
+        {
+            foreach (var path in temporary) File.Delete(path); // a no-op for those moved into place
+        }
+    }
+
+    static StoredFile Describe(StoredFile parent, DerivedFilePlan plan, WrittenDataset written) => new()
+    {
+        Id = plan.Id, Owner = parent.Owner, Filename = plan.Filename, Purpose = parent.Purpose, Bytes = written.Bytes,
+        CreatedAt = Clock.Now(), Sha256 = written.Sha256, Format = DatasetWriter.OutputFormat(parent), Container = "jsonl",
+        RecordCount = written.RecordCount, RelativePath = DataPaths.FileRelativePath(plan.Id),
+        ParentFileId = parent.Id, Derivation = plan.Derivation, SplitName = plan.SplitName, ReportJson = plan.ReportJson,
+    };
+
+    /// <summary>"reviews.csv" with suffix "cleaned" gives "reviews.cleaned.jsonl".</summary>
+    public static string DerivedName(StoredFile parent, string suffix) =>
+        $"{Path.GetFileNameWithoutExtension(parent.Filename)}.{suffix}.jsonl";
+}

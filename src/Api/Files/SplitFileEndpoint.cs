@@ -1,0 +1,59 @@
+using System.Text.Json;
+using TuningService.Api.Infrastructure;
+using TuningService.Core.Common;
+using TuningService.Core.Configuration;
+using TuningService.Core.Datasets;
+using TuningService.Core.Persistence;
+
+namespace TuningService.Api.Files;
+
+/// <summary>
+/// POST /v1/files/{file_id}/split: new files (derivation "split", split train/validation/test, parent = the file)
+/// dealt by <see cref="DatasetSplitter"/> under a seed, after setting duplicates aside so no example is in two parts.
+/// </summary>
+public static class SplitFileEndpoint
+{
+    public static void Map(RouteGroupBuilder files) =>
+        files.MapPost("/{file_id}/split", Handle)
+            .WithSummary("Split a dataset into train/validation/test files, seeded and stratified")
+            .WithDescription("Ratios default to 0.8/0.1/0.1 and must add up to 1; a part with share 0 gets no file. Exact duplicates and " +
+                "duplicates ignoring case, whitespace and punctuation are set aside first (the first kept), so no example is in two parts. " +
+                "stratify: auto (tasks for multi-task data, with labels inside classification tasks; labels for classification data; else none), " +
+                "label, task or none. The same seed on the same file gives the same files.");
+
+    public static async Task<SplitFileResponse> Handle(string file_id, SplitFileRequest? request, HttpContext http, TuningDbContext db,
+        DataPaths paths, CancellationToken ct)
+    {
+        request ??= new SplitFileRequest();
+        var ratios = SplitRatios.From(request.Train, request.Validation, request.Test);
+        if (ratios.Check() is { } invalid) throw ApiException.BadRequest(invalid.Message, invalid.Param);
+        var stratify = request.Stratify?.ToLowerInvariant() switch
+        {
+            null or "auto" => StratifyBy.Auto,
+            "label" => StratifyBy.Label,
+            "task" => StratifyBy.Task,
+            "none" => StratifyBy.None,
+            _ => throw ApiException.BadRequest($"stratify must be \"auto\", \"label\", \"task\" or \"none\", got \"{request.Stratify}\".", "stratify"),
+        };
+        var source = await FilesApi.FindOwnedAsync(db, file_id, Caller.From(http).Owner, ct);
+        var records = DatasetSource.ReadRecords(paths, source);
+
+        SplitPlan plan;
+        try
+        {
+            plan = DatasetSplitter.Plan([.. records.Select(RecordText.Render)], new SplitOptions(ratios, request.Seed ?? Random.Shared.Next(), stratify));
+        }
+        catch (SplitException e)
+        {
+            throw ApiException.BadRequest(e.Message, e.Param);
+        }
+        var ids = plan.Parts.ToDictionary(p => p.Name, _ => Ids.New("file"));
+        var report = SplitReport.From(plan, ids);
+        var reportJson = report.ToJson();
+        var files = await DerivedFileStore.SaveAsync(db, paths, source, [.. plan.Parts.Select(p => new DerivedFilePlan(ids[p.Name],
+            DerivedFileStore.DerivedName(source, p.Name), "split", p.Name, p.Indices.Select(i => records[i]), reportJson))], ct);
+        var parts = plan.Parts.Select((p, i) => new SplitPartResponse(p.Name, FileResponse.From(files[i]), p.Indices.Count, p.Distribution)).ToList();
+        return new SplitFileResponse(source.Id, report.Seed, report.StratifiedBy, report.DuplicatesSetAside, parts,
+            JsonSerializer.SerializeToElement(report, ReportJson.Options));
+    }
+}
