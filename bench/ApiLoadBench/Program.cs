@@ -23,7 +23,7 @@ using (var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan
     var client = new TuningClient(http);
     await client.WaitHealthyAsync(TimeSpan.FromMinutes(2), api);
     Console.WriteLine($"API (pid {api.Id}) on {baseAddress}, embedded mode, data in {dataDir}; {rate} requests/s for {seconds:F0} s per measurement, " +
-                      $"at most {FixedRateLoad.MaxConnections} connections; load average {LoadAverage()}");
+                      $"open loop (latency from each request's due time), at most {FixedRateLoad.MaxConnections} connections; load average {LoadAverage()}");
 
     // A job that outlasts the measurements: the SST-2 sample 10 times (2,000 examples, 250 steps per epoch) for 50 epochs.
     var fileId = await client.UploadAsync(TrainingFiles.Sst2Sample(10), "sst2-x10.jsonl");

@@ -31,14 +31,15 @@ public sealed record ModelFlops(long NonEmbeddingParameters, long KaplanParamete
     public static ModelFlops Of(nn.Module model, bool seq2seq, int inputPositions, int targetPositions)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var embeddings = model.modules().OfType<Embedding>().Select(e => e.weight!).ToList();
-        var embeddingHandles = embeddings.Select(w => w.Handle).ToHashSet();
-        var seen = new HashSet<IntPtr>();
+        // By name: a module's weight getter hands out a new tensor handle each time, so handles cannot be compared.
+        var embeddingNames = model.named_modules().Where(m => m.module is Embedding).Select(m => $"{m.name}.weight").ToHashSet();
+        var parameters = model.named_parameters().ToList();
+        var embeddings = parameters.Where(p => embeddingNames.Contains(p.name)).Select(p => p.parameter).ToList();
         long nonEmbedding = 0, lmHead = 0, adapters = 0;
         double flops = 0;
-        foreach (var (name, parameter) in model.named_parameters())
+        foreach (var (name, parameter) in parameters)
         {
-            if (!seen.Add(parameter.Handle) || embeddingHandles.Contains(parameter.Handle)) continue;
+            if (embeddingNames.Contains(name)) continue;
             var count = parameter.numel();
             nonEmbedding += count;
             if (name.StartsWith("lm_head.", StringComparison.Ordinal)) lmHead += count;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using TuningService.Bench;
@@ -19,7 +20,12 @@ var contextLength = args.Length > 4 && args[4] != "auto" ? int.Parse(args[4], Cu
 var suiteName = args.Length > 5 ? args[5] : null;
 
 var exampleTokenizer = new ExampleTokenizer(TokenizerLoader.FromModelFolder(tokenizerDir), contextLength);
-var dataset = exampleTokenizer.TokenizeAll(PaddingData.Read(dataPath, records));
+var pairs = PaddingData.Read(dataPath, records);
+// Tokenisation speed on the way (issue 7, item 6): the whole set as a job tokenizes it, after a small untimed warm-up (JIT).
+exampleTokenizer.TokenizeAll(pairs.Take(100));
+var clock = Stopwatch.StartNew();
+var dataset = exampleTokenizer.TokenizeAll(pairs);
+clock.Stop();
 var examples = dataset.Examples;
 
 var lengths = examples.Select(e => e.Length).Order().ToArray();
@@ -27,6 +33,8 @@ Console.WriteLine($"{examples.Count} examples from {Path.GetFileName(Path.TrimEn
                   $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(tokenizerDir))}, {lengths.Sum():N0} tokens; length min {lengths[0]}, " +
                   $"median {lengths[lengths.Length / 2]}, p95 {lengths[lengths.Length * 95 / 100]}, max {lengths[^1]} " +
                   $"({dataset.TruncatedCount} truncated to the context of {contextLength}); seed 42");
+var tokensPerSecond = lengths.Sum() / clock.Elapsed.TotalSeconds;
+Console.WriteLine($"tokenized in {clock.Elapsed.TotalSeconds:F2} s: {tokensPerSecond:N0} tokens/s (prompt and completion encoded, BOS/EOS added, labels masked; one thread)");
 Console.WriteLine($"{"batch",5} {"batching",-16} {string.Join(" ", Enumerable.Range(1, epochs).Select(e => $"{"epoch " + e,8}"))}");
 double worstGrouped = 0, worstRandom = 0;
 foreach (var batchSize in new[] { 8, 16, 32 })
@@ -42,6 +50,7 @@ if (suiteName is not null)
     // The worst epoch and batch size of each: what the summary holds against the target.
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SUITE\tpadding.{suiteName}.grouped\t{100 * worstGrouped:0.###}\t%"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SUITE\tpadding.{suiteName}.random\t{100 * worstRandom:0.###}\t%"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SUITE\ttokenize.{suiteName}.tokens_per_s\t{tokensPerSecond:0}\ttokens/s"));
 }
 
 // Prints one row and returns its largest share.
