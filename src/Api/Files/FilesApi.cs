@@ -25,6 +25,7 @@ public static class FilesApi
         files.MapGet("/", List).WithSummary("List your files, newest first (cursor `after`, `limit`, `order`, `purpose`)");
         files.MapGet("/{file_id}", Retrieve).WithSummary("Get a file object");
         files.MapGet("/{file_id}/content", Content).WithSummary("Download a file's exact bytes");
+        files.MapGet("/{file_id}/stats", FileStatsEndpoint.Handle).WithSummary("Token counts (in a model's tokens), truncation, labels and tasks of a dataset file");
         files.MapDelete("/{file_id}", Delete).WithSummary("Delete a file that no unfinished job uses");
         CleanFileEndpoint.Map(files);
         SplitFileEndpoint.Map(files);

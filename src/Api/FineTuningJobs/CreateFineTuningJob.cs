@@ -84,6 +84,8 @@ public static class CreateFineTuningJob
             IclShots = request.IclShots is > 0 ? request.IclShots : null,
             Status = JobStatus.Queued,
         };
+        // After every check and on the very job that would be queued, so the plan and the real run cannot differ.
+        if (request.DryRun is true) return await FineTuningJobDryRun.AnswerAsync(job, http, db, catalog, ct);
         db.Jobs.Add(job);
         db.JobEvents.Add(JobEvents.Message(job.Id, $"Validating training file: {job.TrainingFileId}" + (job.ValidationFileId is null ? "" : $" and validation file: {job.ValidationFileId}")));
         db.JobEvents.Add(JobEvents.Message(job.Id, "Files validated, moving job to queued state"));

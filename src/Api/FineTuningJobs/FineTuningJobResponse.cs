@@ -1,17 +1,23 @@
 using System.Text.Json;
+using TuningService.Core.Evaluation;
 using TuningService.Core.FineTuning;
 using TuningService.Core.MultiTask;
 
 namespace TuningService.Api.FineTuningJobs;
 
-/// <summary>The fine_tuning.job object: OpenAI's fields plus `progress` and `device`.</summary>
+/// <summary>
+/// The fine_tuning.job object: OpenAI's fields plus `progress`, `device` and the extensions the job was created with
+/// (tasks, mixing, splits, test file, template, retention files, ICL shots). <c>result_files</c> holds the per-step
+/// metrics CSV and the evaluation CSV.
+/// </summary>
 public sealed record FineTuningJobResponse(
     string Id, long CreatedAt, long? FinishedAt, long? EstimatedFinish, string Model, string? FineTunedModel,
     string OrganizationId, string Status, JobErrorResponse? Error, HyperparametersResponse Hyperparameters,
     MethodResponse Method, IReadOnlyList<string> ResultFiles, long? TrainedTokens, string TrainingFile,
     string? ValidationFile, int Seed, string? UserProvidedSuffix, IReadOnlyList<object> Integrations,
     Dictionary<string, string>? Metadata, ProgressResponse Progress, string? BestCheckpoint, string? Device,
-    IReadOnlyList<JobTask>? Tasks, MixingRequestValues? Mixing)
+    IReadOnlyList<JobTask>? Tasks, MixingRequestValues? Mixing, double? ValidationSplit, double? TestSplit, string? TestFile,
+    JsonElement? Template, IReadOnlyList<string>? RetentionFiles, int? IclShots)
 {
     public string Object => "fine_tuning.job";
 
@@ -32,13 +38,16 @@ public sealed record FineTuningJobResponse(
             job.Id, job.CreatedAt, job.FinishedAt, job.EstimatedFinish, job.Model, job.FineTunedModel, job.Owner, job.Status,
             job.ErrorMessage is null ? null : new JobErrorResponse(job.ErrorCode ?? "error", job.ErrorMessage, job.ErrorParam),
             hyper, new MethodResponse("supervised", new SupervisedResponse(hyper)),
-            job.ResultFileId is null ? [] : [job.ResultFileId], job.TrainedTokens, job.TrainingFileId, job.ValidationFileId,
+            job.ResultFileId is null ? [] : [job.ResultFileId, JobEvaluationFile.IdFor(job.Id)], job.TrainedTokens, job.TrainingFileId, job.ValidationFileId,
             job.Seed, job.Suffix, [],
             job.MetadataJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(job.MetadataJson),
             new ProgressResponse(job.Phase, job.Step, job.TotalSteps, job.Epoch, job.TokensPerSecond), job.BestCheckpointId,
             job.Device,
             job.TasksJson is null ? null : JsonSerializer.Deserialize<List<JobTask>>(job.TasksJson),
-            job.MixingJson is null ? null : JsonSerializer.Deserialize<MixingRequestValues>(job.MixingJson));
+            job.MixingJson is null ? null : JsonSerializer.Deserialize<MixingRequestValues>(job.MixingJson),
+            job.ValidationSplit, job.TestSplit, job.TestFileId,
+            job.TemplateJson is null ? null : JsonSerializer.Deserialize<JsonElement>(job.TemplateJson),
+            job.RetentionFileIdsJson is null ? null : JsonSerializer.Deserialize<List<string>>(job.RetentionFileIdsJson), job.IclShots);
     }
 }
 

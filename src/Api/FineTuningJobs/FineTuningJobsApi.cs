@@ -26,6 +26,9 @@ public static class FineTuningJobsApi
             .WithSummary("Download a checkpoint as a tar archive of a Hugging Face-format folder");
         jobs.MapGet("/{job_id}/metrics", JobMetricsEndpoint.Handle)
             .WithSummary("The per-step metrics series (JSON, or CSV with `Accept: text/csv`)");
+        jobs.MapGet("/{job_id}/evaluation", JobEvaluationEndpoint.Handle).WithSummary("The job's evaluation: base vs ICL vs fine-tuned, forgetting, checkpoints");
+        jobs.MapGet("/{job_id}/evaluation/plots/{name}.png", JobEvaluationPlotsEndpoint.Handle)
+            .WithSummary("A PNG of the evaluation: loss_curves, before_after or forgetting");
         return app;
     }
 

@@ -37,6 +37,9 @@ public sealed class TuningOptions
     /// <summary>Checkpoints a job keeps on disk: the latest this many, plus the best by validation loss.</summary>
     public int KeepCheckpoints { get; set; } = 3;
 
+    /// <summary>Examples of each test or retention set a job evaluates by generation (teacher-forced metrics cover all).</summary>
+    public int EvaluationMaxGeneratedExamples { get; set; } = 200;
+
     /// <summary>Memory the API may keep loaded models in for inference; least recently used models are evicted past it.</summary>
     public long ModelCacheBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 

@@ -97,6 +97,7 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, DataPaths p
             // What came after the checkpoint is recorded again as training replays from it.
             await db.Metrics.Where(m => m.JobId == jobId && m.Step > resume.StepNumber).ExecuteDeleteAsync(ct);
             await db.Checkpoints.Where(c => c.JobId == jobId && c.StepNumber > resume.StepNumber).ExecuteDeleteAsync(ct);
+            await Evaluation.EvaluationRows.ClearForRestartAsync(db, jobId, resume.StepNumber, ct);
             if (statusBefore == JobStatus.Running)
                 db.JobEvents.Add(JobEvents.Message(jobId, $"The previous attempt was interrupted (its worker stopped); continuing from step {resume.StepNumber}.", "warn"));
             job.Step = resume.StepNumber;
@@ -105,6 +106,7 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, DataPaths p
         {
             db.Metrics.RemoveRange(db.Metrics.Where(m => m.JobId == jobId));
             db.Checkpoints.RemoveRange(db.Checkpoints.Where(c => c.JobId == jobId));
+            await Evaluation.EvaluationRows.ClearForRestartAsync(db, jobId, null, ct);
             var folder = paths.Resolve(DataPaths.JobRelativePath(jobId));
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
             db.JobEvents.Add(JobEvents.Message(jobId, "The previous attempt was interrupted (its worker stopped) before its first checkpoint; training restarts from the beginning.", "warn"));

@@ -6,6 +6,7 @@ using TorchSharp;
 using TuningService.Core.Catalog;
 using TuningService.Core.Common;
 using TuningService.Core.Configuration;
+using TuningService.Core.Evaluation;
 using TuningService.Core.Files;
 using TuningService.Core.Lora;
 using TuningService.Core.Models.HuggingFace;
@@ -112,13 +113,24 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
             .. data.Notes,
         ], ct);
 
+        // Before training: the base model (as loaded, unless this attempt resumes) and the ICL baseline on the test and retention data.
+        var evaluation = await JobEvaluator.CreateAsync(scopes, paths, catalog, job, baseModel, tokenizer, Read, framing, data,
+            EvaluationSettings.Default with { MaxGeneratedExamples = tuning.EvaluationMaxGeneratedExamples }, ct);
+        await SetPhaseAsync(job.Id, JobPhase.Evaluating, ct);
+        await evaluation.EvaluateBaseAsync(resume is null ? setup : null, () =>
+        {
+            var bare = PretrainedModelLoader.Load(baseModel.Directory, torch.device(device));
+            return (TrainingSetup.For(bare, tokenizer, requested.MaxSeqLength, requested.TrainOnInputs), bare);
+        }, ct);
+        await SetPhaseAsync(job.Id, JobPhase.Training, ct);
+
         var tokenizerFiles = TokenizerFileNames.Select(n => Path.Combine(baseModel.Directory, n)).Where(File.Exists).ToList();
         var resumeState = resumeFolder is null ? null : TrainingResumeState.Load(Path.Combine(resumeFolder, JobProgressRecorder.TrainingStateFolder));
         var recorder = new JobProgressRecorder(scopes, paths, job, loaded.Model, loaded.Config, tokenizerFiles, fineTunedId, totalSteps,
             new JobRecorderOptions(resumeState?.State.Step ?? 0, tuning.KeepCheckpoints, isPausing,
                 setup.Lora is { } adapters ? folder => adapters.SaveAdapter(Path.Combine(folder, CheckpointLayout.AdapterFolder), baseModel.RootBaseModel) : null,
                 data.IsMultiTask ? () => PerTaskMetrics.Evaluate(setup.Objective, exampleTokenizer.PaddingId, data, ct) : null,
-                job.BestCheckpointId));
+                job.BestCheckpointId, checkpoint => evaluation.EvaluateCheckpoint(setup, checkpoint, ct)));
         if (resume is not null)
             await LogAsync(job.Id, $"Resuming from checkpoint {resume.Id} at step {resume.StepNumber} (weights, optimizer, schedule and data position).", ct);
 
@@ -130,6 +142,9 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         if (result.StopReason == TrainingStopReason.Cancelled) throw new OperationCanceledException(ct);
         if (result.StopReason == TrainingStopReason.EarlyStopping)
             await LogAsync(job.Id, $"Early stopping at step {result.Step} of {totalSteps}: {result.StopDetail}", CancellationToken.None);
+
+        await SetPhaseAsync(job.Id, JobPhase.Evaluating, ct);
+        await evaluation.EvaluateFineTunedAsync(setup, fineTunedId, ct);
 
         var final = recorder.LastCheckpoint ?? throw new InvalidOperationException("Training ended without a checkpoint.");
         // Training is done: record its results whatever happens to the token now, so nothing is half-registered.
@@ -203,6 +218,7 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
             Id = fineTunedId, Owner = job.Owner, BaseModel = baseModel.RootBaseModel, JobId = job.Id, CreatedAt = Clock.Now(),
             RelativePath = final.RelativePath,
         });
+        await JobEvaluationFile.AddAsync(db, paths, job, ct);
         await db.SaveChangesAsync(ct);
         return fileId;
     }

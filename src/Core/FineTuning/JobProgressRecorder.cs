@@ -143,6 +143,12 @@ public sealed class JobProgressRecorder(
         db.JobEvents.Add(JobEvents.Message(job.Id, $"Checkpoint {checkpoint.Id} saved at step {request.Step} ({Describe(request.Reason)})" +
             (BestCheckpointId == checkpoint.Id && request.Evaluation is not null ? "; best validation loss so far." : ".")));
         db.SaveChanges();
+        // A pause's checkpoint is where training continues, not a candidate to pick: it is not evaluated.
+        if (options.EvaluateCheckpoint is { } evaluate && request.Reason != CheckpointReason.Cancelled)
+        {
+            db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdate(u => u.SetProperty(j => j.Phase, JobPhase.Evaluating));
+            evaluate(checkpoint);
+        }
         var bestId = BestCheckpointId;
         db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdate(u => u.SetProperty(j => j.Phase, JobPhase.Training).SetProperty(j => j.BestCheckpointId, bestId));
         LastCheckpoint = checkpoint;

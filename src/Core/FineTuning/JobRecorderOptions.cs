@@ -7,6 +7,7 @@ namespace TuningService.Core.FineTuning;
 /// <param name="SaveAdapter">For LoRA: writes the PEFT adapter into a checkpoint folder.</param>
 /// <param name="PerTaskMetrics">For multi-task jobs: per-task figures at each epoch end.</param>
 /// <param name="BestCheckpointId">The best checkpoint so far when resuming.</param>
+/// <param name="EvaluateCheckpoint">Evaluates a checkpoint just saved, while its weights are the model in memory.</param>
 public sealed record JobRecorderOptions(
     int StartStep, int Keep, Func<bool> IsPausing, Action<string>? SaveAdapter, Func<Dictionary<string, object?>>? PerTaskMetrics,
-    string? BestCheckpointId);
+    string? BestCheckpointId, Action<JobCheckpoint>? EvaluateCheckpoint = null);

@@ -1,0 +1,73 @@
+using TuningService.Core.Files;
+
+namespace TuningService.Core.Datasets.Statistics;
+
+/// <summary>
+/// What a dataset file holds, counted in one model's tokens as training frames them (see <see cref="TrainingFraming"/>).
+/// </summary>
+/// <param name="MaxSeqLength">The limit the counts were made for (max_seq_length capped to the model's context).</param>
+/// <param name="PromptTokens">Framed prompt lengths before truncation ([BOS] + prompt; encoder-decoder: prompt + EOS).</param>
+/// <param name="CompletionTokens">Framed completion lengths before truncation (completion + EOS).</param>
+/// <param name="SequenceTokens">Prompt + completion per record before truncation: what must fit <paramref name="MaxSeqLength"/>
+/// (for an encoder-decoder model each side must fit on its own).</param>
+/// <param name="TruncatedCount">Records training will truncate (longer than <paramref name="MaxSeqLength"/>).</param>
+/// <param name="TrainingTokens">Tokens one epoch trains on after truncation, counted as a job's trained_tokens counts
+/// them: the whole sequence of a decoder-only model, the encoder input of an encoder-decoder one.</param>
+/// <param name="LossTokens">Tokens the loss is taken on in one epoch (completion + EOS after truncation).</param>
+/// <param name="Labels">The label distribution when the completions are classification labels
+/// (<see cref="ClassificationLabels"/>), else null.</param>
+/// <param name="Tasks">Records per task, in order of each task's first record.</param>
+public sealed record DatasetStatistics(
+    int RecordCount,
+    int MaxSeqLength,
+    int ModelContext,
+    TokenCountSummary? PromptTokens,
+    TokenCountSummary? CompletionTokens,
+    TokenCountSummary? SequenceTokens,
+    int TruncatedCount,
+    long TrainingTokens,
+    long LossTokens,
+    IReadOnlyList<LabelCount>? Labels,
+    IReadOnlyList<TaskCount> Tasks)
+{
+    /// <param name="records">The file's records (DatasetReader.Read), rendered with each format's default.</param>
+    /// <param name="defaultTaskName">The task of records without one: the name a job gives them (TaskGrouping.DefaultTaskName).</param>
+    public static DatasetStatistics Compute(IEnumerable<DatasetRecord> records, TrainingFraming framing, string defaultTaskName, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(framing);
+        List<int> prompts = [], completions = [], sequences = [];
+        List<string> completionTexts = [];
+        var tasks = new Dictionary<string, (int Order, int Records, long Tokens)>(StringComparer.Ordinal);
+        int truncated = 0;
+        long trainingTokens = 0, lossTokens = 0;
+        foreach (var record in records)
+        {
+            ct.ThrowIfCancellationRequested();
+            var example = record.ToExample();
+            var framed = framing.Frame(example.Prompt, example.Completion);
+            prompts.Add(framed.PromptTokens);
+            completions.Add(framed.CompletionTokens);
+            sequences.Add(framed.UntruncatedLength);
+            completionTexts.Add(example.Completion);
+            if (framed.Trained.WasTruncated) truncated++;
+            trainingTokens += framed.Trained.Length;
+            lossTokens += framed.LossTokens;
+            var task = string.IsNullOrWhiteSpace(record.Task) ? defaultTaskName : record.Task;
+            var (order, count, tokens) = tasks.GetValueOrDefault(task, (tasks.Count, 0, 0));
+            tasks[task] = (order, count + 1, tokens + framed.Trained.Length);
+        }
+        return new DatasetStatistics(prompts.Count, framing.ContextLength, framing.ModelContext,
+            TokenCountSummary.Of(prompts), TokenCountSummary.Of(completions), TokenCountSummary.Of(sequences),
+            truncated, trainingTokens, lossTokens, LabelDistribution(completionTexts),
+            [.. tasks.OrderBy(t => t.Value.Order).Select(t => new TaskCount(t.Key, t.Value.Records, t.Value.Tokens))]);
+    }
+
+    /// <summary>Records per label, in the label set's (ordinal) order; null when the data is not classification data.</summary>
+    static IReadOnlyList<LabelCount>? LabelDistribution(IReadOnlyList<string> completions)
+    {
+        if (ClassificationLabels.Detect(completions) is not { } labels) return null;
+        var counts = completions.CountBy(ClassificationLabels.LabelOf, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
+        return [.. labels.Select(l => new LabelCount(l, counts[l], (double)counts[l] / completions.Count))];
+    }
+}

@@ -1,0 +1,187 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using TuningService.Core.Catalog;
+using TuningService.Core.Configuration;
+using TuningService.Core.Datasets;
+using TuningService.Core.Datasets.Statistics;
+using TuningService.Core.Files;
+using TuningService.Core.Models.HuggingFace;
+using TuningService.Core.Persistence;
+using TuningService.Core.Templates;
+using TuningService.Core.Training;
+
+namespace TuningService.Core.FineTuning.DryRun;
+
+/// <summary>
+/// Plans a job as FineTuningSession would run it, without running it: reads and tokenizes its files through the
+/// same builder, template and cache (so the job later finds the tokens cached), resolves "auto", counts steps with the
+/// trainer's own code, and estimates the duration from a measured throughput. Loads no weights unless it must
+/// calibrate.
+/// </summary>
+public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokenizedCache, ModelSizes sizes, TrainingThroughputCalibrator calibrator)
+{
+    /// <summary>Fewer examples than this get a warning (OpenAI asks for at least 10).</summary>
+    public const int TinyDatasetExamples = 10;
+
+    /// <param name="job">The job as the create would insert it (not inserted).</param>
+    /// <param name="model">The job's model from the catalog.</param>
+    /// <exception cref="JobWouldFailException">The worker would fail this job; the message says why.</exception>
+    public async Task<DryRunPlan> PlanAsync(TuningDbContext db, FineTuningJob job, CatalogModel model, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(model);
+        var requested = JsonSerializer.Deserialize<RequestedHyperparameters>(job.RequestedHyperparametersJson) ?? RequestedHyperparameters.Auto;
+        var framing = FramingOf(model, requested);
+        if (requested.Packing && framing.IsEncoderDecoder)
+            throw new JobWouldFailException("packing is for decoder-only models; an encoder-decoder model reads each prompt on its own.",
+                "method.supervised.hyperparameters.packing");
+
+        var (data, split) = await ReadDataAsync(db, job, model, framing, ct);
+        var train = data.Train.Examples;
+        var parameters = ParameterCount(model);
+        var (hyper, explanations) = HyperparameterResolver.Resolve(requested, train.Count, parameters);
+        var device = TrainingDevice.Select();
+        var options = TrainingOptionsOf(requested, hyper, job.Seed, device);
+        var objective = new PlanningObjective(framing);
+        var paddingId = framing.Examples.PaddingId;
+        var totalSteps = new SupervisedTrainer(objective, options, NoObserver.Instance).PlannedSteps(train, paddingId);
+        if (totalSteps == 0)
+            throw new JobWouldFailException("No training example has a completion token to learn.", "training_file");
+        var firstEpochSteps = new SupervisedTrainer(objective, options with { Epochs = 1 }, NoObserver.Instance).PlannedSteps(train, paddingId);
+
+        var tokensPerEpoch = train.Sum(e => (long)e.Length);
+        var validationExamples = data.Validation?.Examples.Count ?? 0;
+        var truncated = train.Count(e => e.WasTruncated);
+        var estimate = await EstimateAsync(db, model, requested, hyper, job.Seed, device, train, framing, ct);
+        var warnings = Warnings(job, requested, hyper, data, train, truncated, framing, totalSteps, validationExamples);
+        return new DryRunPlan(hyper, explanations, train.Count, validationExamples,
+            split?.Part(SplitNames.Validation)?.Indices.Count ?? 0, split?.Part(SplitNames.Test)?.Indices.Count ?? 0,
+            tokensPerEpoch, hyper.NEpochs * tokensPerEpoch, firstEpochSteps, totalSteps, truncated, framing.ContextLength,
+            [.. data.TrainByTask.Select(t => new TaskCount(t.Name, t.Examples.Count, t.Examples.Sum(e => (long)e.Length)))],
+            warnings, data.Notes, estimate);
+    }
+
+    static TrainingFraming FramingOf(CatalogModel model, RequestedHyperparameters requested)
+    {
+        try
+        {
+            return TrainingFraming.ForModel(model.Directory, requested.MaxSeqLength, requested.TrainOnInputs);
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidDataException or IOException or ArgumentException)
+        {
+            throw new JobWouldFailException($"Model '{model.Id}' cannot be fine-tuned here: {e.Message}", "model");
+        }
+    }
+
+    /// <summary>
+    /// The job's files read, rendered through its template, split (validation_split/test_split) and tokenized as the
+    /// session does it: the same builder and the same cache key, so the tokens made here are the ones the job will
+    /// read back. The split's plan comes too, for the held-out counts (null when the job holds nothing out).
+    /// </summary>
+    async Task<(JobTrainingData Data, SplitPlan? Split)> ReadDataAsync(TuningDbContext db, FineTuningJob job, CatalogModel model, TrainingFraming framing, CancellationToken ct)
+    {
+        var ids = JobFileIds(job);
+        var files = await db.Files.AsNoTracking().Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct);
+        JobTemplate? template;
+        try
+        {
+            template = JobTemplate.FromJson(job.TemplateJson);
+        }
+        catch (TemplateException e)
+        {
+            throw new JobWouldFailException(e.Message, "template");
+        }
+        IReadOnlyList<TrainingExample> Read(StoredFile file) => TemplateRenderer.ReadExamples(paths.Resolve(file.RelativePath), file, template, job.Seed);
+        // FineTuningSession's key: the framing, then the template's phrasings and the seed that picks among them.
+        var cacheKey = framing.CacheKey + (template is null ? "" : $":template={template.Fingerprint()}:seed={job.Seed}");
+        try
+        {
+            var data = JobTrainingDataBuilder.Build(job, files, Read, file =>
+            {
+                var dataset = tokenizedCache.GetOrCreate(file.Sha256, model.Directory, cacheKey,
+                    () => framing.Examples.TokenizeAll(Read(file).Select(e => (e.Prompt, e.Completion))), out var cached);
+                return (dataset, cached);
+            });
+            // The builder made this very plan (same examples, seed and shares); it is asked again only for its counts.
+            var split = JobDataSplit.Applies(job) ? JobDataSplit.Plan(job, Read(files[job.TrainingFileId])) : null;
+            return (data, split);
+        }
+        catch (Exception e) when (e is InvalidDataException or TrainingDataException or ArgumentException)
+        {
+            throw new JobWouldFailException($"The training data cannot be used: {e.Message}", job.TasksJson is null ? "training_file" : "tasks");
+        }
+    }
+
+    /// <summary>Every file a job reads, as FineTuningSession lists them: training and validation files, or its tasks' files.</summary>
+    static List<string> JobFileIds(FineTuningJob job)
+    {
+        var tasks = job.TasksJson is null ? [] : JsonSerializer.Deserialize<List<JobTask>>(job.TasksJson)!;
+        return [.. new[] { job.TrainingFileId, job.ValidationFileId }.Concat(tasks.SelectMany(t => new[] { t.TrainingFile, t.ValidationFile }))
+            .OfType<string>().Distinct()];
+    }
+
+    /// <summary>
+    /// The stored weights' element count (safetensors headers), which only decides the small/large base learning
+    /// rate (100M); without safetensors the model is loaded once to count.
+    /// </summary>
+    long ParameterCount(CatalogModel model)
+    {
+        if (sizes.Of(model.Directory) is { } summary) return summary.Parameters;
+        using var loaded = PretrainedModelLoader.Load(model.Directory, TorchSharp.torch.CPU);
+        return loaded.ParameterCount;
+    }
+
+    /// <summary>The options FineTuningSession trains with; of these the epochs, batch size, accumulation, packing and seed fix the steps.</summary>
+    static TrainingOptions TrainingOptionsOf(RequestedHyperparameters requested, ResolvedHyperparameters hyper, int seed, string device) => new()
+    {
+        Epochs = hyper.NEpochs, BatchSize = hyper.BatchSize, LearningRate = hyper.LearningRate, Seed = seed, Device = device,
+        Schedule = Enum.Parse<ScheduleShape>(requested.LrScheduler, ignoreCase: true), WarmupRatio = requested.WarmupRatio,
+        WeightDecay = requested.WeightDecay, MaxGradNorm = requested.MaxGradNorm,
+        EvalEverySteps = requested.EvalEverySteps, CheckpointEverySteps = requested.CheckpointEverySteps,
+        EarlyStoppingPatience = requested.EarlyStoppingPatience, EarlyStoppingThreshold = requested.EarlyStoppingThreshold,
+        GradientAccumulationSteps = requested.GradientAccumulationSteps,
+        Precision = Enum.Parse<TrainingPrecision>(requested.Precision, ignoreCase: true),
+        Packing = requested.Packing,
+    };
+
+    /// <summary>Tokens to train on over a measured throughput: finished jobs first, else a calibration run.</summary>
+    async Task<DurationEstimate> EstimateAsync(TuningDbContext db, CatalogModel model, RequestedHyperparameters requested, ResolvedHyperparameters hyper,
+        int seed, string device, IReadOnlyList<TokenizedExample> train, TrainingFraming framing, CancellationToken ct)
+    {
+        // The trainer's tokens/s counts real input tokens, plus the target of an encoder-decoder model.
+        var throughputTokens = hyper.NEpochs * train.Sum(e => (long)e.Length + (framing.IsEncoderDecoder ? e.Labels.Length : 0));
+        if (await FinishedJobThroughput.FindAsync(db, model.RootBaseModel, requested.TrainingType, device, ct) is { } observed)
+            return new DurationEstimate(throughputTokens / observed.TokensPerSecond, observed.TokensPerSecond, DurationEstimate.FinishedJobs,
+                $"Median tokens/s of the last {observed.Jobs} succeeded {requested.TrainingType} job(s) on {model.RootBaseModel} on {device} " +
+                $"({observed.Slowest:F0} to {observed.Fastest:F0} tokens/s).");
+        var measurement = await calibrator.MeasureAsync(model.Directory, requested, hyper.BatchSize, hyper.LearningRate, seed, device, train, ct);
+        return new DurationEstimate(throughputTokens / measurement.TokensPerSecond, measurement.TokensPerSecond, DurationEstimate.Calibration,
+            $"No succeeded {requested.TrainingType} job on {model.RootBaseModel} on {device} yet: measured over a few training steps " +
+            $"({measurement.Shape}){(measurement.Cached ? ", measured earlier" : "")}.");
+    }
+
+    static List<string> Warnings(FineTuningJob job, RequestedHyperparameters requested, ResolvedHyperparameters hyper, JobTrainingData data,
+        IReadOnlyList<TokenizedExample> train, int truncated, TrainingFraming framing, int totalSteps,
+        int validationExamples)
+    {
+        var warnings = new List<string>();
+        if (validationExamples == 0)
+            warnings.Add("No validation data (validation_file or validation_split): validation loss will not be reported and the best checkpoint is the last one." +
+                         (requested.EarlyStoppingPatience > 0 ? " early_stopping_patience has nothing to watch and will never stop the job." : ""));
+        if (truncated > 0)
+            warnings.Add($"{truncated} of {train.Count} training examples exceed max_seq_length={framing.ContextLength} and will be truncated " +
+                         "(the start of the prompt is dropped first).");
+        if (data.Validation is { } v && v.Examples.Count(e => e.WasTruncated) is > 0 and var vt)
+            warnings.Add($"{vt} of {v.Examples.Count} validation examples exceed max_seq_length={framing.ContextLength} and will be truncated.");
+        if (train.Count < TinyDatasetExamples)
+            warnings.Add($"Only {train.Count} training examples: expect the model to memorise them; {TinyDatasetExamples} or more are recommended.");
+        if (requested.BatchSize is { } asked && asked > hyper.BatchSize)
+            warnings.Add($"batch_size={asked} is more than the {train.Count} training examples; batches hold {train.Count} at most.");
+        if (totalSteps < 10)
+            warnings.Add($"Only {totalSteps} optimizer steps in all: warmup and decay have little room; consider more epochs or a smaller batch.");
+        if (requested.Packing)
+            warnings.Add($"With packing the step count depends on the seed (seed {job.Seed} was used here); pass the same seed to the real job for the same plan.");
+        return warnings;
+    }
+}
