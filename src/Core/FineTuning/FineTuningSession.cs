@@ -117,10 +117,8 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         if (resume is not null)
             await LogAsync(job.Id, $"Resuming from checkpoint {resume.Id} at step {resume.StepNumber} (weights, optimizer, schedule and data position).", ct);
 
-        // Training is CPU/GPU bound for minutes or hours: its own thread, not a pool thread.
         var trainer = new SupervisedTrainer(setup.Objective, options, recorder);
-        var result = await Task.Factory.StartNew(() => trainer.Train(train.Examples, validation?.Examples, exampleTokenizer.PaddingId, ct, resumeState),
-            ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var result = await ComputeThread.Run(() => trainer.Train(train.Examples, validation?.Examples, exampleTokenizer.PaddingId, ct, resumeState), ct);
         // The trainer returns on cancellation; the job runner expects the exception.
         if (result.StopReason == TrainingStopReason.Cancelled) throw new OperationCanceledException(ct);
         if (result.StopReason == TrainingStopReason.EarlyStopping)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using TorchSharp;
+using TuningService.Core.Common;
 using TuningService.Core.Models.HuggingFace;
 using TuningService.Core.Tokenization;
 using TuningService.Core.Training;
@@ -45,8 +46,7 @@ public sealed class TrainingThroughputCalibrator
         {
             if (measured.TryGetValue(key, out known)) return new ThroughputMeasurement(known, true, shape);
             // Training is CPU/GPU bound: its own thread, as the job's.
-            var rate = await Task.Factory.StartNew(() => Run(modelFolder, requested, batchSize, learningRate, seed, device, byLength, ct),
-                ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var rate = await ComputeThread.Run(() => Run(modelFolder, requested, batchSize, learningRate, seed, device, byLength, ct), ct);
             measured[key] = rate;
             return new ThroughputMeasurement(rate, false, shape);
         }
