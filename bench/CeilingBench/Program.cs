@@ -36,7 +36,7 @@ static (double Median, double Best) Measure(int n, ScalarType dtype, double seco
     using var scope = NewDisposeScope();
     var a = randn(n, n, dtype: ScalarType.Float32).to_type(dtype);
     var b = randn(n, n, dtype: ScalarType.Float32).to_type(dtype);
-    for (int i = 0; i < 2; i++) matmul(a, b).sum().item<float>();
+    for (int i = 0; i < 2; i++) matmul(a, b).sum().to_type(ScalarType.Float32).item<float>();
     var rates = new List<double>();
     var total = Stopwatch.StartNew();
     while (total.Elapsed.TotalSeconds < seconds || rates.Count < 3)

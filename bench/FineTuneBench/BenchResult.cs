@@ -7,6 +7,8 @@ namespace TuningService.Bench.FineTuneBench;
 /// <param name="LoadPeakMiB">VmHWM after loading the model (reading the checkpoint briefly holds it twice).</param>
 /// <param name="BeforeTrainingMiB">VmRSS just before training (model loaded, adapters added, data made).</param>
 /// <param name="TrainingPeakMiB">VmHWM at the end, the peak having been reset just before training.</param>
+/// <param name="ExamplesPerStep">The batch size.</param>
+/// <param name="Flops">The parameters counted for the model-FLOPs utilisation and the FLOPs of one example.</param>
 public sealed record BenchResult(
     string Model,
     string Mode,
@@ -20,7 +22,9 @@ public sealed record BenchResult(
     double LoadPeakMiB,
     double BeforeTrainingMiB,
     double TrainingPeakMiB,
-    int Threads)
+    int Threads,
+    int ExamplesPerStep,
+    ModelFlops Flops)
 {
     public const string LinePrefix = "RESULT ";
 
@@ -43,6 +47,9 @@ public sealed record BenchResult(
     public double MedianTokensPerSecond => TokensPerStep / MedianStepSeconds;
 
     public double BestTokensPerSecond => TokensPerStep / BestStepSeconds;
+
+    /// <summary>Model-FLOPs utilisation of the median step against the fp32 ceiling in GFLOP/s (0..1).</summary>
+    public double Utilisation(double ceilingGflops) => Flops.Utilisation(ExamplesPerStep, MedianStepSeconds, ceilingGflops);
 
     /// <summary>CPU time over wall time of the timed steps: about the thread count when the run had its cores.</summary>
     public double CoresUsed => CpuSeconds / StepSeconds.Sum();

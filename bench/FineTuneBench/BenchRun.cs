@@ -31,6 +31,7 @@ public static class BenchRun
             ? SyntheticData.Seq2Seq(count, SequenceLength, T5TargetLength, tokenizer.VocabSize, tokenizer.EosId!.Value, seed: 1)
             : SyntheticData.Causal(count, SequenceLength, tokenizer.VocabSize, seed: 1);
         var parameters = loaded.Model.parameters().ToList();
+        var flops = ModelFlops.Of(loaded.Model, seq2seq, SequenceLength, seq2seq ? T5TargetLength : SequenceLength);
 
         var clock = new StepClock();
         // One epoch of exactly warmup + measured steps; the learning rate does not change the speed.
@@ -54,6 +55,8 @@ public static class BenchRun
             LoadPeakMiB: loadPeak,
             BeforeTrainingMiB: beforeTraining,
             TrainingPeakMiB: trainingPeak,
-            Threads: torch.get_num_threads());
+            Threads: torch.get_num_threads(),
+            ExamplesPerStep: BatchSize,
+            Flops: flops);
     }
 }

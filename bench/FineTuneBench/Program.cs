@@ -5,7 +5,8 @@ using TorchSharp;
 using TuningService.Bench.FineTuneBench;
 
 // Full fine-tuning vs LoRA, one model per family with random weights: training tokens/s and peak resident memory.
-// Usage: dotnet run -c Release --project bench/FineTuneBench -- [steps=10] [warmup steps=2] [gpt2 layers=12] [models=t5,gpt2,llama]
+// Usage: dotnet run -c Release --project bench/FineTuneBench -- [steps=10] [warmup steps=2] [gpt2 layers=12] [models=t5,gpt2,llama] [fp32 ceiling GFLOP/s]
+// With the ceiling (CeilingBench's fp32 figure) it also prints the model-FLOPs utilisation (see ModelFlops).
 // Each (model, mode) runs in its own process (`run MODEL MODE FOLDER STEPS WARMUP`), so each peak is its own.
 if (args is ["run", var runModel, var runMode, var runFolder, var runSteps, var runWarmup])
 {
@@ -18,6 +19,7 @@ var steps = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) :
 var warmup = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
 var gpt2Layers = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 12;
 var models = args.Length > 3 ? args[3].Split(',') : [.. BenchModels.Names];
+double? ceiling = args.Length > 4 ? double.Parse(args[4], CultureInfo.InvariantCulture) : null;
 // The first step also allocates AdamW's state and warms LibTorch's allocator: never time it.
 ArgumentOutOfRangeException.ThrowIfLessThan(warmup, 1);
 ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
@@ -53,14 +55,19 @@ finally
 }
 
 Console.WriteLine();
-Console.WriteLine("| model | mode | params total | trainable | s/step median (best) | tokens/s median (best) | cores used | RSS before training MiB | peak RSS training MiB | peak RSS loading MiB | load average after |");
-Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+Console.WriteLine("| model | mode | params total | trainable | N for FLOPs (Kaplan N) | FLOPs/token | s/step median (best) | tokens/s median (best) | MFU | cores used | RSS before training MiB | peak RSS training MiB | peak RSS loading MiB | load average after |");
+Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
 foreach (var (r, load) in rows)
 {
+    var flopsPerToken = r.Flops.FlopsPerExample * r.ExamplesPerStep / r.TokensPerStep;
     Console.WriteLine($"| {r.Model} | {r.Mode} | {r.TotalParameters:N0} | {r.TrainableParameters:N0} ({100.0 * r.TrainableParameters / r.TotalParameters:F2}%) | " +
-                      $"{r.MedianStepSeconds:F2} ({r.BestStepSeconds:F2}) | {r.MedianTokensPerSecond:N0} ({r.BestTokensPerSecond:N0}) | {r.CoresUsed:F2} | " +
+                      $"{r.Flops.NonEmbeddingParameters:N0} ({r.Flops.KaplanParameters:N0}) | {flopsPerToken / 1e6:N0} M | " +
+                      $"{r.MedianStepSeconds:F2} ({r.BestStepSeconds:F2}) | {r.MedianTokensPerSecond:N0} ({r.BestTokensPerSecond:N0}) | " +
+                      $"{(ceiling is { } c ? $"{r.Utilisation(c):P1}" : "-")} | {r.CoresUsed:F2} | " +
                       $"{r.BeforeTrainingMiB:N0} | {r.TrainingPeakMiB:N0} | {r.LoadPeakMiB:N0} | {load} |");
 }
+Console.WriteLine();
+SuiteLines.Print(rows.Select(r => r.Result).ToList(), ceiling);
 Console.WriteLine($"wall {wall.Elapsed.TotalSeconds:F0} s");
 
 // 1, 5 and 15 minute load averages: the machine is shared, so they say how much of it the run had.

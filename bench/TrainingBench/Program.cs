@@ -25,6 +25,8 @@ new SupervisedTrainer(model, options, observer).Train(examples.Examples, null, 0
 clock.Stop();
 var tokens = (long)epochs * examples.Examples.Sum(e => e.Length);
 Console.WriteLine($"wall {clock.Elapsed.TotalSeconds:F1} s, {tokens / clock.Elapsed.TotalSeconds:N0} tokens/s overall (incl. metric reads)");
+// For bench/run's summary: `SUITE key value unit`, tab-separated, invariant culture.
+Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SUITE\ttrain.builtin.tokens_per_s\t{tokens / clock.Elapsed.TotalSeconds:0}\ttokens/s"));
 Console.WriteLine($"steps {observer.Steps}; RSS MB after step 10: {observer.RssAt10:F0}, max: {observer.MaxRss:F0}, last: {observer.LastRss:F0}");
 Console.WriteLine($"RSS MB by step: {string.Join(" ", observer.Samples)}");
 Console.WriteLine($"train loss first {observer.FirstLoss:F4}, last {observer.LastLoss:F4}");

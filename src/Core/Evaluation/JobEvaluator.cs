@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using TuningService.Core.Catalog;
+using TuningService.Core.Common;
 using TuningService.Core.Configuration;
 using TuningService.Core.Files;
 using TuningService.Core.FineTuning;
@@ -131,6 +132,5 @@ public sealed class JobEvaluator(IServiceScopeFactory scopes, FineTuningJob job,
     }
 
     /// <summary>Evaluation keeps the CPU busy for seconds to minutes: its own thread, as training has.</summary>
-    static Task<T> OffThePool<T>(Func<T> work, CancellationToken ct) =>
-        Task.Factory.StartNew(work, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    static Task<T> OffThePool<T>(Func<T> work, CancellationToken ct) => ComputeThread.Run(work, ct);
 }

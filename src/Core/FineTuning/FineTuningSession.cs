@@ -41,7 +41,7 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
             var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
             baseModel = await catalog.FindAsync(db, job.Model, job.Owner, ct)
                 ?? throw new TrainingDataException($"The model '{job.Model}' is no longer available.");
-            var ids = JobFileIds(job);
+            var ids = JobTrainingConfiguration.FileIds(job);
             files = await db.Files.AsNoTracking().Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct);
             if (ids.FirstOrDefault(id => !files.ContainsKey(id)) is { } missing)
                 throw new TrainingDataException($"The file {missing} was deleted.");
@@ -54,12 +54,7 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         // Full fine-tuning resumes from the checkpoint's weights; LoRA from the base with the checkpoint's adapters.
         using var loaded = PretrainedModelLoader.Load(resumeFolder is not null && !requested.IsLora ? resumeFolder : baseModel.Directory, torch.device(device));
         var tokenizer = TokenizerLoader.FromModelFolder(baseModel.Directory);
-        var setup = requested.IsLora
-            ? TrainingSetup.ForLora(loaded, tokenizer, new LoraConfig
-            {
-                R = requested.LoraR, Alpha = requested.LoraAlpha, Dropout = requested.LoraDropout, TargetModules = requested.LoraTargetModules,
-            }, job.Seed, requested.MaxSeqLength, requested.TrainOnInputs)
-            : TrainingSetup.For(loaded, tokenizer, requested.MaxSeqLength, requested.TrainOnInputs);
+        var setup = JobTrainingConfiguration.Setup(loaded, tokenizer, requested, job.Seed);
         var exampleTokenizer = setup.Examples;
         if (resumeFolder is not null && setup.Lora is not null)
             LoraAdapterRestore.CopyInto(loaded.Model, Path.Combine(resumeFolder, CheckpointLayout.AdapterFolder));
@@ -67,9 +62,7 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         // Records go through the job's template, if any; its phrasing per record depends on the seed.
         var template = JobTemplate.FromJson(job.TemplateJson);
         IReadOnlyList<TrainingExample> Read(StoredFile file) => TemplateRenderer.ReadExamples(paths.Resolve(file.RelativePath), file, template, job.Seed);
-        // Everything the tokens depend on besides the file and the tokenizer files (the cache key hashes those).
-        var framing = $"{setup.Objective.GetType().Name}:{setup.ContextLength}:{requested.TrainOnInputs}"
-            + (template is null ? "" : $":template={template.Fingerprint()}:seed={job.Seed}");
+        var framing = JobTrainingConfiguration.TokenCacheKey(setup.Objective is Seq2SeqObjective, setup.ContextLength, requested.TrainOnInputs, template, job.Seed);
         await SetPhaseAsync(job.Id, JobPhase.Tokenizing, ct);
         var data = JobTrainingDataBuilder.Build(job, files, Read, file =>
         {
@@ -81,17 +74,7 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         var validation = data.Validation;
 
         var (hyper, explanations) = HyperparameterResolver.Resolve(requested, train.Examples.Count, loaded.ParameterCount);
-        var options = new TrainingOptions
-        {
-            Epochs = hyper.NEpochs, BatchSize = hyper.BatchSize, LearningRate = hyper.LearningRate, Seed = job.Seed, Device = device,
-            Schedule = Enum.Parse<ScheduleShape>(requested.LrScheduler, ignoreCase: true), WarmupRatio = requested.WarmupRatio,
-            WeightDecay = requested.WeightDecay, MaxGradNorm = requested.MaxGradNorm,
-            EvalEverySteps = requested.EvalEverySteps, CheckpointEverySteps = requested.CheckpointEverySteps,
-            EarlyStoppingPatience = requested.EarlyStoppingPatience, EarlyStoppingThreshold = requested.EarlyStoppingThreshold,
-            GradientAccumulationSteps = requested.GradientAccumulationSteps,
-            Precision = Enum.Parse<TrainingPrecision>(requested.Precision, ignoreCase: true),
-            Packing = requested.Packing,
-        };
+        var options = JobTrainingConfiguration.Options(requested, hyper, job.Seed, device);
         if (requested.Packing && setup.Objective is Seq2SeqObjective)
             throw new TrainingDataException("packing is for decoder-only models; an encoder-decoder model reads each prompt on its own.");
         // The recorder needs the step count; the trainer computes it (packed epochs depend on the example lengths).
@@ -134,10 +117,8 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         if (resume is not null)
             await LogAsync(job.Id, $"Resuming from checkpoint {resume.Id} at step {resume.StepNumber} (weights, optimizer, schedule and data position).", ct);
 
-        // Training is CPU/GPU bound for minutes or hours: its own thread, not a pool thread.
         var trainer = new SupervisedTrainer(setup.Objective, options, recorder);
-        var result = await Task.Factory.StartNew(() => trainer.Train(train.Examples, validation?.Examples, exampleTokenizer.PaddingId, ct, resumeState),
-            ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var result = await ComputeThread.Run(() => trainer.Train(train.Examples, validation?.Examples, exampleTokenizer.PaddingId, ct, resumeState), ct);
         // The trainer returns on cancellation; the job runner expects the exception.
         if (result.StopReason == TrainingStopReason.Cancelled) throw new OperationCanceledException(ct);
         if (result.StopReason == TrainingStopReason.EarlyStopping)
@@ -166,14 +147,6 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
         await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(u => u.SetProperty(j => j.Phase, phase), ct);
-    }
-
-    /// <summary>Every file a job reads: its training and validation files, or its tasks' files.</summary>
-    static List<string> JobFileIds(FineTuningJob job)
-    {
-        var tasks = job.TasksJson is null ? [] : System.Text.Json.JsonSerializer.Deserialize<List<JobTask>>(job.TasksJson)!;
-        return [.. new[] { job.TrainingFileId, job.ValidationFileId }.Concat(tasks.SelectMany(t => new[] { t.TrainingFile, t.ValidationFile }))
-            .OfType<string>().Distinct()];
     }
 
     static IEnumerable<(string Prompt, string Completion)> Pairs(IEnumerable<TrainingExample> examples) =>

@@ -18,6 +18,10 @@ public static class DatabaseMigrator
         if (!db.Database.IsNpgsql())
         {
             await db.Database.MigrateAsync(ct);
+            // Write-ahead logging lets the API read while a training job writes its progress; in SQLite's default
+            // rollback journal every write blocks all readers, which put the job list's latency in the hundreds of
+            // milliseconds during training (bench/ApiLoadBench). The mode is stored in the database file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
             if (underSameLock is not null) await underSameLock();
             return;
         }

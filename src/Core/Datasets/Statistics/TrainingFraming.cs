@@ -60,7 +60,7 @@ public sealed class TrainingFraming
     /// The framing as FineTuningSession writes it into the tokenized-data cache key (objective, limit,
     /// train_on_inputs), so tokens cached here serve the job and the other way round.
     /// </summary>
-    public string CacheKey => $"{(IsEncoderDecoder ? nameof(Seq2SeqObjective) : nameof(CausalObjective))}:{ContextLength}:{TrainOnInputs}";
+    public string CacheKey => FineTuning.JobTrainingConfiguration.TokenCacheKey(IsEncoderDecoder, ContextLength, TrainOnInputs, null, 0);
 
     public FramedExample Frame(string prompt, string completion)
     {

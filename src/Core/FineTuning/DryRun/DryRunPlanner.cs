@@ -42,7 +42,7 @@ public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokeniz
         var parameters = ParameterCount(model);
         var (hyper, explanations) = HyperparameterResolver.Resolve(requested, train.Count, parameters);
         var device = TrainingDevice.Select();
-        var options = TrainingOptionsOf(requested, hyper, job.Seed, device);
+        var options = JobTrainingConfiguration.Options(requested, hyper, job.Seed, device);
         var objective = new PlanningObjective(framing);
         var paddingId = framing.Examples.PaddingId;
         var totalSteps = new SupervisedTrainer(objective, options, NoObserver.Instance).PlannedSteps(train, paddingId);
@@ -81,7 +81,7 @@ public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokeniz
     /// </summary>
     async Task<(JobTrainingData Data, SplitPlan? Split)> ReadDataAsync(TuningDbContext db, FineTuningJob job, CatalogModel model, TrainingFraming framing, CancellationToken ct)
     {
-        var ids = JobFileIds(job);
+        var ids = JobTrainingConfiguration.FileIds(job);
         var files = await db.Files.AsNoTracking().Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct);
         JobTemplate? template;
         try
@@ -93,8 +93,7 @@ public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokeniz
             throw new JobWouldFailException(e.Message, "template");
         }
         IReadOnlyList<TrainingExample> Read(StoredFile file) => TemplateRenderer.ReadExamples(paths.Resolve(file.RelativePath), file, template, job.Seed);
-        // FineTuningSession's key: the framing, then the template's phrasings and the seed that picks among them.
-        var cacheKey = framing.CacheKey + (template is null ? "" : $":template={template.Fingerprint()}:seed={job.Seed}");
+        var cacheKey = JobTrainingConfiguration.TokenCacheKey(framing.IsEncoderDecoder, framing.ContextLength, framing.TrainOnInputs, template, job.Seed);
         try
         {
             var data = JobTrainingDataBuilder.Build(job, files, Read, file =>
@@ -113,14 +112,6 @@ public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokeniz
         }
     }
 
-    /// <summary>Every file a job reads, as FineTuningSession lists them: training and validation files, or its tasks' files.</summary>
-    static List<string> JobFileIds(FineTuningJob job)
-    {
-        var tasks = job.TasksJson is null ? [] : JsonSerializer.Deserialize<List<JobTask>>(job.TasksJson)!;
-        return [.. new[] { job.TrainingFileId, job.ValidationFileId }.Concat(tasks.SelectMany(t => new[] { t.TrainingFile, t.ValidationFile }))
-            .OfType<string>().Distinct()];
-    }
-
     /// <summary>
     /// The stored weights' element count (safetensors headers), which only decides the small/large base learning
     /// rate (100M); without safetensors the model is loaded once to count.
@@ -131,19 +122,6 @@ public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokeniz
         using var loaded = PretrainedModelLoader.Load(model.Directory, TorchSharp.torch.CPU);
         return loaded.ParameterCount;
     }
-
-    /// <summary>The options FineTuningSession trains with; of these the epochs, batch size, accumulation, packing and seed fix the steps.</summary>
-    static TrainingOptions TrainingOptionsOf(RequestedHyperparameters requested, ResolvedHyperparameters hyper, int seed, string device) => new()
-    {
-        Epochs = hyper.NEpochs, BatchSize = hyper.BatchSize, LearningRate = hyper.LearningRate, Seed = seed, Device = device,
-        Schedule = Enum.Parse<ScheduleShape>(requested.LrScheduler, ignoreCase: true), WarmupRatio = requested.WarmupRatio,
-        WeightDecay = requested.WeightDecay, MaxGradNorm = requested.MaxGradNorm,
-        EvalEverySteps = requested.EvalEverySteps, CheckpointEverySteps = requested.CheckpointEverySteps,
-        EarlyStoppingPatience = requested.EarlyStoppingPatience, EarlyStoppingThreshold = requested.EarlyStoppingThreshold,
-        GradientAccumulationSteps = requested.GradientAccumulationSteps,
-        Precision = Enum.Parse<TrainingPrecision>(requested.Precision, ignoreCase: true),
-        Packing = requested.Packing,
-    };
 
     /// <summary>Tokens to train on over a measured throughput: finished jobs first, else a calibration run.</summary>
     async Task<DurationEstimate> EstimateAsync(TuningDbContext db, CatalogModel model, RequestedHyperparameters requested, ResolvedHyperparameters hyper,

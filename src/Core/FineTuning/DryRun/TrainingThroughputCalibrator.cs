@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using TorchSharp;
-using TuningService.Core.Lora;
+using TuningService.Core.Common;
 using TuningService.Core.Models.HuggingFace;
 using TuningService.Core.Tokenization;
 using TuningService.Core.Training;
@@ -46,8 +46,7 @@ public sealed class TrainingThroughputCalibrator
         {
             if (measured.TryGetValue(key, out known)) return new ThroughputMeasurement(known, true, shape);
             // Training is CPU/GPU bound: its own thread, as the job's.
-            var rate = await Task.Factory.StartNew(() => Run(modelFolder, requested, batchSize, learningRate, seed, device, byLength, ct),
-                ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var rate = await ComputeThread.Run(() => Run(modelFolder, requested, batchSize, learningRate, seed, device, byLength, ct), ct);
             measured[key] = rate;
             return new ThroughputMeasurement(rate, false, shape);
         }
@@ -80,12 +79,7 @@ public sealed class TrainingThroughputCalibrator
     {
         using var loaded = PretrainedModelLoader.Load(modelFolder, torch.device(device));
         var tokenizer = TokenizerLoader.FromModelFolder(modelFolder);
-        var setup = requested.IsLora
-            ? TrainingSetup.ForLora(loaded, tokenizer, new LoraConfig
-            {
-                R = requested.LoraR, Alpha = requested.LoraAlpha, Dropout = requested.LoraDropout, TargetModules = requested.LoraTargetModules,
-            }, seed, requested.MaxSeqLength, requested.TrainOnInputs)
-            : TrainingSetup.For(loaded, tokenizer, requested.MaxSeqLength, requested.TrainOnInputs);
+        var setup = JobTrainingConfiguration.Setup(loaded, tokenizer, requested, seed);
         var options = new TrainingOptions
         {
             Epochs = 1, BatchSize = batchSize, LearningRate = learningRate, Seed = seed, Device = device,

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using TuningService.Core.Lora;
+using TuningService.Core.Models.HuggingFace;
+using TuningService.Core.Templates;
+using TuningService.Core.Tokenization;
+using TuningService.Core.Training;
+
+namespace TuningService.Core.FineTuning;
+
+/// <summary>
+/// How a job's request becomes training: its files, its model setup, its trainer options and the key its tokens are
+/// cached under. The worker (<see cref="FineTuningSession"/>), the dry run and the throughput calibration all use
+/// these, so that a dry run plans exactly the steps and tokens a job then trains on.
+/// </summary>
+public static class JobTrainingConfiguration
+{
+    /// <summary>Every file a job reads: its training and validation files, or its tasks' files.</summary>
+    public static List<string> FileIds(FineTuningJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var tasks = job.TasksJson is null ? [] : JsonSerializer.Deserialize<List<JobTask>>(job.TasksJson)!;
+        return [.. new[] { job.TrainingFileId, job.ValidationFileId }.Concat(tasks.SelectMany(t => new[] { t.TrainingFile, t.ValidationFile }))
+            .OfType<string>().Distinct()];
+    }
+
+    /// <summary>The model set up for full fine-tuning or LoRA as <paramref name="requested"/> says.</summary>
+    public static TrainingSetup Setup(LoadedModel loaded, ITextTokenizer tokenizer, RequestedHyperparameters requested, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(requested);
+        return requested.IsLora
+            ? TrainingSetup.ForLora(loaded, tokenizer, new LoraConfig
+            {
+                R = requested.LoraR, Alpha = requested.LoraAlpha, Dropout = requested.LoraDropout, TargetModules = requested.LoraTargetModules,
+            }, seed, requested.MaxSeqLength, requested.TrainOnInputs)
+            : TrainingSetup.For(loaded, tokenizer, requested.MaxSeqLength, requested.TrainOnInputs);
+    }
+
+    /// <summary>The trainer's options; of these the epochs, batch size, accumulation, packing and seed fix the steps.</summary>
+    public static TrainingOptions Options(RequestedHyperparameters requested, ResolvedHyperparameters hyper, int seed, string device)
+    {
+        ArgumentNullException.ThrowIfNull(requested);
+        ArgumentNullException.ThrowIfNull(hyper);
+        return new TrainingOptions
+        {
+            Epochs = hyper.NEpochs, BatchSize = hyper.BatchSize, LearningRate = hyper.LearningRate, Seed = seed, Device = device,
+            Schedule = Enum.Parse<ScheduleShape>(requested.LrScheduler, ignoreCase: true), WarmupRatio = requested.WarmupRatio,
+            WeightDecay = requested.WeightDecay, MaxGradNorm = requested.MaxGradNorm,
+            EvalEverySteps = requested.EvalEverySteps, CheckpointEverySteps = requested.CheckpointEverySteps,
+            EarlyStoppingPatience = requested.EarlyStoppingPatience, EarlyStoppingThreshold = requested.EarlyStoppingThreshold,
+            GradientAccumulationSteps = requested.GradientAccumulationSteps,
+            Precision = Enum.Parse<TrainingPrecision>(requested.Precision, ignoreCase: true),
+            Packing = requested.Packing,
+        };
+    }
+
+    /// <summary>
+    /// Everything a file's tokens depend on besides the file and the tokenizer files (the cache hashes those): the
+    /// objective, the context, train_on_inputs, and the template's phrasings with the seed that picks among them.
+    /// </summary>
+    public static string TokenCacheKey(bool encoderDecoder, int contextLength, bool trainOnInputs, JobTemplate? template, int seed) =>
+        $"{(encoderDecoder ? nameof(Seq2SeqObjective) : nameof(CausalObjective))}:{contextLength}:{trainOnInputs}"
+        + (template is null ? "" : $":template={template.Fingerprint()}:seed={seed}");
+}
