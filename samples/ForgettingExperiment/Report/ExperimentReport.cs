@@ -77,6 +77,8 @@ public static class ExperimentReport
         }
         md.AppendLine("![Target-task gain against forgetting per run](forgetting-experiment.png)");
         md.AppendLine();
+        md.AppendLine("The chart draws forgetting as the ratio of the perplexities, fine-tuned ÷ base, on a log axis (the runs differ by orders of magnitude); 1 is no change, where the ICL baseline sits by construction.");
+        md.AppendLine();
         md.AppendLine("A gain up to the task's chance level is the answer format (the base model never answers in it, so it scores 0); only accuracy above chance is the skill.");
         md.AppendLine();
         foreach (var run in context.Runs.Where(r => r.Accuracy is not null && r.RetentionPerplexity is not null))
@@ -152,6 +154,8 @@ public static class ExperimentReport
         md.AppendLine();
         md.AppendLine(Invariant($"- One seed, one split. With {Sst2Preparation.TestCount} test sentences an accuracy near 0.5–0.7 has a standard error of about {100 * Math.Sqrt(0.25 / Sst2Preparation.TestCount):F1} points, so accuracy differences of a few points between runs are within noise; the perplexity changes are over every character of 50 stories and are far less noisy."));
         md.AppendLine("- The learning rate differs by method (the service's `auto`); the runs compare each method as a user would get it, not at equal step sizes.");
+        md.AppendLine("- The mix adds the stories to the task's examples rather than replacing some, so it trains for more steps (see the table) on the same target-task data.");
+        md.AppendLine("- The stories are the base model's own samples, so they are only as good as the model (see above); they stand for its domain, not for TinyStories itself.");
         md.AppendLine("- A 936K-parameter character model is a toy. The point is the measurement: the same three jobs and the same report work for any base model the service serves.");
     }
 
