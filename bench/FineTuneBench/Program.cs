@@ -15,6 +15,13 @@ if (args is ["run", var runModel, var runMode, var runFolder, var runSteps, var 
     return;
 }
 
+if (args is ["profile", var profileModel, ..])
+{
+    StepProfile.Run(profileModel, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5,
+        args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 199.6);
+    return;
+}
+
 var steps = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
 var warmup = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
 var gpt2Layers = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 12;
