@@ -51,7 +51,9 @@ public static class JobEvaluationPlots
     static byte[]? RenderBeforeAfter(JobEvaluationReport report)
     {
         var bars = (report.Test?.Change ?? []).Where(c => c.Metric is not ("loss" or "perplexity" or "bleu"))
-            .Select(c => new BeforeAfterBar(c.Metric, c.Before, c.After, c.HigherIsBetter)).ToList();
+            // "normalized exact match", not "normalized_exact_match": the plot wraps group labels at spaces, and the
+            // report's snake_case names ran into each other under the bars.
+            .Select(c => new BeforeAfterBar(c.Metric.Replace('_', ' '), c.Before, c.After, c.HigherIsBetter)).ToList();
         return bars.Count == 0 ? null : BeforeAfterPlot.Render($"Test metrics before and after fine-tuning ({report.JobId})", bars);
     }
 
