@@ -1,8 +1,11 @@
 using System.Globalization;
 
-namespace TuningService.Bench.FineTuneBench;
+namespace TuningService.Bench;
 
-/// <summary>This process's resident memory from /proc/self/status (Linux), in MB.</summary>
+/// <summary>
+/// This process's resident memory from /proc/self/status (Linux), in MiB. Shared by the benchmarks that measure
+/// memory (FineTuneBench, IngestBench): each project compiles this file in (see its .csproj).
+/// </summary>
 public static class ProcessMemory
 {
     /// <summary>VmRSS: resident now.</summary>
@@ -13,7 +16,7 @@ public static class ProcessMemory
 
     /// <summary>
     /// Sets VmHWM back to the current RSS (proc(5): writing 5 to clear_refs resets the peak RSS), so the peak
-    /// measured afterwards is training's, not model loading's.
+    /// measured afterwards is the measured work's (training, an upload), not what came before it (loading).
     /// </summary>
     public static void ResetPeak() => File.WriteAllText("/proc/self/clear_refs", "5");
 
