@@ -1,6 +1,7 @@
 namespace TuningService.Bench.FineTuneBench;
 
 /// <summary>What one (model, mode) run measured; a child process prints it as one JSON line for the parent.</summary>
+/// <param name="Precision">fp32 or bf16 (<c>TrainingPrecision</c>).</param>
 /// <param name="TokensPerStep">Tokens a step computes: batch × sequence, plus batch × target for T5's decoder.</param>
 /// <param name="StepSeconds">Wall time of each timed step.</param>
 /// <param name="CpuSeconds">CPU time of the process (all threads) over the timed steps.</param>
@@ -12,6 +13,7 @@ namespace TuningService.Bench.FineTuneBench;
 public sealed record BenchResult(
     string Model,
     string Mode,
+    string Precision,
     long TotalParameters,
     long TrainableParameters,
     int TokensPerStep,

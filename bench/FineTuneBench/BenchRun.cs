@@ -13,7 +13,7 @@ public static class BenchRun
 {
     public const int BatchSize = 8, SequenceLength = 128, T5TargetLength = 32;
 
-    public static BenchResult Run(string model, string mode, string folder, int steps, int warmupSteps)
+    public static BenchResult Run(string model, string mode, string folder, int steps, int warmupSteps, TrainingPrecision precision)
     {
         using var loaded = PretrainedModelLoader.Load(folder, torch.CPU);
         var loadPeak = ProcessMemory.PeakResidentMb();
@@ -30,12 +30,15 @@ public static class BenchRun
         var examples = seq2seq
             ? SyntheticData.Seq2Seq(count, SequenceLength, T5TargetLength, tokenizer.VocabSize, tokenizer.EosId!.Value, seed: 1)
             : SyntheticData.Causal(count, SequenceLength, tokenizer.VocabSize, seed: 1);
+        // Counted now: bf16 training replaces the module's parameter objects.
         var parameters = loaded.Model.parameters().ToList();
+        var totalParameters = parameters.Sum(p => p.numel());
+        var trainableParameters = parameters.Where(p => p.requires_grad).Sum(p => p.numel());
         var flops = ModelFlops.Of(loaded.Model, seq2seq, SequenceLength, seq2seq ? T5TargetLength : SequenceLength);
 
         var clock = new StepClock();
         // One epoch of exactly warmup + measured steps; the learning rate does not change the speed.
-        var options = new TrainingOptions { Epochs = 1, BatchSize = BatchSize, LearningRate = 1e-4, Seed = 1, MetricsInterval = 1 };
+        var options = new TrainingOptions { Epochs = 1, BatchSize = BatchSize, LearningRate = 1e-4, Seed = 1, MetricsInterval = 1, Precision = precision };
         var trainer = new SupervisedTrainer(setup.Objective, options, clock);
         GC.Collect();
         var beforeTraining = ProcessMemory.ResidentMb();
@@ -44,9 +47,9 @@ public static class BenchRun
         var trainingPeak = ProcessMemory.PeakResidentMb();
         Console.WriteLine($"RSS MiB after each step: {string.Join(" ", clock.ResidentMiB.Select(m => $"{m:F0}"))}");
 
-        return new BenchResult(model, mode,
-            TotalParameters: parameters.Sum(p => p.numel()),
-            TrainableParameters: parameters.Where(p => p.requires_grad).Sum(p => p.numel()),
+        return new BenchResult(model, mode, precision.ToString().ToLowerInvariant(),
+            TotalParameters: totalParameters,
+            TrainableParameters: trainableParameters,
             TokensPerStep: BatchSize * (SequenceLength + (seq2seq ? T5TargetLength : 0)),
             StepSeconds: clock.StepSeconds(warmupSteps, warmupSteps + steps),
             CpuSeconds: clock.CpuSeconds(warmupSteps, warmupSteps + steps),

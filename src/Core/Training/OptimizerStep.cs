@@ -4,18 +4,14 @@ using static TorchSharp.torch;
 namespace TuningService.Core.Training;
 
 /// <summary>One optimizer step over one or more batches (gradient accumulation), with clipping.</summary>
-internal sealed class OptimizerStep(ITrainingObjective objective, TrainableWeights weights, OptimizerHelper optimizer, double maxGradNorm, Device device)
+internal sealed class OptimizerStep(ITrainingObjective objective, TrainableWeights weights, FusedAdamW optimizer, double maxGradNorm, Device device)
 {
     /// <summary>Returns [loss, grad norm, correct tokens] (fp32, on the device), detached and moved out of the step's
     /// scope; everything else the step made is freed with the scope.</summary>
     public Tensor Take(IReadOnlyList<PaddedBatch> batches, double learningRate)
     {
         using var scope = NewDisposeScope();
-        foreach (ParamGroup group in optimizer.ParamGroups)
-        {
-            group.LearningRate = learningRate;
-        }
-        weights.ZeroGrad(optimizer);
+        weights.ZeroGrad(optimizer.State);
         int predicted = batches.Sum(b => b.PredictedTokenCount);
         Tensor loss = zeros(Array.Empty<long>(), ScalarType.Float32, device);
         Tensor correct = zeros(Array.Empty<long>(), ScalarType.Int64, device);
@@ -34,7 +30,7 @@ internal sealed class OptimizerStep(ITrainingObjective objective, TrainableWeigh
             correct.add_(batchCorrect);
         }
         Tensor gradNorm = GradientClipping.ClipByGlobalNorm(weights.Optimized, maxGradNorm);
-        optimizer.step();
+        optimizer.Step(learningRate);
         weights.CopyMastersToModel();
         return stack([loss, gradNorm, correct.to_type(ScalarType.Float32)]).MoveToOuterDisposeScope();
     }

@@ -22,7 +22,7 @@ internal sealed class TrainingRun : IDisposable
     private readonly Device _device;
     private readonly bool _seedCuda = cuda.is_available();
     private readonly TrainableWeights _weights;
-    private readonly OptimizerHelper _optimizer;
+    private readonly FusedAdamW _optimizer;
     private readonly OptimizerStep _step;
     private readonly StepMetricsBuffer _buffer = new();
     private readonly List<EpochSummary> _summaries = [];
@@ -50,13 +50,13 @@ internal sealed class TrainingRun : IDisposable
         objective.Model.train();
         // After the move: moving a module replaces its parameter objects.
         _weights = new TrainableWeights(objective.Model, options.Precision);
-        _optimizer = optim.AdamW(_weights.Optimized, lr: options.LearningRate, weight_decay: options.WeightDecay);
+        _optimizer = new FusedAdamW(_weights.Optimized, options.LearningRate, options.WeightDecay);
         _step = new OptimizerStep(objective, _weights, _optimizer, options.MaxGradNorm, _device);
     }
 
     /// <summary>Loads AdamW's moments saved with the run's starting state (outside the constructor, so that a bad
     /// file still leaves the run disposable and the model back in fp32).</summary>
-    public void LoadOptimizerState(string folder) => TrainingStateFiles.LoadOptimizer(folder, _optimizer, _device);
+    public void LoadOptimizerState(string folder) => TrainingStateFiles.LoadOptimizer(folder, _optimizer.State, _device);
 
     public TrainingResult Run(CancellationToken cancellationToken)
     {
@@ -215,7 +215,7 @@ internal sealed class TrainingRun : IDisposable
             {
                 throw new InvalidOperationException("The training state can only be saved during ITrainingObserver.OnCheckpoint.");
             }
-            TrainingStateFiles.Save(folder, state, _optimizer);
+            TrainingStateFiles.Save(folder, state, _optimizer.State);
         });
         try
         {
