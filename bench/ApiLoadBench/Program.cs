@@ -15,7 +15,7 @@ var work = Directory.CreateTempSubdirectory("apiloadbench-").FullName;
 var dataDir = Directory.CreateDirectory(Path.Combine(work, "data")).FullName;
 var port = LoopbackPort.Free();
 var baseAddress = new Uri($"http://127.0.0.1:{port}");
-var results = new List<(string State, string Name, LoadResult Result)>();
+var results = new List<(string State, string Name, LoadResult Result, RunCost Cost)>();
 var succeeded = false;
 using (var api = ServiceProcess.Api(port, ServiceSettings.Embedded(dataDir), Path.Combine(work, "api.log")))
 using (var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) })
@@ -36,6 +36,8 @@ using (var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan
     // Warm-up (not recorded): JIT, connection pool, EF Core's query caches.
     await load.RunAsync($"/v1/fine_tuning/jobs/{jobId}", rate, TimeSpan.FromSeconds(warmupSeconds));
     await load.RunAsync("/v1/fine_tuning/jobs", rate, TimeSpan.FromSeconds(warmupSeconds));
+    var jitWait = await TieredCompilationThread.WaitUntilQuietAsync(api.Id, TimeSpan.FromSeconds(60));
+    Console.WriteLine($"waited {jitWait.TotalSeconds:F0} s after the warm-up for the API's background JIT to go quiet");
 
     var before = await client.GetJobAsync(jobId);
     await MeasureAsync("training", jobId);
@@ -52,11 +54,15 @@ using (var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan
     {
         foreach (var (name, path) in new[] { ("job", $"/v1/fine_tuning/jobs/{id}"), ("list", "/v1/fine_tuning/jobs") })
         {
+            Console.WriteLine($"{state,-8} GET {path}: measuring for {seconds:F0} s ...");
+            var meter = CostMeter.Start(api.Id);
             var result = await load.RunAsync(path, rate, duration);
-            results.Add((state, name, result));
+            var cost = meter.Stop(result.Requests);
+            results.Add((state, name, result, cost));
             Console.WriteLine($"{state,-8} GET {path}: {result.Requests} requests in {result.Wall.TotalSeconds:F1} s ({result.AchievedRate:F0}/s), " +
                               $"p50 {result.Percentile(50):F1} ms, p90 {result.Percentile(90):F1} ms, p99 {result.Percentile(99):F1} ms, max {result.Max:F1} ms, " +
                               $"{result.Failed} failed; generator late by p99 {LoadResult.Percentile(result.SendLagMs, 99):F1} ms; load average {LoadAverage()}");
+            Console.WriteLine($"         cost: {cost}");
         }
     }
 }
@@ -64,14 +70,15 @@ if (succeeded) Directory.Delete(work, recursive: true);
 else Console.WriteLine($"Kept {work} (the API's log is api.log there).");
 
 Console.WriteLine();
-Console.WriteLine("| state | request | p50 ms | p90 ms | p99 ms | max ms | failed | achieved requests/s |");
-Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
-foreach (var (state, name, r) in results)
+Console.WriteLine("| state | request | p50 ms | p90 ms | p99 ms | max ms | failed | achieved requests/s | API CPU ms/request | API wait ms/request | trainer cores | generator CPU ms/request | generator KiB/request |");
+Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+foreach (var (state, name, r, c) in results)
 {
     Console.WriteLine($"| {state} | GET {(name == "job" ? "/v1/fine_tuning/jobs/{id}" : "/v1/fine_tuning/jobs")} | {r.Percentile(50):F1} | {r.Percentile(90):F1} | " +
-                      $"{r.Percentile(99):F1} | {r.Max:F1} | {r.Failed} | {r.AchievedRate:F0} |");
+                      $"{r.Percentile(99):F1} | {r.Max:F1} | {r.Failed} | {r.AchievedRate:F0} | {c.ServerCpuMsPerRequest:F3} | {c.ServerWaitMsPerRequest:F3} | {c.TrainerCores:F2} | " +
+                      $"{c.GeneratorCpuMsPerRequest:F3} | {c.GeneratorKbPerRequest:F1} |");
 }
-foreach (var (state, name, r) in results)
+foreach (var (state, name, r, _) in results)
 {
     foreach (var p in new[] { 50, 90, 99 }) SuiteLine.Print($"api.{state}.{name}.p{p}", r.Percentile(p), "ms");
     SuiteLine.Print($"api.{state}.{name}.max", r.Max, "ms");
