@@ -36,14 +36,16 @@ public static class FineTuningJobsApi
     {
         var owner = Caller.From(http).Owner;
         var take = ListResponse.Limit(limit, 20, 100);
-        var query = db.Jobs.AsNoTracking().Where(j => j.Owner == owner);
-        if (after is not null)
+        IAsyncEnumerable<FineTuningJob> query;
+        if (after is null)
+            query = JobQueries.Newest.For(db)(db, owner, take + 1);
+        else
         {
-            var cursor = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == after && j.Owner == owner, ct)
-                ?? throw ApiException.BadRequest($"after: no job '{after}'.", "after");
-            query = query.Where(j => j.CreatedAt < cursor.CreatedAt || (j.CreatedAt == cursor.CreatedAt && string.Compare(j.Id, cursor.Id) < 0));
+            var cursor = await JobQueries.Owned.For(db)(db, after, owner, ct) ?? throw ApiException.BadRequest($"after: no job '{after}'.", "after");
+            query = JobQueries.After.For(db)(db, owner, cursor.CreatedAt, cursor.Id, take + 1);
         }
-        var page = await query.OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id).Take(take + 1).ToListAsync(ct);
+        var page = new List<FineTuningJob>(take + 1);
+        await foreach (var job in query.WithCancellation(ct)) page.Add(job);
         var data = page.Take(take).Select(FineTuningJobResponse.From).ToList();
         return ListResponse.Of(data, page.Count > take, j => j.Id);
     }
@@ -53,8 +55,9 @@ public static class FineTuningJobsApi
 
     public static async Task<FineTuningJob> FindOwnedAsync(TuningDbContext db, string jobId, string owner, CancellationToken ct, bool track = false)
     {
-        var query = track ? db.Jobs : db.Jobs.AsNoTracking();
-        return await query.FirstOrDefaultAsync(j => j.Id == jobId && j.Owner == owner, ct)
-            ?? throw ApiException.NotFound("fine-tuning job", jobId, "job_id");
+        var job = track
+            ? await db.Jobs.FirstOrDefaultAsync(j => j.Id == jobId && j.Owner == owner, ct)
+            : await JobQueries.Owned.For(db)(db, jobId, owner, ct);
+        return job ?? throw ApiException.NotFound("fine-tuning job", jobId, "job_id");
     }
 }
