@@ -61,7 +61,8 @@ using (var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan
             results.Add((state, name, result, cost));
             Console.WriteLine($"{state,-8} GET {path}: {result.Requests} requests in {result.Wall.TotalSeconds:F1} s ({result.AchievedRate:F0}/s), " +
                               $"p50 {result.Percentile(50):F1} ms, p90 {result.Percentile(90):F1} ms, p99 {result.Percentile(99):F1} ms, max {result.Max:F1} ms, " +
-                              $"{result.Failed} failed; generator late by p99 {LoadResult.Percentile(result.SendLagMs, 99):F1} ms; load average {LoadAverage()}");
+                              $"{result.Failed} failed; generator late by p50 {LoadResult.Percentile(result.SendLagMs, 50):F2} ms, p99 {LoadResult.Percentile(result.SendLagMs, 99):F1} ms; " +
+                              $"load average {LoadAverage()}");
             Console.WriteLine($"         cost: {cost}");
         }
     }
