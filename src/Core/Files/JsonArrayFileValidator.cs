@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -60,6 +61,7 @@ public sealed class JsonArrayFileValidator : IStreamingValidator
         return _result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: see FastRecordCheck's remarks
     private void CheckElement(long number, long line, ReadOnlySpan<byte> json)
     {
         if (!Utf8.IsValid(json))

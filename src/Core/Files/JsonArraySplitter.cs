@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace TuningService.Core.Files;
@@ -96,6 +97,7 @@ internal sealed class JsonArraySplitter(int maxElementBytes)
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: see FastRecordCheck's remarks
     private void Process(ElementHandler onElement, ErrorHandler onError)
     {
         var reader = new Utf8JsonReader(_buffer.AsSpan(0, _count), isFinalBlock: false, _state);

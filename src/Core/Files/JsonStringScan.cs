@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Text;
 using System.Text;
 
@@ -13,6 +14,7 @@ namespace TuningService.Core.Files;
 /// UTF-16 unit, exactly as <see cref="string.IsNullOrWhiteSpace"/> does.</remarks>
 internal static class JsonStringScan
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: see FastRecordCheck's remarks
     public static JsonStringContent Classify(ReadOnlySpan<byte> raw, bool escaped)
     {
         bool notBlank = false;
