@@ -142,8 +142,8 @@ internal sealed class FastRecordCheck
         if (role == ObjectRole.Record && key != Key.None)
         {
             _kinds[(int)key] = type;
-            // The full check reads these as strings; the others it only asks the kind of.
-            if (type == JsonTokenType.String && key is Key.Prompt or Key.Completion or Key.Instruction or Key.Output or Key.Text
+            // Every string the full check or the reader decodes: one it could not decode goes to the full check.
+            if (type == JsonTokenType.String && key is not (Key.Messages or Key.Weight)
                 && (_strings[(int)key] = JsonStringScan.Classify(reader.ValueSpan, reader.ValueIsEscaped)) == JsonStringContent.Unreadable)
                 return false;
         }

@@ -62,7 +62,9 @@ internal static class FineTuneRecordValidator
         RequireNonEmptyString(record, "instruction", where)
         ?? (record.TryGetProperty("input", out var input) && input.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)
             ? $"{where}: key 'input' must be a string, got {KindName(input.ValueKind)}"
-            : null)
+            : input.ValueKind == JsonValueKind.String && !TryReadString(input, out _)
+                ? $"{where}: key 'input' {InvalidUnicode}"
+                : null)
         ?? RequireNonEmptyString(record, "output", where);
 
     public static string? CheckText(JsonElement record, string where) => RequireNonEmptyString(record, "text", where);
