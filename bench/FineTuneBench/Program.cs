@@ -18,6 +18,13 @@ if (args is ["run", var runModel, var runMode, var runFolder, var runSteps, var 
     return;
 }
 
+// `write-model MODEL FOLDER`: the random-weight model folder a run trains, for profiling one `run` alone (bench/profile).
+if (args is ["write-model", var writeModel, var writeFolder])
+{
+    RandomModelFolder.Write(BenchModels.Config(writeModel, 12), writeFolder, seed: 1);
+    return;
+}
+
 if (args is ["profile", var profileModel, ..])
 {
     StepProfile.Run(profileModel, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5,

@@ -15,7 +15,7 @@ namespace TuningService.Bench.FineTuneBench;
 /// </summary>
 /// <remarks>
 /// The phases are those of the trainer's step (<c>OptimizerStep</c>) on one batch of 8 × 128 random tokens (T5:
-/// 128 in, 32 out), with LibTorch's AdamW standing in for the trainer's optimizer (the same update rule).
+/// 128 in, 32 out), with the trainer's optimizer (<see cref="FusedAdamW"/>).
 /// </remarks>
 public static class StepProfile
 {
@@ -32,7 +32,7 @@ public static class StepProfile
             int targetLength = seq2seq ? BenchRun.T5TargetLength : BenchRun.SequenceLength;
             var flops = ModelFlops.Of(loaded.Model, seq2seq, BenchRun.SequenceLength, targetLength);
             var parameters = loaded.Model.parameters().ToList();
-            var optimizer = optim.AdamW(parameters, lr: 1e-4);
+            using var optimizer = new FusedAdamW(parameters, learningRate: 1e-4, weightDecay: 0);
             var phases = new Dictionary<string, List<double>> { ["forward + loss"] = [], ["backward"] = [], ["clip"] = [], ["AdamW step"] = [], ["zero grad"] = [] };
             for (int step = 0; step < steps + 1; step++)
             {
@@ -47,9 +47,9 @@ public static class StepProfile
                 var backward = clock.Elapsed.TotalSeconds;
                 GradientClipping.ClipByGlobalNorm(parameters, 1.0);
                 var clip = clock.Elapsed.TotalSeconds;
-                optimizer.step();
+                optimizer.Step(1e-4);
                 var update = clock.Elapsed.TotalSeconds;
-                optimizer.zero_grad();
+                optimizer.State.zero_grad();
                 var zero = clock.Elapsed.TotalSeconds;
                 if (step == 0) continue; // the first step allocates AdamW's state
                 phases["forward + loss"].Add(forward);

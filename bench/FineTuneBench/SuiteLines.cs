@@ -13,21 +13,24 @@ public static class SuiteLines
         ArgumentNullException.ThrowIfNull(results);
         foreach (var r in results)
         {
-            var key = $"train.{r.Model}.{r.Mode}";
+            var key = $"{Prefix(r.Model, r.Precision)}.{r.Mode}";
             Line($"{key}.tokens_per_s", r.MedianTokensPerSecond, "tokens/s");
             if (ceilingGflops is { } ceiling)
                 Line($"{key}.mfu", 100 * r.Utilisation(ceiling), "%");
             Line($"{key}.peak_rss", r.TrainingPeakMiB, "MiB");
         }
-        foreach (var model in results.Select(r => r.Model).Distinct())
+        foreach (var (model, precision) in results.Select(r => (r.Model, r.Precision)).Distinct())
         {
-            var full = results.FirstOrDefault(r => r.Model == model && r.Mode == "full");
-            var lora = results.FirstOrDefault(r => r.Model == model && r.Mode == "lora");
+            var full = results.FirstOrDefault(r => r.Model == model && r.Precision == precision && r.Mode == "full");
+            var lora = results.FirstOrDefault(r => r.Model == model && r.Precision == precision && r.Mode == "lora");
             if (full is null || lora is null) continue;
-            Line($"train.{model}.lora_speedup", lora.MedianTokensPerSecond / full.MedianTokensPerSecond, "x");
-            Line($"train.{model}.lora_memory_share", 100 * lora.TrainingPeakMiB / full.TrainingPeakMiB, "%");
+            Line($"{Prefix(model, precision)}.lora_speedup", lora.MedianTokensPerSecond / full.MedianTokensPerSecond, "x");
+            Line($"{Prefix(model, precision)}.lora_memory_share", 100 * lora.TrainingPeakMiB / full.TrainingPeakMiB, "%");
         }
     }
+
+    /// <summary>fp32 keys as they always were (train.llama.full...), other precisions marked (train.llama.bf16.full...).</summary>
+    private static string Prefix(string model, string precision) => precision == "fp32" ? $"train.{model}" : $"train.{model}.{precision}";
 
     private static void Line(string key, double value, string unit) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SUITE\t{key}\t{value:0.###}\t{unit}"));

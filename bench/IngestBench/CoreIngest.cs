@@ -12,12 +12,14 @@ public static class CoreIngest
         double baseline = ProcessMemory.ResidentMb();
         ProcessMemory.ResetPeak();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        PerfWindow.Enable();
         var clock = Stopwatch.StartNew();
         FineTuneUploadResult result;
         await using (var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
         await using (var destination = new FileStream(copy, FileMode.Create, FileAccess.Write, FileShare.None, 1))
             result = await FineTuneUpload.CopyAndValidateAsync(source, destination, new DatasetUploadOptions { Filename = Path.GetFileName(path) });
         double seconds = clock.Elapsed.TotalSeconds;
+        PerfWindow.Disable();
         double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         double peak = ProcessMemory.PeakResidentMb();
         File.Delete(copy);

@@ -29,6 +29,7 @@ public static class HttpIngest
             double baseline = ProcessMemory.ResidentMb();
             ProcessMemory.ResetPeak();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            PerfWindow.Enable();
             var clock = Stopwatch.StartNew();
             using var form = new MultipartFormDataContent();
             form.Add(new StringContent("fine-tune"), "purpose");
@@ -39,6 +40,7 @@ public static class HttpIngest
             using var response = await http.PostAsync("/v1/files", form);
             string body = await response.Content.ReadAsStringAsync();
             double seconds = clock.Elapsed.TotalSeconds;
+            PerfWindow.Disable();
             double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
             double peak = ProcessMemory.PeakResidentMb();
             if (response.StatusCode != HttpStatusCode.OK)

@@ -45,6 +45,19 @@ foreach (var batchSize in new[] { 8, 16, 32 })
     // The floor: all examples sorted, the same batches every epoch (not a training order).
     Print(batchSize, "sorted (floor)", _ => batcher.LengthSortedBatches(examples));
 }
+// The randomness kept: how much of each epoch's length-grouped batching the next epoch repeats (mean over epochs).
+if (epochs > 1)
+{
+    Console.WriteLine($"length-grouped, repeated from the epoch before (mean of epochs 2-{epochs}):");
+    Console.WriteLine($"{"batch",5} {"batches",8} {"pairs",8}  (pairs: of the example pairs sharing a batch, those that shared one the epoch before)");
+    foreach (var batchSize in new[] { 8, 16, 32 })
+    {
+        var grouped = Enumerable.Range(1, epochs).Select(e => LengthGroupedOrder.Batches(examples, batchSize, 42, e)).ToList();
+        var batches = Enumerable.Range(1, epochs - 1).Average(e => BatchRepeats.Batches(grouped[e - 1], grouped[e]));
+        var pairsRepeated = Enumerable.Range(1, epochs - 1).Average(e => BatchRepeats.Pairs(grouped[e - 1], grouped[e]));
+        Console.WriteLine($"{batchSize,5} {batches,8:P1} {pairsRepeated,8:P1}");
+    }
+}
 if (suiteName is not null)
 {
     // The worst epoch and batch size of each: what the summary holds against the target.

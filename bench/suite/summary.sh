@@ -8,7 +8,7 @@ summary_rows() {
   cat <<'ROWS'
 ceiling.fp32|Ceiling: fp32 matrix multiply|
 ceiling.bf16|Ceiling: bf16 matrix multiply|
-train.llama.full.tokens_per_s|Llama (d_model 512) full fine-tuning: speed|
+train.llama.full.tokens_per_s|Llama (d_model 512) full fine-tuning, fp32: speed|
 train.llama.full.mfu|Llama full fine-tuning: model-FLOPs utilisation (fp32 ceiling)|>= 70
 train.llama.lora.tokens_per_s|Llama LoRA: speed|
 train.llama.lora.mfu|Llama LoRA: model-FLOPs utilisation (LoRA FLOPs, see BENCHMARKS.md)|
@@ -16,7 +16,15 @@ train.llama.lora_speedup|Llama LoRA tokens/s over full|>= 1.3
 train.llama.full.peak_rss|Llama full fine-tuning: peak resident memory|
 train.llama.lora.peak_rss|Llama LoRA: peak resident memory|
 train.llama.lora_memory_share|Llama LoRA peak memory as a share of full|
-train.t5.full.tokens_per_s|T5 (flan-t5-small shape) full fine-tuning: speed|
+train.llama.bf16.full.tokens_per_s|Llama full fine-tuning, bf16 (fp32 masters): speed|
+train.llama.bf16.full.mfu|Llama full fine-tuning, bf16: model-FLOPs utilisation (fp32 ceiling)|>= 70
+train.llama.bf16.lora.tokens_per_s|Llama LoRA, bf16: speed|
+train.llama.bf16.lora.mfu|Llama LoRA, bf16: model-FLOPs utilisation (LoRA FLOPs)|
+train.llama.bf16.lora_speedup|Llama LoRA, bf16: tokens/s over full bf16|>= 1.3
+train.llama.bf16.full.peak_rss|Llama full fine-tuning, bf16: peak resident memory|
+train.llama.bf16.lora.peak_rss|Llama LoRA, bf16: peak resident memory|
+train.llama.bf16.lora_memory_share|Llama LoRA, bf16: peak memory as a share of full bf16|
+train.t5.full.tokens_per_s|T5 (flan-t5-small shape) full fine-tuning, fp32: speed|
 train.t5.full.mfu|T5 full fine-tuning: model-FLOPs utilisation (fp32 ceiling)|>= 70
 train.t5.lora.tokens_per_s|T5 LoRA: speed|
 train.t5.lora.mfu|T5 LoRA: model-FLOPs utilisation (LoRA FLOPs, see BENCHMARKS.md)|
@@ -24,6 +32,14 @@ train.t5.lora_speedup|T5 LoRA tokens/s over full|>= 1.3
 train.t5.full.peak_rss|T5 full fine-tuning: peak resident memory|
 train.t5.lora.peak_rss|T5 LoRA: peak resident memory|
 train.t5.lora_memory_share|T5 LoRA peak memory as a share of full|<= 50
+train.t5.bf16.full.tokens_per_s|T5 full fine-tuning, bf16 (fp32 masters): speed|
+train.t5.bf16.full.mfu|T5 full fine-tuning, bf16: model-FLOPs utilisation (fp32 ceiling)|>= 70
+train.t5.bf16.lora.tokens_per_s|T5 LoRA, bf16: speed|
+train.t5.bf16.lora.mfu|T5 LoRA, bf16: model-FLOPs utilisation (LoRA FLOPs)|
+train.t5.bf16.lora_speedup|T5 LoRA, bf16: tokens/s over full bf16|>= 1.3
+train.t5.bf16.full.peak_rss|T5 full fine-tuning, bf16: peak resident memory|
+train.t5.bf16.lora.peak_rss|T5 LoRA, bf16: peak resident memory|
+train.t5.bf16.lora_memory_share|T5 LoRA, bf16: peak memory as a share of full bf16|<= 50
 train.builtin.tokens_per_s|Built-in model (babyllama, 0.9 M) full fine-tuning on the SST-2 sample, job-like: speed|
 padding.sst2.grouped|Padding, SST-2, length-grouped batches (worst epoch and batch size)|<= 5
 padding.sst2.random|Padding, SST-2, random batches (worst)|

@@ -30,10 +30,14 @@ public static class UploadFile
     public static async Task<FileResponse> Handle(HttpContext http, TuningDbContext db, DataPaths paths, TuningOptions options, CancellationToken ct)
     {
         var caller = Caller.From(http);
+        // The file, the multipart envelope, and what the multipart reader may have read ahead of the file part when
+        // LengthLimitedStream finds it too large: so that the answer is always LengthLimitedStream's 413.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-            size.MaxRequestBodySize = options.MaxUploadBytes + 1024 * 1024; // the file plus the multipart envelope
+            size.MaxRequestBodySize = options.MaxUploadBytes + 1024 * 1024 + DatasetValidation.ChunkBytes;
         var boundary = MultipartBoundary.From(http.Request.ContentType, "Upload files as multipart/form-data with fields 'file' and 'purpose'.", "file");
-        var reader = new MultipartReader(boundary, http.Request.Body);
+        // The reader's buffer bounds every read of a part (its default of 4 KiB made an upload 50,000 small reads, each
+        // with its own write to disk); as large as the chunks the validation reads.
+        var reader = new MultipartReader(boundary, http.Request.Body, DatasetValidation.ChunkBytes);
 
         string? purpose = null, filename = null, tempPath = null;
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -62,7 +62,9 @@ internal static class FineTuneRecordValidator
         RequireNonEmptyString(record, "instruction", where)
         ?? (record.TryGetProperty("input", out var input) && input.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)
             ? $"{where}: key 'input' must be a string, got {KindName(input.ValueKind)}"
-            : null)
+            : input.ValueKind == JsonValueKind.String && !TryReadString(input, out _)
+                ? $"{where}: key 'input' {InvalidUnicode}"
+                : null)
         ?? RequireNonEmptyString(record, "output", where);
 
     public static string? CheckText(JsonElement record, string where) => RequireNonEmptyString(record, "text", where);
@@ -116,9 +118,13 @@ internal static class FineTuneRecordValidator
     private static string? CheckTaskAndId(JsonElement record, string where) =>
         record.TryGetProperty("task", out var task) && task.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)
             ? $"{where}: key 'task' must be a string, got {KindName(task.ValueKind)}"
-            : record.TryGetProperty("id", out var id) && id.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.Null)
-                ? $"{where}: key 'id' must be a string or a number, got {KindName(id.ValueKind)}"
-                : null;
+            : task.ValueKind == JsonValueKind.String && !TryReadString(task, out _)
+                ? $"{where}: key 'task' {InvalidUnicode}"
+                : record.TryGetProperty("id", out var id) && id.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.Null)
+                    ? $"{where}: key 'id' must be a string or a number, got {KindName(id.ValueKind)}"
+                    : id.ValueKind == JsonValueKind.String && !TryReadString(id, out _)
+                        ? $"{where}: key 'id' {InvalidUnicode}"
+                        : null;
 
     private static string? RequireNonEmptyString(JsonElement obj, string key, string where) =>
         RequireString(obj, key, where, out var value)
@@ -131,8 +137,25 @@ internal static class FineTuneRecordValidator
             return $"{where}: missing key '{key}'";
         if (element.ValueKind != JsonValueKind.String)
             return $"{where}: key '{key}' must be a string, got {KindName(element.ValueKind)}";
-        value = element.GetString()!;
-        return null;
+        return TryReadString(element, out value) ? null : $"{where}: key '{key}' {InvalidUnicode}";
+    }
+
+    private const string InvalidUnicode = "holds an escape that is not valid Unicode (a lone surrogate such as \\ud800); fix or remove it";
+
+    /// <summary>A JSON string token may escape half a surrogate pair (<c>"\ud800"</c>): valid JSON, but not text,
+    /// and <see cref="JsonElement.GetString"/> refuses it with an exception; here it is a reason to reject the record.</summary>
+    private static bool TryReadString(JsonElement element, out string value)
+    {
+        try
+        {
+            value = element.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = "";
+            return false;
+        }
     }
 
     private static string Describe(JsonElement element) =>

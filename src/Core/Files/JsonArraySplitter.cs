@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace TuningService.Core.Files;
@@ -26,6 +27,8 @@ internal sealed class JsonArraySplitter(int maxElementBytes)
     private Phase _phase;
     private bool _started;
     private long _lineAtBufferStart = 1;
+    private int _countedTo;          // lines are counted once per byte: up to here in the buffer,
+    private long _countedLine = 1;   // which is on this line
     private int _retryAt;
 
     /// <summary>Elements cut so far (each was passed to the callback).</summary>
@@ -94,6 +97,7 @@ internal sealed class JsonArraySplitter(int maxElementBytes)
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: see FastRecordCheck's remarks
     private void Process(ElementHandler onElement, ErrorHandler onError)
     {
         var reader = new Utf8JsonReader(_buffer.AsSpan(0, _count), isFinalBlock: false, _state);
@@ -174,13 +178,23 @@ internal sealed class JsonArraySplitter(int maxElementBytes)
     /// <summary>Drops the first <paramref name="consumed"/> bytes, counting their lines; the reader goes on from <paramref name="state"/>.</summary>
     private void Slide(int consumed, JsonReaderState state)
     {
-        _lineAtBufferStart += _buffer.AsSpan(0, consumed).Count((byte)'\n');
+        _lineAtBufferStart = LineOfOffset(consumed);
+        (_countedTo, _countedLine) = (0, _lineAtBufferStart);
         _buffer.AsSpan(consumed, _count - consumed).CopyTo(_buffer);
         _count -= consumed;
         _state = state;
     }
 
-    private long LineOfOffset(int offset) => _lineAtBufferStart + _buffer.AsSpan(0, offset).Count((byte)'\n');
+    /// <summary>The line of a buffer offset, counting on from the last offset asked about (elements come in order;
+    /// counting from the buffer's start each time made the count quadratic in the buffer's length).</summary>
+    private long LineOfOffset(int offset)
+    {
+        if (offset < _countedTo)
+            (_countedTo, _countedLine) = (0, _lineAtBufferStart);
+        _countedLine += _buffer.AsSpan(_countedTo, offset - _countedTo).Count((byte)'\n');
+        _countedTo = offset;
+        return _countedLine;
+    }
 
     // Where the pending element starts, for messages: after the comma and whitespace that precede it.
     private int SkipWhitespace()

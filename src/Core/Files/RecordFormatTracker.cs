@@ -24,6 +24,21 @@ internal sealed class RecordFormatTracker
     /// <summary>The file's format so far: the required one, or that of the first valid record; null before.</summary>
     public FineTuneFormat? Format { get; private set; }
 
+    /// <summary>The format asked for, which every record must have; null when the first valid record decides.</summary>
+    public FineTuneFormat? Required => _required;
+
+    /// <summary>
+    /// Counts a record already found valid as <paramref name="format"/> (by <see cref="FastRecordCheck"/>); false,
+    /// changing nothing, when the file is in another format, which <see cref="Check"/> then words.
+    /// </summary>
+    public bool TryAccept(FineTuneFormat format, long position)
+    {
+        if (Format is { } fileFormat)
+            return format == fileFormat;
+        (Format, _decidedAt) = (format, position);
+        return true;
+    }
+
     /// <summary>Checks one record; returns its format, or null and the problem in <paramref name="error"/>.</summary>
     public FineTuneFormat? Check(JsonElement record, long position, string where, out string? error)
     {

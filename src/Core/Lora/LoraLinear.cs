@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using TuningService.Core.Models;
 using TuningService.Core.Models.Gpt2;
 using TuningService.Core.Models.HuggingFace;
 using static TorchSharp.torch;
@@ -108,7 +109,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>, ICheckpointTensorSou
         var result = BaseForward(x);
         if (Merged)
             return result;
-        var adapterInput = dropout > 0 ? nn.functional.dropout(x, dropout, training) : x;
+        var adapterInput = FastDropout.Apply(x, dropout, training);
         return result + lora_B.forward(lora_A.forward(adapterInput)) * Scaling;
     }
 

@@ -20,7 +20,7 @@ namespace TuningService.Core.Training;
 /// The update runs on the calling thread: it is a few percent of a step, and pool threads would run it at normal
 /// priority beside the HTTP server (see <see cref="Common.ComputeThread"/>).
 /// </remarks>
-internal sealed class FusedAdamW : IDisposable
+public sealed class FusedAdamW : IDisposable
 {
     public const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
 

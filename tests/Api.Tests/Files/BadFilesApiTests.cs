@@ -32,6 +32,7 @@ public sealed class BadFilesApiTests(BadFilesApiTests.Service service) : IClassF
         { "empty.jsonl", "{}", 400, "no records" },
         { "invalid-json.jsonl", "{}", 400, "line 2|not valid JSON" },
         { "wrong-types.jsonl", "{}", 400, "line 1|key 'completion' must be a string, got number" },
+        { "lone-surrogate.jsonl", "{}", 400, "line 2|key 'prompt'|not valid Unicode" },
         { "missing-keys.jsonl", "{}", 400, "line 1|missing key 'completion'" },
         { "unknown-role.jsonl", "{}", 400, "line 1, message 2|role 'tool' is not supported" },
         { "no-assistant.jsonl", "{}", 400, "line 1|no assistant message" },

@@ -19,9 +19,37 @@ public class LengthGroupedOrderTests
         }).ToList();
     }
 
+    /// <summary>
+    /// Lengths shaped like the T0 mix's Llama-2 token counts (median about 101, long right tail, nothing above 817):
+    /// log-normal around 101 with σ 1.06, drawn again when outside 15..817 so that the tail thins out instead of
+    /// piling up at the cap.
+    /// </summary>
+    private static int[] LongTailedLengths(int count, int seed)
+    {
+        var random = new Random(seed);
+        var lengths = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            do
+            {
+                // Box–Muller: a standard normal from two uniforms (System.Random has no normal draw).
+                double normal = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+                lengths[i] = (int)Math.Round(Math.Exp(Math.Log(101) + (1.06 * normal)));
+            }
+            while (lengths[i] is < 15 or > 817);
+        }
+        return lengths;
+    }
+
+    private static int[][] SortedBatches(int[] lengths, int batchSize) =>
+        Enumerable.Range(0, lengths.Length).OrderBy(i => lengths[i]).Chunk(batchSize).ToArray();
+
+    private static List<TokenizedExample> Causal(int[] lengths) =>
+        lengths.Select(length => new TokenizedExample(Enumerable.Repeat(5, length).ToArray(), Enumerable.Repeat(5, length).ToArray())).ToList();
+
     [Theory]
-    [InlineData(1003, 16)] // several mega-batches, the last one short
-    [InlineData(10, 4)]    // fewer examples than one mega-batch
+    [InlineData(1003, 16)] // the last batch short
+    [InlineData(10, 4)]    // a handful of examples
     [InlineData(3, 8)]     // fewer examples than one batch
     public void Every_example_comes_once_per_epoch_in_full_batches_but_one(int count, int batchSize)
     {
@@ -87,10 +115,69 @@ public class LengthGroupedOrderTests
                 double grouped = PaddedBatch.PaddingShare(batcher.LengthGroupedBatches(examples, seed, epoch));
 
                 // Random batches of lengths 5..200 pad to a maximum near 190 against a mean near 100 (roughly 40%
-                // padding); neighbours in a sorted mega-batch of hundreds differ by a few tokens.
+                // padding); about ten examples share each length, so neighbours in the sort differ by a few tokens.
                 Assert.True(grouped < random / 2, $"seed {seed}, epoch {epoch}: grouped {grouped:P1}, random {random:P1}");
             }
         }
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(16)]
+    [InlineData(32)]
+    public void A_long_tailed_set_pads_at_most_five_percent_per_epoch(int batchSize)
+    {
+        for (int seed = 1; seed <= 3; seed++)
+        {
+            int[] lengths = LongTailedLengths(6000, seed);
+            for (int epoch = 1; epoch <= 3; epoch++)
+            {
+                int[][] batches = LengthGroupedOrder.Batches(Causal(lengths), batchSize, seed: 42, epoch);
+
+                // Issue 7's target. The data leaves room for it: sorted once, the same lengths pad 0.3% (batch 8)
+                // to 1.3% (batch 32); random batches about 75%. The Hugging Face mega-batch order used before
+                // padded 6.5% here at batch 32 and 5.3% at batch 16 (seed 1, epoch 1).
+                double share = GroupingMeasures.PaddingShare(batches, lengths);
+                Assert.True(share <= 0.05, $"seed {seed}, epoch {epoch}: {share:P2} padding (sorted: {GroupingMeasures.PaddingShare(SortedBatches(lengths, batchSize), lengths):P2})");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(16)]
+    [InlineData(32)]
+    public void A_long_tailed_set_is_grouped_afresh_each_epoch(int batchSize)
+    {
+        int[] lengths = LongTailedLengths(6000, seed: 1);
+        List<TokenizedExample> examples = Causal(lengths);
+
+        for (int epoch = 2; epoch <= 3; epoch++)
+        {
+            int[][] previous = LengthGroupedOrder.Batches(examples, batchSize, seed: 42, epoch - 1);
+            int[][] next = LengthGroupedOrder.Batches(examples, batchSize, seed: 42, epoch);
+
+            // Sorting the whole set repeats every batch and pair; sorting it with ties broken at random still
+            // repeats 6-7% of the batches (the sparse tail) and 34% (batch 8) to 64% (batch 32) of the pairs.
+            double batches = GroupingMeasures.RepeatedBatches(previous, next), pairs = GroupingMeasures.RepeatedPairs(previous, next);
+            string repeats = $"epoch {epoch}: {batches:P1} of the batches repeat, {pairs:P1} of the pairs sharing a batch shared one the epoch before";
+            Assert.True(batches < 0.02, repeats);
+            Assert.True(pairs < 0.30, repeats);
+        }
+    }
+
+    [Theory]
+    [InlineData(1003, 16, 1)]
+    [InlineData(1003, 16, 4)]
+    [InlineData(6000, 32, 3)]
+    [InlineData(7, 8, 2)]
+    public void The_batches_make_as_many_steps_as_the_dry_run_counts(int count, int batchSize, int accumulation)
+    {
+        var options = new TrainingOptions { BatchSize = batchSize, GradientAccumulationSteps = accumulation };
+
+        int batches = LengthGroupedOrder.Batches(MixedLengths(count, 5, 200, seed: 5), batchSize, seed: 42, epoch: 2).Length;
+
+        Assert.Equal(options.StepsPerEpoch(count), (batches + accumulation - 1) / accumulation);
     }
 
     [Fact]

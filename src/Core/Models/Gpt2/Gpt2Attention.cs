@@ -13,7 +13,7 @@ public sealed class Gpt2Attention : nn.Module<Tensor, Gpt2AttentionContext, Tens
     // Conv1D layers; not readonly because ReplaceLinear may swap in a wrapper (LoRA) with the same forward.
     private nn.Module<Tensor, Tensor> c_attn;
     private nn.Module<Tensor, Tensor> c_proj;
-    private readonly Dropout resid_dropout;
+    private readonly FastDropoutLayer resid_dropout;
     private readonly int layerIndex;
     private readonly int embd;
     private readonly int heads;
@@ -29,7 +29,7 @@ public sealed class Gpt2Attention : nn.Module<Tensor, Gpt2AttentionContext, Tens
         this.layerIndex = layerIndex;
         c_attn = new Conv1D(embd, 3 * embd);
         c_proj = new Conv1D(embd, embd);
-        resid_dropout = nn.Dropout(config.ResidPdrop);
+        resid_dropout = new FastDropoutLayer(config.ResidPdrop);
         RegisterComponents();
     }
 

@@ -10,14 +10,14 @@ public sealed class Gpt2Mlp : nn.Module<Tensor, Tensor>, IReplaceableLinears
     // Conv1D layers; not readonly because ReplaceLinear may swap in a wrapper (LoRA) with the same forward.
     private nn.Module<Tensor, Tensor> c_fc;
     private nn.Module<Tensor, Tensor> c_proj;
-    private readonly Dropout dropout;
+    private readonly FastDropoutLayer dropout;
     private readonly bool exactGelu;
 
     public Gpt2Mlp(Gpt2Config config) : base(nameof(Gpt2Mlp))
     {
         c_fc = new Conv1D(config.NEmbd, config.NInner);
         c_proj = new Conv1D(config.NInner, config.NEmbd);
-        dropout = nn.Dropout(config.ResidPdrop);
+        dropout = new FastDropoutLayer(config.ResidPdrop);
         exactGelu = config.ActivationFunction == "gelu";
         RegisterComponents();
     }

@@ -9,7 +9,7 @@ public sealed class Gpt2Model : nn.Module<Tensor, KeyValueCache?, Tensor>
 {
     private readonly Embedding wte;
     private readonly Embedding wpe;
-    private readonly Dropout drop;
+    private readonly FastDropoutLayer drop;
     private readonly ModuleList<Gpt2Block> h;
     private readonly LayerNorm ln_f;
     private readonly int maxPositions;
@@ -18,7 +18,7 @@ public sealed class Gpt2Model : nn.Module<Tensor, KeyValueCache?, Tensor>
     {
         wte = nn.Embedding(config.VocabSize, config.NEmbd);
         wpe = nn.Embedding(config.NPositions, config.NEmbd);
-        drop = nn.Dropout(config.EmbdPdrop);
+        drop = new FastDropoutLayer(config.EmbdPdrop);
         h = nn.ModuleList(Enumerable.Range(0, config.NLayer).Select(i => new Gpt2Block(config, i)).ToArray());
         ln_f = nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon);
         maxPositions = config.NPositions;

@@ -108,7 +108,7 @@ public sealed class T5Attention : nn.Module, IReplaceableLinears
         if (bias is not null)
             scores += bias;
         var weights = nn.functional.softmax(scores.to(ScalarType.Float32), -1).to(scores.dtype);
-        weights = nn.functional.dropout(weights, dropoutRate, training);
+        weights = FastDropout.Apply(weights, dropoutRate, training);
         var attended = weights.matmul(values);             // [B, H, Tq, d_kv]
         var (batch, time) = (attended.shape[0], attended.shape[2]);
         return o.forward(attended.transpose(1, 2).reshape(batch, time, heads * headDim));

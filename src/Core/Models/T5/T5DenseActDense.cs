@@ -10,14 +10,14 @@ public sealed class T5DenseActDense : nn.Module<Tensor, Tensor>, IReplaceableLin
     // Linear layers; not readonly because ReplaceLinear may swap in a wrapper (LoRA) with the same forward.
     private nn.Module<Tensor, Tensor> wi;
     private nn.Module<Tensor, Tensor> wo;
-    private readonly Dropout dropout;
+    private readonly FastDropoutLayer dropout;
     private readonly Func<Tensor, Tensor> act;
 
     public T5DenseActDense(T5Config config) : base(nameof(T5DenseActDense))
     {
         wi = nn.Linear(config.DModel, config.DFf, hasBias: false);
         wo = nn.Linear(config.DFf, config.DModel, hasBias: false);
-        dropout = nn.Dropout(config.DropoutRate);
+        dropout = new FastDropoutLayer(config.DropoutRate);
         act = T5Activations.Get(config.DenseActFn);
         RegisterComponents();
     }

@@ -11,7 +11,7 @@ public sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>, IReplaceab
     private nn.Module<Tensor, Tensor> wi_0;
     private nn.Module<Tensor, Tensor> wi_1;
     private nn.Module<Tensor, Tensor> wo;
-    private readonly Dropout dropout;
+    private readonly FastDropoutLayer dropout;
     private readonly Func<Tensor, Tensor> act;
 
     public T5DenseGatedActDense(T5Config config) : base(nameof(T5DenseGatedActDense))
@@ -19,7 +19,7 @@ public sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>, IReplaceab
         wi_0 = nn.Linear(config.DModel, config.DFf, hasBias: false);
         wi_1 = nn.Linear(config.DModel, config.DFf, hasBias: false);
         wo = nn.Linear(config.DFf, config.DModel, hasBias: false);
-        dropout = nn.Dropout(config.DropoutRate);
+        dropout = new FastDropoutLayer(config.DropoutRate);
         act = T5Activations.Get(config.DenseActFn);
         RegisterComponents();
     }

@@ -9,14 +9,14 @@ public sealed class T5LayerCrossAttention : nn.Module
 {
     private readonly T5Attention EncDecAttention;
     private readonly T5LayerNorm layer_norm;
-    private readonly Dropout dropout;
+    private readonly FastDropoutLayer dropout;
 
     public T5LayerCrossAttention(T5Config config) : base(nameof(T5LayerCrossAttention))
     {
         // HF builds it with has_relative_attention_bias=False; old checkpoints that still carry one are ignored on load.
         EncDecAttention = new T5Attention(config, isDecoder: true, hasRelativeAttentionBias: false);
         layer_norm = new T5LayerNorm(config.DModel, config.LayerNormEpsilon);
-        dropout = nn.Dropout(config.DropoutRate);
+        dropout = new FastDropoutLayer(config.DropoutRate);
         RegisterComponents();
     }
 

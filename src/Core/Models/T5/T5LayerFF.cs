@@ -9,13 +9,13 @@ public sealed class T5LayerFF : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> DenseReluDense;
     private readonly T5LayerNorm layer_norm;
-    private readonly Dropout dropout;
+    private readonly FastDropoutLayer dropout;
 
     public T5LayerFF(T5Config config) : base(nameof(T5LayerFF))
     {
         DenseReluDense = config.IsGatedAct ? new T5DenseGatedActDense(config) : new T5DenseActDense(config);
         layer_norm = new T5LayerNorm(config.DModel, config.LayerNormEpsilon);
-        dropout = nn.Dropout(config.DropoutRate);
+        dropout = new FastDropoutLayer(config.DropoutRate);
         RegisterComponents();
     }
 

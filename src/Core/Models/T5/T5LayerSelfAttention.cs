@@ -9,13 +9,13 @@ public sealed class T5LayerSelfAttention : nn.Module
 {
     private readonly T5Attention SelfAttention;
     private readonly T5LayerNorm layer_norm;
-    private readonly Dropout dropout;
+    private readonly FastDropoutLayer dropout;
 
     public T5LayerSelfAttention(T5Config config, bool isDecoder, bool hasRelativeAttentionBias) : base(nameof(T5LayerSelfAttention))
     {
         SelfAttention = new T5Attention(config, isDecoder, hasRelativeAttentionBias);
         layer_norm = new T5LayerNorm(config.DModel, config.LayerNormEpsilon);
-        dropout = nn.Dropout(config.DropoutRate);
+        dropout = new FastDropoutLayer(config.DropoutRate);
         RegisterComponents();
     }
 

@@ -13,7 +13,7 @@ public sealed class T5Stack : nn.Module
 {
     private readonly ModuleList<T5Block> block;
     private readonly T5LayerNorm final_layer_norm;
-    private readonly Dropout dropout;
+    private readonly FastDropoutLayer dropout;
     private readonly bool isDecoder;
 
     public T5Stack(T5Config config, bool isDecoder) : base(nameof(T5Stack))
@@ -21,7 +21,7 @@ public sealed class T5Stack : nn.Module
         var layers = isDecoder ? config.NumDecoderLayers : config.NumLayers;
         block = nn.ModuleList(Enumerable.Range(0, layers).Select(i => new T5Block(config, isDecoder, i)).ToArray());
         final_layer_norm = new T5LayerNorm(config.DModel, config.LayerNormEpsilon);
-        dropout = nn.Dropout(config.DropoutRate);
+        dropout = new FastDropoutLayer(config.DropoutRate);
         this.isDecoder = isDecoder;
         RegisterComponents();
     }
