@@ -1,6 +1,7 @@
 using System.Globalization;
 using TorchSharp;
 using TorchSharp.Modules;
+using TuningService.Core.Common;
 using static TorchSharp.torch;
 
 namespace TuningService.Core.Training;
@@ -46,6 +47,8 @@ internal sealed class TrainingRun : IDisposable
         _validation = new ValidationPass(objective, _device,
             options.LengthBucketing ? _batcher.LengthSortedBatches(validation) : _batcher.Batches(validation));
 
+        // Before the first tensor of the run: its large blocks are then reused from step to step (see NativeHeap).
+        NativeHeap.KeepLargeBlocks();
         objective.Model.to(_device);
         objective.Model.train();
         // After the move: moving a module replaces its parameter objects.
@@ -249,5 +252,6 @@ internal sealed class TrainingRun : IDisposable
         _buffer.Dispose();
         _optimizer.Dispose();
         _weights.Dispose();
+        NativeHeap.ReleaseFreeMemory();
     }
 }
