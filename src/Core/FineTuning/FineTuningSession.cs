@@ -90,7 +90,7 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
                   $"({string.Join(", ", lora.WrappedModules.Select(m => m.Split('.')[^1]).Distinct())}); {lora.TrainableParameterCount:N0} trainable parameters " +
                   $"({100.0 * lora.TrainableParameterCount / loaded.ParameterCount:F2}% of {loaded.ParameterCount:N0}), the rest frozen."
                 : $"Full fine-tuning: all {loaded.ParameterCount:N0} parameters are trained.",
-            $"Optimiser: AdamW, lr_scheduler={requested.LrScheduler}, warmup_ratio={requested.WarmupRatio}, weight_decay={requested.WeightDecay}, " +
+            $"Optimiser: AdamW (betas {FusedAdamW.Beta1}, {FusedAdamW.Beta2}, eps {FusedAdamW.Epsilon}), lr_scheduler={requested.LrScheduler}, warmup_ratio={requested.WarmupRatio}, weight_decay={requested.WeightDecay}, " +
             $"max_grad_norm={requested.MaxGradNorm}; max_seq_length={setup.ContextLength}; train_on_inputs={requested.TrainOnInputs.ToString().ToLowerInvariant()}" +
             (requested.TrainOnInputs && setup.Objective is Seq2SeqObjective ? " (no effect on an encoder-decoder model: its input is not predicted)." : "."),
             .. data.Notes,
