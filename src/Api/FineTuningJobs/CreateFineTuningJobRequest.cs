@@ -110,7 +110,8 @@ public sealed class HyperparametersRequest
     public JsonElement? EarlyStoppingThreshold { get; set; }
     /// <summary>Batches per optimizer step (default 1).</summary>
     public JsonElement? GradientAccumulationSteps { get; set; }
-    /// <summary>"fp32" (default) or "bf16".</summary>
+    /// <summary>"fp32" (default) or "bf16": forward and backward in bf16 on fp32 master weights, fp32 AdamW state and
+    /// loss; on a CPU with AVX512-BF16 about 1.3–1.9× the tokens/s of fp32 (BENCHMARKS.md).</summary>
     public JsonElement? Precision { get; set; }
     /// <summary>Pack several short examples into each sequence (decoder-only models; default false).</summary>
     public JsonElement? Packing { get; set; }
