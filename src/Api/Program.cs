@@ -17,6 +17,7 @@ builder.Services.AddCompletions();
 
 var app = builder.Build();
 await StartupDatabase.PrepareAsync(app.Services);
+if (options.RunWorkerInProcess) ReconcileJobs.Schedule(app.Services, options);
 StartupBanner.Log(app, options, embedded);
 
 app.UseOpenAiErrors();

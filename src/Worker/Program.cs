@@ -12,4 +12,5 @@ builder.Services.AddTuningWorker(options, embeddedStorage: false);
 
 var host = builder.Build();
 await StartupDatabase.PrepareAsync(host.Services);
+ReconcileJobs.Schedule(host.Services, options);
 await host.RunAsync();

@@ -21,14 +21,15 @@ public static class CancelFineTuningJob
         if (JobStatus.IsTerminal(job.Status))
             throw new ApiException(400, $"Job {job.Id} is already {job.Status} and cannot be cancelled.", "job_id", "job_not_cancellable");
 
-        var now = Clock.Now();
-        // Not held by a live worker (never started, or its worker died): cancel directly, in one conditional update.
-        var direct = await db.Jobs
-            .Where(j => j.Id == job.Id && j.Status != JobStatus.Succeeded && j.Status != JobStatus.Failed && j.Status != JobStatus.Cancelled
-                        && (j.LeaseOwner == null || j.LeaseExpiresAt < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Cancelled).SetProperty(j => j.FinishedAt, now)
-                .SetProperty(j => j.CancelRequested, true), ct);
-        if (direct == 1)
+        var now = await DatabaseClock.NowAsync(db, ct);
+        var finishedAt = Clock.Now();
+        // Not held by a live worker (never started, paused, or its worker died): cancel directly, in one conditional
+        // update that takes the job over (a new lease generation), so a worker that only lost touch cannot write again.
+        var direct = await JobTransitions.MoveAsync(db, job.Id, JobStatus.Cancelled, ct,
+            s => s.SetProperty(j => j.FinishedAt, finishedAt).SetProperty(j => j.CancelRequested, true)
+                .SetProperty(j => j.LeaseGeneration, j => j.LeaseGeneration + 1),
+            j => j.LeaseOwner == null || j.LeaseExpiresAt < now);
+        if (direct)
         {
             db.JobEvents.Add(JobEvents.Message(job.Id, "Job cancelled before training started."));
             await db.SaveChangesAsync(ct);

@@ -100,7 +100,7 @@ public static class CreateFineTuningJob
             var winner = await db.Jobs.AsNoTracking().FirstAsync(j => j.Owner == caller.Owner && j.IdempotencyKey == idempotencyKey, ct);
             return Results.Ok(FineTuningJobResponse.From(winner));
         }
-        dispatcher.Dispatch(job.Id);
+        await JobDispatch.DispatchAsync(db, dispatcher, job.Id, ct);
         return Results.Ok(FineTuningJobResponse.From(job));
     }
 

@@ -20,12 +20,14 @@ public static class PauseResumeFineTuningJob
         var job = await FineTuningJobsApi.FindOwnedAsync(db, job_id, owner, ct);
         if (job.Status is not (JobStatus.Queued or JobStatus.ValidatingFiles or JobStatus.Running))
             throw new ApiException(400, $"Job {job.Id} is {job.Status}; only a queued or running job can be paused.", "job_id", "job_not_pausable");
-        var now = Clock.Now();
-        // Not held by a live worker: pause it here, in one conditional update.
-        var direct = await db.Jobs.Where(j => j.Id == job.Id && (j.Status == JobStatus.Queued || j.Status == JobStatus.ValidatingFiles || j.Status == JobStatus.Running)
-                                              && (j.LeaseOwner == null || j.LeaseExpiresAt < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Paused).SetProperty(j => j.EstimatedFinish, (long?)null), ct);
-        if (direct == 1)
+        var now = await DatabaseClock.NowAsync(db, ct);
+        // Not held by a live worker: pause it here, in one conditional update that takes the job over (a new lease
+        // generation), so a worker that only lost touch cannot write again.
+        var direct = await JobTransitions.MoveAsync(db, job.Id, JobStatus.Paused, ct,
+            s => s.SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseExpiresAt, (long?)null)
+                .SetProperty(j => j.LeaseGeneration, j => j.LeaseGeneration + 1),
+            JobTransitions.Unheld(now));
+        if (direct)
         {
             db.JobEvents.Add(JobEvents.Message(job.Id, "The job was paused before a worker took it."));
             await db.SaveChangesAsync(ct);
@@ -43,13 +45,13 @@ public static class PauseResumeFineTuningJob
     {
         var owner = Caller.From(http).Owner;
         var job = await FineTuningJobsApi.FindOwnedAsync(db, job_id, owner, ct);
-        var resumed = await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Paused)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Queued).SetProperty(j => j.PauseRequested, false), ct);
-        if (resumed == 0)
+        var resumed = await JobTransitions.MoveAsync(db, job.Id, JobStatus.Queued, ct,
+            s => s.SetProperty(j => j.PauseRequested, false), j => j.Status == JobStatus.Paused);
+        if (!resumed)
             throw new ApiException(400, $"Job {job.Id} is {job.Status}; only a paused job can be resumed.", "job_id", "job_not_paused");
         db.JobEvents.Add(JobEvents.Message(job.Id, "The job was resumed and is queued again."));
         await db.SaveChangesAsync(ct);
-        dispatcher.Dispatch(job.Id);
+        await JobDispatch.DispatchAsync(db, dispatcher, job.Id, ct);
         return FineTuningJobResponse.From(await FineTuningJobsApi.FindOwnedAsync(db, job.Id, owner, ct));
     }
 }

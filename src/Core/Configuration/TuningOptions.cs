@@ -34,6 +34,27 @@ public sealed class TuningOptions
     /// </summary>
     public int JobInvisibilitySeconds { get; set; } = 300;
 
+    /// <summary>
+    /// Worker deaths one job may cause (a claim that never ended cleanly: killed, out of memory, a native crash)
+    /// before it is failed instead of handed to yet another worker.
+    /// </summary>
+    public int MaxJobAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// How long a training worker rides out a database it cannot reach: progress is buffered and retried while
+    /// training goes on. Past this the worker stops and the job waits, queued, for any worker.
+    /// </summary>
+    public int DatabaseOutageToleranceSeconds { get; set; } = 600;
+
+    /// <summary>On SIGTERM, the time a worker has to save a checkpoint at the current step and hand the job back.</summary>
+    public int ShutdownCheckpointSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// How often the reconciler looks for jobs that nobody will run (a crash between a job's row and its dispatch,
+    /// a lapsed lease): a Hangfire cron expression, seconds allowed.
+    /// </summary>
+    public string ReconcileCron { get; set; } = "*/20 * * * * *";
+
     /// <summary>Checkpoints a job keeps on disk: the latest this many, plus the best by validation loss.</summary>
     public int KeepCheckpoints { get; set; } = 3;
 

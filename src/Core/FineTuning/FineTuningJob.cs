@@ -83,8 +83,21 @@ public sealed class FineTuningJob
 
     public bool CancelRequested { get; set; }
 
-    /// <summary>Which worker holds the job, and until when (renewed while it trains), so a job runs once.</summary>
+    /// <summary>Which worker holds the job, and until when by the database's clock (renewed while it trains), so a job runs once.</summary>
     public string? LeaseOwner { get; set; }
     public long? LeaseExpiresAt { get; set; }
+
+    /// <summary>
+    /// Incremented by every claim (and by every takeover of a lapsed lease, such as a direct cancel): the fencing
+    /// token. A worker's writes for the job are conditional on the generation it claimed, so a worker that lost
+    /// the job — however long it took to notice — can no longer change it.
+    /// </summary>
+    public long LeaseGeneration { get; set; }
+
+    /// <summary>Claims that have not ended cleanly (a worker that died holding the job); see Tuning:MaxJobAttempts.</summary>
     public int Attempts { get; set; }
+
+    /// <summary>The id of the Hangfire job last dispatched for this job, and when (unix seconds): what the reconciler checks.</summary>
+    public string? DispatchId { get; set; }
+    public long? DispatchedAt { get; set; }
 }

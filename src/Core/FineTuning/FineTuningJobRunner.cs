@@ -3,76 +3,107 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TuningService.Core.Common;
 using TuningService.Core.Configuration;
+using TuningService.Core.Evaluation;
+using TuningService.Core.FineTuning.Checkpoints;
 using TuningService.Core.Persistence;
+using TuningService.Core.Training;
 
 namespace TuningService.Core.FineTuning;
 
 /// <summary>
-/// The job method Hangfire calls with a job id; everything else comes from the database. Safe to run twice: a
-/// finished job is left alone, and a job another worker holds a live lease on is not touched. An interrupted or
-/// paused job continues from its newest complete checkpoint (from the beginning if it has none).
+/// The job method Hangfire calls with a job id; everything else comes from the database. It claims the job (a
+/// fenced lease), gives up on a job that has killed too many workers, continues from the newest verified
+/// checkpoint, trains, and ends the attempt in exactly one way:
+/// <list type="bullet">
+/// <item>succeeded, failed (an error of training itself, at once, no retry) or cancelled;</item>
+/// <item>paused, or queued again after a graceful shutdown (a checkpoint at the current step), the attempt not
+/// counted as a worker death;</item>
+/// <item>nothing written at all when the lease was lost or the database stayed away past the tolerance: the job
+/// belongs to whoever holds it next (the reconciler re-dispatches a lapsed lease).</item>
+/// </list>
+/// Safe to run twice: a finished, paused or held job is left alone.
 /// </summary>
-public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, DataPaths paths, ILogger<FineTuningJobRunner> logger,
+public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointStore store, ILogger<FineTuningJobRunner> logger,
     FineTuningSession session, TuningOptions options)
 {
     /// <param name="jobId">The fine-tuning job to run.</param>
-    /// <param name="shutdown">Hangfire's token: fires when this worker shuts down (the job is then re-queued).</param>
+    /// <param name="shutdown">Hangfire's token: fires when this worker shuts down (the job is then handed back at a checkpoint).</param>
     public async Task RunAsync(string jobId, CancellationToken shutdown)
     {
-        var lease = new JobLease(scopes, jobId, $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}",
+        var retry = new DatabaseRetry(TimeSpan.FromSeconds(Math.Max(1, options.DatabaseOutageToleranceSeconds)), logger);
+        var lease = new JobLease(scopes, retry, jobId, $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}",
             TimeSpan.FromSeconds(Math.Max(3, options.LeaseSeconds)));
-        var statusBefore = await lease.TryClaimAsync(shutdown);
-        if (statusBefore is null)
+        var claim = await lease.TryClaimAsync(shutdown);
+        if (claim is null)
         {
-            logger.LogInformation("Job {JobId} is finished or held by another worker; nothing to do", jobId);
+            logger.LogInformation("Job {JobId} is finished, paused or held by another worker; nothing to do", jobId);
+            return;
+        }
+        await using var database = new JobDatabase(scopes, retry, lease, logger);
+        if (claim.Attempts > Math.Max(1, options.MaxJobAttempts))
+        {
+            await GiveUpAsync(database, claim);
             return;
         }
 
         using var userCancel = new CancellationTokenSource();
         using var pause = new CancellationTokenSource();
         using var stopKeepAlive = new CancellationTokenSource();
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(shutdown, userCancel.Token, pause.Token);
-        var keepAlive = lease.KeepAliveAsync(userCancel, pause, stopKeepAlive.Token);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(shutdown, userCancel.Token, pause.Token, database.Stopped);
+        var keepAlive = lease.KeepAliveAsync(userCancel.Cancel, pause.Cancel, database.Stop, stopKeepAlive.Token);
         try
         {
-            var (job, resume) = await StartAsync(jobId, statusBefore, shutdown);
-            if (job.CancelRequested) userCancel.Cancel();
+            var start = await StartAsync(database, claim, cancel.Token);
+            if (start.Job.CancelRequested) await userCancel.CancelAsync();
             cancel.Token.ThrowIfCancellationRequested();
-            var outcome = await session.TrainAsync(job, resume, () => pause.IsCancellationRequested && !userCancel.IsCancellationRequested, cancel.Token);
-            await FinishAsync(jobId, j =>
-            {
-                j.Status = JobStatus.Succeeded;
-                j.FineTunedModel = outcome.FineTunedModelId;
-                j.TrainedTokens = outcome.TrainedTokens;
-                j.ResultFileId = outcome.ResultFileId;
-                j.EstimatedFinish = null;
-            }, $"New fine-tuned model created: {outcome.FineTunedModelId}", "The job has successfully completed");
+            // A pause's or a shutdown's checkpoint is kept: the job continues from it.
+            var outcome = await session.TrainAsync(database, start.Job, start.Resume, start.Kept,
+                () => (pause.IsCancellationRequested || shutdown.IsCancellationRequested) && !userCancel.IsCancellationRequested, cancel.Token);
+            await EndAsync(database, JobStatus.Succeeded, s => s
+                .SetProperty(j => j.FineTunedModel, outcome.FineTunedModelId).SetProperty(j => j.TrainedTokens, outcome.TrainedTokens)
+                .SetProperty(j => j.ResultFileId, outcome.ResultFileId).SetProperty(j => j.FinishedAt, Clock.Now()),
+                "info", $"New fine-tuned model created: {outcome.FineTunedModelId}", "The job has successfully completed");
+        }
+        catch (Exception e) when (database.StopCause is not null || e is LeaseLostException or DatabaseOutageException)
+        {
+            // The job is no longer this worker's to write: another holds it, or the database is gone too long
+            // (the lease lapses and the reconciler hands the job to a worker once the database is back).
+            logger.LogWarning("Job {JobId}: this worker stopped and wrote nothing more: {Cause}", jobId, (database.StopCause ?? e).Message);
         }
         catch (OperationCanceledException) when (userCancel.IsCancellationRequested)
         {
-            await FinishAsync(jobId, j => { j.Status = JobStatus.Cancelled; j.EstimatedFinish = null; }, "The job was cancelled.");
+            await EndAsync(database, JobStatus.Cancelled, s => s.SetProperty(j => j.FinishedAt, Clock.Now()), "info", "The job was cancelled.");
         }
         catch (OperationCanceledException) when (pause.IsCancellationRequested)
         {
-            await PauseAsync(jobId);
+            await StopCleanlyAsync(database, JobStatus.Paused, step => step is null
+                ? "The job was paused before its first checkpoint; resume starts it from the beginning."
+                : $"The job was paused at step {step}; POST .../resume continues from there.");
         }
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {
-            logger.LogWarning("Worker shutting down during {JobId}; it will run again from the start", jobId);
-            await lease.ReleaseAsync();
-            throw; // Hangfire re-queues the job
+            logger.LogWarning("Worker shutting down during {JobId}; handing it back at its checkpoint", jobId);
+            try
+            {
+                // Bounded: a database that is away now must not hold the process past its grace period; the
+                // lease then lapses and the reconciler hands the job on.
+                await StopCleanlyAsync(database, JobStatus.Queued, step => step is null
+                        ? "The worker shut down before the job's first checkpoint; the next worker starts it from the beginning."
+                        : $"The worker shut down: a checkpoint was saved at step {step}; the next worker continues from step {step + 1}.")
+                    .WaitAsync(TimeSpan.FromSeconds(Math.Max(5, options.ShutdownCheckpointSeconds)), CancellationToken.None);
+            }
+            catch (Exception e) when (e is TimeoutException or LeaseLostException or DatabaseOutageException)
+            {
+                logger.LogWarning("Job {JobId}: could not hand it back ({Error}); its lease will lapse", jobId, e.Message);
+            }
+            throw; // Hangfire re-queues the job on shutdown
         }
         catch (Exception e)
         {
             logger.LogError(e, "Job {JobId} failed", jobId);
             var (code, message) = FailureDescription.Of(e);
-            await FinishAsync(jobId, j =>
-            {
-                j.Status = JobStatus.Failed;
-                j.ErrorCode = code;
-                j.ErrorMessage = message;
-                j.EstimatedFinish = null;
-            }, $"The job failed: {message}");
+            await EndAsync(database, JobStatus.Failed, s => s.SetProperty(j => j.ErrorCode, code).SetProperty(j => j.ErrorMessage, message)
+                .SetProperty(j => j.FinishedAt, Clock.Now()), "error", $"The job failed: {message}");
         }
         finally
         {
@@ -82,76 +113,106 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, DataPaths p
     }
 
     /// <summary>
-    /// Marks the job running. A job that trained before (its worker died, or it was paused) continues from its newest
-    /// complete checkpoint; without one, the partial results of the cut-short attempt are cleared and it starts over.
+    /// Marks the job running. It continues from the newest checkpoint that has its row (so every metric up to it
+    /// was recorded) and whose files verify; a damaged newer one is skipped with an event that says why. Without
+    /// one, the partial results of an earlier attempt are cleared and training starts over.
     /// </summary>
-    async Task<(FineTuningJob Job, JobCheckpoint? Resume)> StartAsync(string jobId, string statusBefore, CancellationToken ct)
+    async Task<JobStart> StartAsync(JobDatabase database, JobClaim claim, CancellationToken ct)
     {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
-        var job = await db.Jobs.FirstAsync(j => j.Id == jobId, ct);
-        var resume = (await db.Checkpoints.AsNoTracking().Where(c => c.JobId == jobId).OrderByDescending(c => c.StepNumber).ToListAsync(ct))
-            .FirstOrDefault(c => Training.TrainingResumeState.Exists(Path.Combine(paths.Resolve(c.RelativePath), JobProgressRecorder.TrainingStateFolder)));
-        if (resume is not null)
+        var jobId = database.JobId;
+        // This worker holds the lease: folders half-written by an earlier attempt are nobody's.
+        store.SweepJob(jobId);
+        var rows = await database.ReadAsync((db, c) => db.Checkpoints.AsNoTracking().Where(x => x.JobId == jobId).ToListAsync(c), ct);
+        var rowSteps = rows.Select(r => r.StepNumber).ToHashSet();
+        var found = store.FindNewestVerified(jobId, s => rowSteps.Contains(s.Step)
+            && TrainingResumeState.Exists(Path.Combine(s.FullPath, JobProgressRecorder.TrainingStateFolder)));
+        var resume = found.Checkpoint is { } chosen ? rows.First(r => r.StepNumber == chosen.Step) : null;
+        // Newer checkpoints without a row were written while the database was away (their metrics may be missing):
+        // passed over quietly. Damaged ones are worth an event.
+        var damaged = found.Rejected.Where(r => r.IsDamaged).ToList();
+        var damagedSteps = damaged.Select(r => r.Checkpoint.Step).ToHashSet();
+        var kept = rows.Where(r => resume is not null && r.StepNumber <= resume.StepNumber && !damagedSteps.Contains(r.StepNumber)
+                                   && store.List(jobId).Any(s => s.Step == r.StepNumber)).ToList();
+        var interrupted = claim.StatusBefore == JobStatus.Running;
+
+        await database.WriteAsync(async (db, c) =>
         {
-            // What came after the checkpoint is recorded again as training replays from it.
-            await db.Metrics.Where(m => m.JobId == jobId && m.Step > resume.StepNumber).ExecuteDeleteAsync(ct);
-            await db.Checkpoints.Where(c => c.JobId == jobId && c.StepNumber > resume.StepNumber).ExecuteDeleteAsync(ct);
-            await Evaluation.EvaluationRows.ClearForRestartAsync(db, jobId, resume.StepNumber, ct);
-            if (statusBefore == JobStatus.Running)
-                db.JobEvents.Add(JobEvents.Message(jobId, $"The previous attempt was interrupted (its worker stopped); continuing from step {resume.StepNumber}.", "warn"));
-            job.Step = resume.StepNumber;
-        }
-        else if (statusBefore == JobStatus.Running || await db.Metrics.AnyAsync(m => m.JobId == jobId, ct))
-        {
-            db.Metrics.RemoveRange(db.Metrics.Where(m => m.JobId == jobId));
-            db.Checkpoints.RemoveRange(db.Checkpoints.Where(c => c.JobId == jobId));
-            await Evaluation.EvaluationRows.ClearForRestartAsync(db, jobId, null, ct);
-            var folder = paths.Resolve(DataPaths.JobRelativePath(jobId));
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            db.JobEvents.Add(JobEvents.Message(jobId, "The previous attempt was interrupted (its worker stopped) before its first checkpoint; training restarts from the beginning.", "warn"));
-        }
-        job.Status = JobStatus.Running;
-        job.Phase = JobPhase.Validating;
-        job.StartedAt ??= Clock.Now();
-        if (resume is null) job.Step = 0;
-        if (resume is null) db.JobEvents.Add(JobEvents.Message(jobId, "Fine-tuning job started"));
-        await db.SaveChangesAsync(ct);
-        return (job, resume);
+            if (resume is not null)
+            {
+                // What came after the checkpoint is recorded again as training replays from it.
+                var keptIds = kept.Select(k => k.Id).ToList();
+                await db.Metrics.Where(m => m.JobId == jobId && m.Step > resume.StepNumber).ExecuteDeleteAsync(c);
+                await db.Checkpoints.Where(x => x.JobId == jobId && !keptIds.Contains(x.Id)).ExecuteDeleteAsync(c);
+                await EvaluationRows.ClearForRestartAsync(db, jobId, resume.StepNumber, c);
+                foreach (var (rejected, reason) in damaged)
+                    db.JobEvents.Add(JobEvents.Message(jobId, $"The checkpoint at step {rejected.Step} is damaged ({reason}); it is skipped.", "warn"));
+                if (damaged.Count > 0)
+                    db.JobEvents.Add(JobEvents.Message(jobId, $"Continuing from the checkpoint at step {resume.StepNumber}, the newest intact one.", "warn"));
+                if (interrupted)
+                    db.JobEvents.Add(JobEvents.Message(jobId, $"The previous attempt was interrupted (its worker stopped); continuing from step {resume.StepNumber}.", "warn"));
+            }
+            else if (interrupted || rows.Count > 0 || await db.Metrics.AnyAsync(m => m.JobId == jobId, c))
+            {
+                await db.Metrics.Where(m => m.JobId == jobId).ExecuteDeleteAsync(c);
+                await db.Checkpoints.Where(x => x.JobId == jobId).ExecuteDeleteAsync(c);
+                await EvaluationRows.ClearForRestartAsync(db, jobId, null, c);
+                foreach (var (rejected, reason) in damaged)
+                    db.JobEvents.Add(JobEvents.Message(jobId, $"The checkpoint at step {rejected.Step} is damaged ({reason}); it is skipped.", "warn"));
+                db.JobEvents.Add(JobEvents.Message(jobId, "The previous attempt was interrupted before an intact checkpoint; training restarts from the beginning.", "warn"));
+            }
+            var step = resume?.StepNumber ?? 0;
+            var now = Clock.Now();
+            if (!await JobTransitions.MoveAsync(db, jobId, JobStatus.Running, c, s => s
+                    .SetProperty(j => j.Phase, JobPhase.Validating).SetProperty(j => j.Step, step)
+                    .SetProperty(j => j.StartedAt, j => j.StartedAt ?? now)))
+                throw new InvalidOperationException($"Job {jobId} cannot start from its current status.");
+            if (resume is null) db.JobEvents.Add(JobEvents.Message(jobId, "Fine-tuning job started"));
+        });
+        // The rows are gone; their folders follow (a crash in between leaves folders no row points to, ignored).
+        var keptSteps = kept.Select(k => k.StepNumber).ToHashSet();
+        foreach (var stored in store.List(jobId).Where(s => !keptSteps.Contains(s.Step)))
+            store.Delete(jobId, stored.Step);
+        var job = await database.ReadAsync((db, c) => db.Jobs.AsNoTracking().FirstAsync(j => j.Id == jobId, c), ct);
+        return new JobStart(job, resume, kept);
     }
 
-    /// <summary>Leaves the job paused at its checkpoint: not finished, held by no worker, ready for POST .../resume.</summary>
-    async Task PauseAsync(string jobId)
+    /// <summary>A terminal status, with its events, in one fenced write.</summary>
+    async Task EndAsync(JobDatabase database, string status, Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<FineTuningJob>> also,
+        string level, params string[] messages)
     {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
-        var job = await db.Jobs.FirstAsync(j => j.Id == jobId);
-        job.Status = JobStatus.Paused;
-        job.PauseRequested = false;
-        job.Phase = null;
-        job.EstimatedFinish = null;
-        job.LeaseOwner = null;
-        job.LeaseExpiresAt = null;
-        var checkpoint = await db.Checkpoints.AsNoTracking().Where(c => c.JobId == jobId).OrderByDescending(c => c.StepNumber).FirstOrDefaultAsync();
-        if (checkpoint is not null) job.Step = checkpoint.StepNumber;
-        db.JobEvents.Add(JobEvents.Message(jobId, checkpoint is null
-            ? "The job was paused before its first step; resume starts it from the beginning."
-            : $"The job was paused at step {checkpoint.StepNumber} (checkpoint {checkpoint.Id}); POST .../resume continues from there."));
-        await db.SaveChangesAsync();
+        await database.WriteAsync(async (db, c) =>
+        {
+            if (!await JobTransitions.MoveAsync(db, database.JobId, status, c, also))
+                throw new InvalidOperationException($"Job {database.JobId} cannot become {status} from its current status.");
+            foreach (var m in messages) db.JobEvents.Add(JobEvents.Message(database.JobId, m, level));
+        });
     }
 
-    async Task FinishAsync(string jobId, Action<FineTuningJob> update, params string[] messages)
+    /// <summary>
+    /// Paused, or queued again for any worker (a graceful shutdown): the lease released and the attempt not counted
+    /// as a worker death. The job continues from its newest checkpoint, whose row is written before this.
+    /// </summary>
+    Task StopCleanlyAsync(JobDatabase database, string status, Func<int?, string> message) => database.WriteAsync(async (db, c) =>
     {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
-        var job = await db.Jobs.FirstAsync(j => j.Id == jobId);
-        update(job);
-        job.FinishedAt = Clock.Now();
-        job.Phase = null; // phases describe a running job
-        job.LeaseOwner = null;
-        job.LeaseExpiresAt = null;
-        foreach (var m in messages)
-            db.JobEvents.Add(JobEvents.Message(jobId, m, job.Status == JobStatus.Failed ? "error" : "info"));
-        await db.SaveChangesAsync();
+        var jobId = database.JobId;
+        var step = await db.Checkpoints.Where(x => x.JobId == jobId).Select(x => (int?)x.StepNumber).MaxAsync(c);
+        if (!await JobTransitions.MoveAsync(db, jobId, status, c, s => s
+                .SetProperty(j => j.PauseRequested, false).SetProperty(j => j.Step, step ?? 0)
+                .SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseExpiresAt, (long?)null)
+                .SetProperty(j => j.Attempts, j => j.Attempts - 1)))
+            throw new InvalidOperationException($"Job {jobId} cannot become {status} from its current status.");
+        db.JobEvents.Add(JobEvents.Message(jobId, message(step)));
+    });
+
+    /// <summary>The job killed its worker too often: it fails with a code of its own rather than take down one more.</summary>
+    Task GiveUpAsync(JobDatabase database, JobClaim claim)
+    {
+        var deaths = claim.Attempts - 1;
+        var message = $"The job's worker stopped without finishing it {deaths} times in a row (Tuning:MaxJobAttempts is {options.MaxJobAttempts}): " +
+                      "it was killed, ran out of memory or crashed each time, so the job is not handed to another worker. " +
+                      "Check the workers' logs and memory, then create the job again (a smaller batch_size or model needs less memory).";
+        logger.LogError("Job {JobId}: {Message}", database.JobId, message);
+        return EndAsync(database, JobStatus.Failed, s => s.SetProperty(j => j.ErrorCode, "worker_lost").SetProperty(j => j.ErrorMessage, message)
+            .SetProperty(j => j.FinishedAt, Clock.Now()), "error", $"The job failed: {message}");
     }
 }

@@ -1,13 +1,13 @@
 using System.Text;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
 using TuningService.Core.Catalog;
 using TuningService.Core.Common;
 using TuningService.Core.Configuration;
 using TuningService.Core.Evaluation;
 using TuningService.Core.Files;
+using TuningService.Core.FineTuning.Checkpoints;
 using TuningService.Core.Lora;
 using TuningService.Core.Models.HuggingFace;
 using TuningService.Core.Persistence;
@@ -22,7 +22,7 @@ namespace TuningService.Core.FineTuning;
 /// tokenize the files (multi-task: mixed), resolve "auto", train (full or LoRA) with checkpoints as the trainer
 /// offers them, then register the fine-tuned model and the metrics result file.
 /// </summary>
-public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths paths, ModelCatalog catalog, TokenizedDatasetCache tokenizedCache,
+public sealed class FineTuningSession(DataPaths paths, CheckpointStore store, ModelCatalog catalog, TokenizedDatasetCache tokenizedCache,
     TuningOptions tuning)
 {
     /// <summary>Tokenizer and generation files copied from the base model into every checkpoint.</summary>
@@ -31,24 +31,21 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
          "special_tokens_map.json", "added_tokens.json", "generation_config.json"];
 
     /// <param name="resume">The checkpoint to continue from (after a pause or a lost worker), or null to start fresh.</param>
-    /// <param name="isPausing">True once a pause was asked for: the checkpoint of the stop is then kept.</param>
-    public async Task<TrainingOutcome> TrainAsync(FineTuningJob job, JobCheckpoint? resume, Func<bool> isPausing, CancellationToken ct)
+    /// <param name="database">The job's fenced database access (see <see cref="JobDatabase"/>).</param>
+    /// <param name="earlierCheckpoints">Checkpoints of earlier attempts still kept (the resume's among them).</param>
+    /// <param name="keepsStopCheckpoint">True once a pause or a graceful shutdown was asked for: the checkpoint of the stop is then kept.</param>
+    public async Task<TrainingOutcome> TrainAsync(JobDatabase database, FineTuningJob job, JobCheckpoint? resume, IReadOnlyList<JobCheckpoint> earlierCheckpoints,
+        Func<bool> keepsStopCheckpoint, CancellationToken ct)
     {
-        CatalogModel baseModel;
-        Dictionary<string, StoredFile> files;
-        using (var scope = scopes.CreateScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
-            baseModel = await catalog.FindAsync(db, job.Model, job.Owner, ct)
-                ?? throw new TrainingDataException($"The model '{job.Model}' is no longer available.");
-            var ids = JobTrainingConfiguration.FileIds(job);
-            files = await db.Files.AsNoTracking().Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct);
-            if (ids.FirstOrDefault(id => !files.ContainsKey(id)) is { } missing)
-                throw new TrainingDataException($"The file {missing} was deleted.");
-        }
+        var baseModel = await database.ReadAsync((db, c) => catalog.FindAsync(db, job.Model, job.Owner, c), ct)
+            ?? throw new TrainingDataException($"The model '{job.Model}' is no longer available.");
+        var ids = JobTrainingConfiguration.FileIds(job);
+        var files = await database.ReadAsync((db, c) => db.Files.AsNoTracking().Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, c), ct);
+        if (ids.FirstOrDefault(id => !files.ContainsKey(id)) is { } missing)
+            throw new TrainingDataException($"The file {missing} was deleted.");
 
         var device = TrainingDevice.Select();
-        await SetPhaseAsync(job.Id, JobPhase.LoadingModel, ct);
+        await SetPhaseAsync(database, JobPhase.LoadingModel);
         var requested = System.Text.Json.JsonSerializer.Deserialize<RequestedHyperparameters>(job.RequestedHyperparametersJson) ?? RequestedHyperparameters.Auto;
         var resumeFolder = resume is null ? null : paths.Resolve(resume.RelativePath);
         // Full fine-tuning resumes from the checkpoint's weights; LoRA from the base with the checkpoint's adapters.
@@ -63,7 +60,7 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         var template = JobTemplate.FromJson(job.TemplateJson);
         IReadOnlyList<TrainingExample> Read(StoredFile file) => TemplateRenderer.ReadExamples(paths.Resolve(file.RelativePath), file, template, job.Seed);
         var framing = JobTrainingConfiguration.TokenCacheKey(setup.Objective is Seq2SeqObjective, setup.ContextLength, requested.TrainOnInputs, template, job.Seed);
-        await SetPhaseAsync(job.Id, JobPhase.Tokenizing, ct);
+        await SetPhaseAsync(database, JobPhase.Tokenizing);
         var data = JobTrainingDataBuilder.Build(job, files, Read, file =>
         {
             var dataset = tokenizedCache.GetOrCreate(file.Sha256, baseModel.Directory, framing,
@@ -82,7 +79,7 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         var trainedTokens = (long)hyper.NEpochs * train.Examples.Sum(e => (long)e.Length);
         var fineTunedId = $"ft:{baseModel.RootBaseModel}:{job.Suffix}:{job.Id}";
 
-        await RecordStartAsync(job.Id, hyper, totalSteps, device, explanations, [
+        await RecordStartAsync(database, hyper, totalSteps, device, explanations, [
             $"Base model {baseModel.Id} ({loaded.Config.ModelType}): {loaded.ParameterCount:N0} parameters, context of {setup.ContextLength} tokens.",
 
             setup.Lora is { } lora
@@ -97,102 +94,101 @@ public sealed class FineTuningSession(IServiceScopeFactory scopes, DataPaths pat
         ], ct);
 
         // Before training: the base model (as loaded, unless this attempt resumes) and the ICL baseline on the test and retention data.
-        var evaluation = await JobEvaluator.CreateAsync(scopes, paths, catalog, job, baseModel, tokenizer, Read, framing, data,
+        var evaluation = await JobEvaluator.CreateAsync(database, paths, catalog, job, baseModel, tokenizer, Read, framing, data,
             EvaluationSettings.Default with { MaxGeneratedExamples = tuning.EvaluationMaxGeneratedExamples }, ct);
-        await SetPhaseAsync(job.Id, JobPhase.Evaluating, ct);
+        await SetPhaseAsync(database, JobPhase.Evaluating);
         await evaluation.EvaluateBaseAsync(resume is null ? setup : null, () =>
         {
             var bare = PretrainedModelLoader.Load(baseModel.Directory, torch.device(device));
             return (TrainingSetup.For(bare, tokenizer, requested.MaxSeqLength, requested.TrainOnInputs), bare);
         }, ct);
-        await SetPhaseAsync(job.Id, JobPhase.Training, ct);
+        await SetPhaseAsync(database, JobPhase.Training);
 
         var tokenizerFiles = TokenizerFileNames.Select(n => Path.Combine(baseModel.Directory, n)).Where(File.Exists).ToList();
         var resumeState = resumeFolder is null ? null : TrainingResumeState.Load(Path.Combine(resumeFolder, JobProgressRecorder.TrainingStateFolder));
-        var recorder = new JobProgressRecorder(scopes, paths, job, loaded.Model, loaded.Config, tokenizerFiles, fineTunedId, totalSteps,
-            new JobRecorderOptions(resumeState?.State.Step ?? 0, tuning.KeepCheckpoints, isPausing,
+        var recorder = new JobProgressRecorder(database, store, job, loaded.Model, loaded.Config, tokenizerFiles, fineTunedId, totalSteps,
+            new JobRecorderOptions(resumeState?.State.Step ?? 0, tuning.KeepCheckpoints, keepsStopCheckpoint,
                 setup.Lora is { } adapters ? folder => adapters.SaveAdapter(Path.Combine(folder, CheckpointLayout.AdapterFolder), baseModel.RootBaseModel) : null,
                 data.IsMultiTask ? () => PerTaskMetrics.Evaluate(setup.Objective, exampleTokenizer.PaddingId, data, ct) : null,
                 job.BestCheckpointId, checkpoint => evaluation.EvaluateCheckpoint(setup, checkpoint, ct)));
+        recorder.Adopt(earlierCheckpoints);
         if (resume is not null)
-            await LogAsync(job.Id, $"Resuming from checkpoint {resume.Id} at step {resume.StepNumber} (weights, optimizer, schedule and data position).", ct);
+            await LogAsync(database, $"Resuming from checkpoint {resume.Id} at step {resume.StepNumber} (weights, optimizer, schedule and data position).", ct);
 
         var trainer = new SupervisedTrainer(setup.Objective, options, recorder);
         var result = await ComputeThread.Run(() => trainer.Train(train.Examples, validation?.Examples, exampleTokenizer.PaddingId, ct, resumeState), ct);
         // The trainer returns on cancellation; the job runner expects the exception.
         if (result.StopReason == TrainingStopReason.Cancelled) throw new OperationCanceledException(ct);
         if (result.StopReason == TrainingStopReason.EarlyStopping)
-            await LogAsync(job.Id, $"Early stopping at step {result.Step} of {totalSteps}: {result.StopDetail}", CancellationToken.None);
+            await LogAsync(database, $"Early stopping at step {result.Step} of {totalSteps}: {result.StopDetail}", CancellationToken.None);
 
-        await SetPhaseAsync(job.Id, JobPhase.Evaluating, ct);
+        await SetPhaseAsync(database, JobPhase.Evaluating);
         await evaluation.EvaluateFineTunedAsync(setup, fineTunedId, ct);
 
         var final = recorder.LastCheckpoint ?? throw new InvalidOperationException("Training ended without a checkpoint.");
         // Training is done: record its results whatever happens to the token now, so nothing is half-registered.
-        await SetPhaseAsync(job.Id, JobPhase.Saving, CancellationToken.None);
-        var resultFileId = await RegisterResultsAsync(job, baseModel, fineTunedId, final, CancellationToken.None);
+        await SetPhaseAsync(database, JobPhase.Saving);
+        var resultFileId = await RegisterResultsAsync(database, job, baseModel, fineTunedId, final);
         return new TrainingOutcome(fineTunedId, trainedTokens, resultFileId);
     }
 
-    async Task LogAsync(string jobId, string message, CancellationToken ct)
+    static Task LogAsync(JobDatabase database, string message, CancellationToken ct) => database.WriteAsync((db, _) =>
     {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
-        db.JobEvents.Add(JobEvents.Message(jobId, message));
-        await db.SaveChangesAsync(ct);
-    }
+        db.JobEvents.Add(JobEvents.Message(database.JobId, message));
+        return Task.CompletedTask;
+    });
 
-    async Task SetPhaseAsync(string jobId, string phase, CancellationToken ct)
-    {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
-        await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(u => u.SetProperty(j => j.Phase, phase), ct);
-    }
+    static Task SetPhaseAsync(JobDatabase database, string phase) =>
+        database.WriteAsync((db, c) => JobTransitions.SetPhaseAsync(db, database.JobId, phase, c));
 
     static IEnumerable<(string Prompt, string Completion)> Pairs(IEnumerable<TrainingExample> examples) =>
         examples.Select(e => (e.Prompt, e.Completion));
 
-    async Task RecordStartAsync(string jobId, ResolvedHyperparameters hyper, int totalSteps, string device,
-        IEnumerable<string> explanations, IEnumerable<string> dataNotes, CancellationToken ct)
+    static Task RecordStartAsync(JobDatabase database, ResolvedHyperparameters hyper, int totalSteps, string device,
+        IEnumerable<string> explanations, IEnumerable<string> dataNotes, CancellationToken ct) => database.WriteAsync(async (db, c) =>
     {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
+        var jobId = database.JobId;
         await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(u => u
             .SetProperty(j => j.NEpochs, hyper.NEpochs).SetProperty(j => j.BatchSize, hyper.BatchSize)
             .SetProperty(j => j.LearningRateMultiplier, hyper.LearningRateMultiplier).SetProperty(j => j.LearningRate, hyper.LearningRate)
-            .SetProperty(j => j.TotalSteps, totalSteps).SetProperty(j => j.Device, device).SetProperty(j => j.Phase, JobPhase.Training), ct);
+            .SetProperty(j => j.TotalSteps, totalSteps).SetProperty(j => j.Device, device).SetProperty(j => j.Phase, JobPhase.Training), c);
         db.JobEvents.Add(JobEvents.Message(jobId, $"Training on {TrainingDevice.Describe(device)}."));
         foreach (var line in dataNotes.Concat(explanations)) db.JobEvents.Add(JobEvents.Message(jobId, line));
         db.JobEvents.Add(JobEvents.Message(jobId,
             $"Hyperparameters: n_epochs={hyper.NEpochs}, batch_size={hyper.BatchSize}, learning_rate_multiplier={hyper.LearningRateMultiplier}, " +
             $"learning_rate={hyper.LearningRate:G3}; {totalSteps} steps in all."));
-        await db.SaveChangesAsync(ct);
-    }
+    });
 
     /// <summary>The last checkpoint becomes the fine-tuned model; the step metrics become a fine-tune-results CSV file.</summary>
-    async Task<string> RegisterResultsAsync(FineTuningJob job, CatalogModel baseModel, string fineTunedId, JobCheckpoint final, CancellationToken ct)
+    /// <remarks>After training, whatever happens to the token: results are registered whole or not at all (one fenced transaction).</remarks>
+    async Task<string> RegisterResultsAsync(JobDatabase database, FineTuningJob job, CatalogModel baseModel, string fineTunedId, JobCheckpoint final)
     {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
+        await database.FlushAsync(); // every metric row is written before the CSV is made from them
+        var fileId = Ids.New("file");
+        await database.WriteAsync((db, ct) => RegisterResultsAsync(db, job, baseModel, fineTunedId, final, fileId, ct));
+        return fileId;
+    }
+
+    async Task RegisterResultsAsync(TuningDbContext db, FineTuningJob job, CatalogModel baseModel, string fineTunedId, JobCheckpoint final,
+        string fileId, CancellationToken ct)
+    {
         var points = await db.Metrics.AsNoTracking().Where(m => m.JobId == job.Id).OrderBy(m => m.Step).ToListAsync(ct);
         var csv = Encoding.UTF8.GetBytes(MetricsCsv.Write(points));
-        var fileId = Ids.New("file");
         var relative = DataPaths.FileRelativePath(fileId);
         var tempPath = Path.Combine(paths.Temp, fileId);
         await File.WriteAllBytesAsync(tempPath, csv, ct);
-        File.Move(tempPath, paths.EnsureParent(relative));
+        File.Move(tempPath, paths.EnsureParent(relative), overwrite: true);
         db.Files.Add(new StoredFile
         {
             Id = fileId, Owner = job.Owner, Filename = "step_metrics.csv", Purpose = "fine-tune-results", Bytes = csv.Length,
             CreatedAt = Clock.Now(), Sha256 = Convert.ToHexStringLower(SHA256.HashData(csv)), RelativePath = relative,
         });
+        await db.FineTunedModels.Where(m => m.Id == fineTunedId).ExecuteDeleteAsync(ct);
         db.FineTunedModels.Add(new FineTunedModel
         {
             Id = fineTunedId, Owner = job.Owner, BaseModel = baseModel.RootBaseModel, JobId = job.Id, CreatedAt = Clock.Now(),
             RelativePath = final.RelativePath,
         });
         await JobEvaluationFile.AddAsync(db, paths, job, ct);
-        await db.SaveChangesAsync(ct);
-        return fileId;
     }
 }

@@ -1,12 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using TuningService.Core.Common;
-using TuningService.Core.Configuration;
+using TuningService.Core.FineTuning.Checkpoints;
 using TuningService.Core.Models;
 using TuningService.Core.Models.HuggingFace;
-using TuningService.Core.Persistence;
 using TuningService.Core.Training;
 
 namespace TuningService.Core.FineTuning;
@@ -14,11 +12,14 @@ namespace TuningService.Core.FineTuning;
 /// <summary>
 /// Writes what the trainer reports into the database (metric points, metrics events, the job's progress) and saves
 /// the checkpoints it offers: the model (merged for LoRA, with the adapter beside it) and the training state a
-/// resume needs. Keeps the last few checkpoints plus the best by validation loss. The trainer calls it between
-/// steps, outside any tensor scope.
+/// resume needs, through the <see cref="CheckpointStore"/>. Keeps the last few checkpoints plus the best by
+/// validation loss. The trainer calls it between steps, outside any tensor scope; database writes are queued on the
+/// job's fenced <see cref="JobDatabase"/> in order (a checkpoint's row after the metrics of its steps), so training
+/// does not wait for the database and a resume only trusts a checkpoint whose row — and so whose metrics — exist.
+/// Once the worker must stop (its lease lost) nothing more is written, files included.
 /// </summary>
 public sealed class JobProgressRecorder(
-    IServiceScopeFactory scopes, DataPaths paths, FineTuningJob job, TorchSharp.torch.nn.Module model, PretrainedConfig config,
+    JobDatabase database, CheckpointStore store, FineTuningJob job, TorchSharp.torch.nn.Module model, PretrainedConfig config,
     IReadOnlyList<string> tokenizerFiles, string fineTunedModelName, int totalSteps, JobRecorderOptions options) : ITrainingObserver
 {
     public const string TrainingStateFolder = "training_state";
@@ -33,9 +34,22 @@ public sealed class JobProgressRecorder(
 
     public void OnMetrics(IReadOnlyList<StepMetrics> steps)
     {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
+        if (database.Stopped.IsCancellationRequested) return;
         var now = Clock.Now();
+        var last = steps[^1];
+        // The rate of this attempt only: time before a pause or a restart does not count, so the ETA stays true.
+        var secondsPerStep = sinceStart.Elapsed.TotalSeconds / Math.Max(1, last.Step - options.StartStep);
+        var estimatedFinish = now + (long)Math.Ceiling(secondsPerStep * (totalSteps - last.Step));
+        var batch = steps.ToList();
+        database.Enqueue(db => WriteMetrics(db, batch, now, estimatedFinish));
+    }
+
+    void WriteMetrics(Persistence.TuningDbContext db, IReadOnlyList<StepMetrics> steps, long now, long estimatedFinish)
+    {
+        // Idempotent: a write retried after an ambiguous commit does not duplicate the steps.
+        var first = steps[0].Step;
+        var lastStep = steps[^1].Step;
+        db.Metrics.Where(m => m.JobId == job.Id && m.Step >= first && m.Step <= lastStep).ExecuteDelete();
         foreach (var s in steps)
         {
             db.Metrics.Add(new MetricPoint
@@ -51,26 +65,16 @@ public sealed class JobProgressRecorder(
             }));
         }
         var last = steps[^1];
-        // The rate of this attempt only: time before a pause or a restart does not count, so the ETA stays true.
-        var secondsPerStep = sinceStart.Elapsed.TotalSeconds / Math.Max(1, last.Step - options.StartStep);
-        var estimatedFinish = now + (long)Math.Ceiling(secondsPerStep * (totalSteps - last.Step));
-        db.SaveChanges();
         db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdate(u => u.SetProperty(j => j.Step, last.Step).SetProperty(j => j.Epoch, last.Epoch)
             .SetProperty(j => j.TokensPerSecond, last.TokensPerSecond).SetProperty(j => j.EstimatedFinish, estimatedFinish));
     }
 
-    public void OnEvaluationStarting(int step)
-    {
-        using var scope = scopes.CreateScope();
-        scope.ServiceProvider.GetRequiredService<TuningDbContext>().Jobs.Where(j => j.Id == job.Id)
-            .ExecuteUpdate(u => u.SetProperty(j => j.Phase, JobPhase.Evaluating));
-    }
+    public void OnEvaluationStarting(int step) =>
+        database.Enqueue(db => JobTransitions.SetPhaseAsync(db, job.Id, JobPhase.Evaluating, CancellationToken.None).GetAwaiter().GetResult());
 
-    public void OnEvaluation(EvaluationResult evaluation)
+    public void OnEvaluation(EvaluationResult evaluation) => database.Enqueue(db =>
     {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
-        db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdate(u => u.SetProperty(j => j.Phase, JobPhase.Training));
+        JobTransitions.SetPhaseAsync(db, job.Id, JobPhase.Training, CancellationToken.None).GetAwaiter().GetResult();
         db.Metrics.Where(m => m.JobId == job.Id && m.Step == evaluation.Step).ExecuteUpdate(u => u
             .SetProperty(m => m.ValidLoss, evaluation.Loss).SetProperty(m => m.ValidMeanTokenAccuracy, evaluation.MeanTokenAccuracy));
         db.JobEvents.Add(JobEvents.Metrics(job.Id, evaluation.Step, new Dictionary<string, object>
@@ -78,46 +82,52 @@ public sealed class JobProgressRecorder(
             ["step"] = evaluation.Step, ["epoch"] = evaluation.Epoch, ["valid_loss"] = evaluation.Loss,
             ["valid_mean_token_accuracy"] = evaluation.MeanTokenAccuracy, ["is_best"] = evaluation.IsBest,
         }));
-        db.SaveChanges();
-    }
+    });
 
     public void OnEpochEnd(EpochSummary summary)
     {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
+        if (database.Stopped.IsCancellationRequested) return;
+        // Computed here, on the training thread, while the model holds this epoch's weights.
+        var perTask = options.PerTaskMetrics?.Invoke();
+        if (perTask is not null)
+        {
+            perTaskAtStep = perTask;
+            perTaskStep = summary.Step;
+        }
+        database.Enqueue(db => WriteEpochEnd(db, summary, perTask));
+    }
+
+    void WriteEpochEnd(Persistence.TuningDbContext db, EpochSummary summary, Dictionary<string, object?>? perTask)
+    {
         var validation = summary.ValidationLoss is { } vl ? $", validation loss {vl:F4}, validation token accuracy {summary.ValidationMeanTokenAccuracy:P1}" : "";
         db.JobEvents.Add(JobEvents.Message(job.Id,
             $"Epoch {summary.Epoch} done at step {summary.Step}/{totalSteps}: training loss {summary.TrainLoss:F4}{validation}; " +
             $"padding was {summary.PaddingShare:P1} of the positions computed."));
-        if (options.PerTaskMetrics?.Invoke() is { } perTask)
+        if (perTask is not null)
         {
-            perTaskAtStep = perTask;
-            perTaskStep = summary.Step;
             var perTaskJson = JsonSerializer.Serialize(perTask);
             db.Metrics.Where(m => m.JobId == job.Id && m.Step == summary.Step).ExecuteUpdate(u => u.SetProperty(m => m.PerTaskJson, perTaskJson));
             db.JobEvents.Add(JobEvents.Metrics(job.Id, summary.Step, new Dictionary<string, object?> { ["step"] = summary.Step, ["epoch"] = summary.Epoch, ["per_task"] = perTask }));
             db.JobEvents.Add(JobEvents.Message(job.Id, $"Epoch {summary.Epoch} per task: " + string.Join("; ", perTask.Select(t =>
                 $"{t.Key} " + string.Join(", ", ((Dictionary<string, object?>)t.Value!).Select(m => $"{m.Key} {m.Value:F4}"))))));
         }
-        db.SaveChanges();
     }
 
     public void OnCheckpoint(CheckpointRequest request)
     {
-        // A cancelled run keeps a checkpoint only when it is a pause (resume continues from it).
-        if (request.Reason == CheckpointReason.Cancelled && !options.IsPausing()) return;
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
-        db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdate(u => u.SetProperty(j => j.Phase, JobPhase.Saving));
+        // A cancelled run keeps a checkpoint only when it is a pause or a graceful stop (the job continues from it).
+        if (request.Reason == CheckpointReason.Cancelled && !options.KeepsStopCheckpoint()) return;
+        if (database.Stopped.IsCancellationRequested) return;
+        database.Enqueue(db => JobTransitions.SetPhaseAsync(db, job.Id, JobPhase.Saving, CancellationToken.None).GetAwaiter().GetResult());
 
-        var relative = DataPaths.CheckpointRelativePath(job.Id, request.Step);
-        var folder = paths.EnsureParent(relative);
         // A model with LoRA adapters is written merged (a full Hugging Face folder); the adapters go beside it in
-        // PEFT's format; then the optimizer and trainer state. The writer replaces the whole folder, so order matters,
-        // and a resume only trusts a folder whose training state is complete.
-        PretrainedModelWriter.Save(model, config, folder, tokenizerFiles);
-        options.SaveAdapter?.Invoke(folder);
-        request.SaveTrainingState(Path.Combine(folder, TrainingStateFolder));
+        // PEFT's format; then the optimizer and trainer state. The store makes the folder a checkpoint only once
+        // all of it is on disk, with a manifest of every file's size and hash.
+        var staging = store.BeginWrite(job.Id, request.Step);
+        PretrainedModelWriter.Save(model, config, staging, tokenizerFiles);
+        options.SaveAdapter?.Invoke(staging);
+        request.SaveTrainingState(Path.Combine(staging, TrainingStateFolder));
+        var relative = store.Commit(job.Id, request.Step, staging);
 
         var metrics = new Dictionary<string, object?>
         {
@@ -129,43 +139,73 @@ public sealed class JobProgressRecorder(
             ["full_valid_loss"] = request.Evaluation?.Loss, ["full_valid_mean_token_accuracy"] = request.Evaluation?.MeanTokenAccuracy,
         };
         if (perTaskStep == request.Step) metrics["per_task"] = perTaskAtStep;
-        // A pause may land on the step of the previous checkpoint: the new one replaces it.
-        db.Checkpoints.Where(c => c.JobId == job.Id && c.StepNumber == request.Step).ExecuteDelete();
         var checkpoint = new JobCheckpoint
         {
             Id = Ids.New("ftckpt"), JobId = job.Id, CreatedAt = Clock.Now(), StepNumber = request.Step,
             FineTunedModelCheckpoint = $"{fineTunedModelName}:ckpt-step-{request.Step}",
             MetricsJson = JsonSerializer.Serialize(metrics), RelativePath = relative,
         };
-        db.Checkpoints.Add(checkpoint);
         // Best by validation loss; without validation data the latest checkpoint is the best there is.
         if (request.IsBest || request.BestValidationLoss is null) BestCheckpointId = checkpoint.Id;
-        db.JobEvents.Add(JobEvents.Message(job.Id, $"Checkpoint {checkpoint.Id} saved at step {request.Step} ({Describe(request.Reason)})" +
-            (BestCheckpointId == checkpoint.Id && request.Evaluation is not null ? "; best validation loss so far." : ".")));
-        db.SaveChanges();
+        var bestId = BestCheckpointId;
+        var message = $"Checkpoint {checkpoint.Id} saved at step {request.Step} ({Describe(request.Reason)})" +
+                      (bestId == checkpoint.Id && request.Evaluation is not null ? "; best validation loss so far." : ".");
+        database.Enqueue(db =>
+        {
+            // A pause may land on the step of the previous checkpoint: the new one replaces it.
+            db.Checkpoints.Where(c => c.JobId == job.Id && c.StepNumber == request.Step).ExecuteDelete();
+            db.Checkpoints.Add(Copy(checkpoint));
+            db.JobEvents.Add(JobEvents.Message(job.Id, message));
+            db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdate(u => u.SetProperty(j => j.BestCheckpointId, bestId));
+        });
         // A pause's checkpoint is where training continues, not a candidate to pick: it is not evaluated.
         if (options.EvaluateCheckpoint is { } evaluate && request.Reason != CheckpointReason.Cancelled)
         {
-            db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdate(u => u.SetProperty(j => j.Phase, JobPhase.Evaluating));
+            database.Enqueue(db => JobTransitions.SetPhaseAsync(db, job.Id, JobPhase.Evaluating, CancellationToken.None).GetAwaiter().GetResult());
             evaluate(checkpoint);
         }
-        var bestId = BestCheckpointId;
-        db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdate(u => u.SetProperty(j => j.Phase, JobPhase.Training).SetProperty(j => j.BestCheckpointId, bestId));
+        database.Enqueue(db => JobTransitions.SetPhaseAsync(db, job.Id, JobPhase.Training, CancellationToken.None).GetAwaiter().GetResult());
         LastCheckpoint = checkpoint;
-        KeepLatestAndBest(db);
+        KeepLatestAndBest();
     }
 
-    /// <summary>Deletes checkpoints beyond the newest <see cref="JobRecorderOptions.Keep"/>, never the best one.</summary>
-    void KeepLatestAndBest(TuningDbContext db)
+    /// <summary>
+    /// Deletes checkpoints beyond the newest <see cref="JobRecorderOptions.Keep"/>, never the best one: the rows
+    /// first (queued after the new checkpoint's row), then the folders, so a crash in between leaves a folder
+    /// no row points to (swept later), never a row without its folder.
+    /// </summary>
+    void KeepLatestAndBest()
     {
-        var all = db.Checkpoints.AsNoTracking().Where(c => c.JobId == job.Id).OrderByDescending(c => c.StepNumber).ToList();
-        foreach (var old in all.Skip(Math.Max(1, options.Keep)).Where(c => c.Id != BestCheckpointId))
+        var keep = Math.Max(1, options.Keep);
+        var bestId = BestCheckpointId;
+        kept.Add(LastCheckpoint!);
+        var old = kept.OrderByDescending(c => c.StepNumber).Skip(keep).Where(c => c.Id != bestId).ToList();
+        foreach (var o in old) kept.Remove(o);
+        if (old.Count == 0) return;
+        var oldIds = old.Select(o => o.Id).ToList();
+        var keepSteps = kept.Select(c => c.StepNumber).ToHashSet();
+        database.Enqueue(db =>
         {
-            db.Checkpoints.Where(c => c.Id == old.Id).ExecuteDelete();
-            var dir = paths.Resolve(old.RelativePath);
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        }
+            db.Checkpoints.Where(c => c.JobId == job.Id && oldIds.Contains(c.Id)).ExecuteDelete();
+        });
+        _ = database.FlushAsync().ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully)
+                foreach (var o in old.Where(o => !keepSteps.Contains(o.StepNumber))) store.Delete(job.Id, o.StepNumber);
+        }, TaskScheduler.Default);
     }
+
+    /// <summary>Checkpoints of this job known to the recorder: those of earlier attempts (<see cref="Adopt"/>) and this one's.</summary>
+    readonly List<JobCheckpoint> kept = [];
+
+    /// <summary>Takes in the checkpoints of earlier attempts, so pruning counts them too.</summary>
+    public void Adopt(IEnumerable<JobCheckpoint> earlier) => kept.AddRange(earlier);
+
+    static JobCheckpoint Copy(JobCheckpoint c) => new()
+    {
+        Id = c.Id, JobId = c.JobId, CreatedAt = c.CreatedAt, StepNumber = c.StepNumber,
+        FineTunedModelCheckpoint = c.FineTunedModelCheckpoint, MetricsJson = c.MetricsJson, RelativePath = c.RelativePath,
+    };
 
     static string Describe(CheckpointReason reason) => reason switch
     {

@@ -9,7 +9,8 @@ namespace TuningService.Worker.Hosting;
 
 /// <summary>
 /// Embedded mode keeps Hangfire's queue in memory, so a restart forgets it. The database still knows which jobs
-/// were queued or running: hand them to the worker again. (With PostgreSQL storage Hangfire's queue survives.)
+/// were queued or running: hand them to the worker again. (With PostgreSQL storage Hangfire's queue survives,
+/// and the reconciler heals what it misses.)
 /// </summary>
 public sealed class PendingJobsRedispatcher(IServiceScopeFactory scopes, IJobDispatcher dispatcher, ILogger<PendingJobsRedispatcher> logger)
     : IHostedService
@@ -18,19 +19,16 @@ public sealed class PendingJobsRedispatcher(IServiceScopeFactory scopes, IJobDis
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
-        var pending = await db.Jobs
-            .Where(j => j.Status == JobStatus.ValidatingFiles || j.Status == JobStatus.Queued || j.Status == JobStatus.Running)
-            .OrderBy(j => j.CreatedAt).ToListAsync(cancellationToken);
+        var pending = await db.Jobs.Where(j => JobTransitions.Runnable.Contains(j.Status))
+            .OrderBy(j => j.CreatedAt).Select(j => new { j.Id, j.Status }).ToListAsync(cancellationToken);
+        // This process is the only worker in embedded mode: a lease left by the previous process is stale. Taking
+        // it over bumps the generation, so nothing of that process could write again.
+        await db.Jobs.Where(j => JobTransitions.Runnable.Contains(j.Status) && j.LeaseOwner != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseExpiresAt, (long?)null)
+                .SetProperty(j => j.LeaseGeneration, j => j.LeaseGeneration + 1), cancellationToken);
         foreach (var job in pending)
         {
-            // This process is the only worker in embedded mode: a lease left by the previous process is stale.
-            job.LeaseOwner = null;
-            job.LeaseExpiresAt = null;
-        }
-        await db.SaveChangesAsync(cancellationToken);
-        foreach (var job in pending)
-        {
-            dispatcher.Dispatch(job.Id);
+            await JobDispatch.DispatchAsync(db, dispatcher, job.Id, cancellationToken);
             logger.LogInformation("Re-dispatched {JobId} ({Status}) after a restart", job.Id, job.Status);
         }
     }

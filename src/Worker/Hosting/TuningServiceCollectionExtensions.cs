@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TuningService.Core.Catalog;
 using TuningService.Core.Configuration;
 using TuningService.Core.FineTuning;
+using TuningService.Core.FineTuning.Checkpoints;
 using TuningService.Core.Imports;
 using TuningService.Core.Imports.Hub;
 using TuningService.Core.Persistence;
@@ -26,6 +27,9 @@ public static class TuningServiceCollectionExtensions
         services.AddSingleton<ModelCatalog>();
         services.AddTransient<FineTuningJobRunner>();
         services.AddTransient<FineTuningSession>();
+        services.AddSingleton<CheckpointStore>();
+        services.AddTransient<JobReconciler>();
+        services.AddTransient<ReconcileJobs>();
         services.AddSingleton<TokenizedDatasetCache>();
         services.AddSingleton<IJobDispatcher, HangfireJobDispatcher>();
         services.AddSingleton<ModelSizes>();
@@ -59,14 +63,26 @@ public static class TuningServiceCollectionExtensions
 
     /// <summary>
     /// The Hangfire servers of this process: one trains fine-tuning jobs, a second one (one worker) runs model
-    /// imports from their own queue, so a download is not stuck behind hours of training.
+    /// imports from their own queue, so a download is not stuck behind hours of training, and a third runs the
+    /// reconciler (<see cref="ReconcileJobs"/>), which must not wait behind either.
     /// </summary>
     public static IServiceCollection AddTuningWorker(this IServiceCollection services, TuningOptions options, bool embeddedStorage)
     {
+        // On SIGTERM a training job saves a checkpoint at its current step before the process exits: the host and
+        // Hangfire wait that long (plus the time to hand the job back) instead of their 30 s and 15 s defaults.
+        var shutdownGrace = TimeSpan.FromSeconds(Math.Max(5, options.ShutdownCheckpointSeconds) + 10);
+        services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = shutdownGrace);
         services.AddHangfireServer(o =>
         {
             o.WorkerCount = Math.Max(1, options.WorkerCount);
             o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            o.ShutdownTimeout = shutdownGrace;
+        });
+        services.AddHangfireServer(o =>
+        {
+            o.WorkerCount = 1;
+            o.Queues = [ReconcileJobs.Queue];
+            o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:maintenance";
         });
         services.AddHangfireServer(o =>
         {

@@ -186,6 +186,12 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.Property<string>("Device")
                         .HasColumnType("text");
 
+                    b.Property<string>("DispatchId")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("DispatchedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("Epoch")
                         .HasColumnType("integer");
 
@@ -220,6 +226,9 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                         .HasColumnType("double precision");
 
                     b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LeaseGeneration")
                         .HasColumnType("bigint");
 
                     b.Property<string>("LeaseOwner")

@@ -181,6 +181,12 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.Property<string>("Device")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DispatchId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DispatchedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Epoch")
                         .HasColumnType("INTEGER");
 
@@ -215,6 +221,9 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("REAL");
 
                     b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LeaseGeneration")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("LeaseOwner")

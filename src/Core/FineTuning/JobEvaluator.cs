@@ -1,37 +1,37 @@
-using Microsoft.Extensions.DependencyInjection;
 using TuningService.Core.Catalog;
 using TuningService.Core.Common;
 using TuningService.Core.Configuration;
+using TuningService.Core.Evaluation;
 using TuningService.Core.Files;
-using TuningService.Core.FineTuning;
-using TuningService.Core.Persistence;
 using TuningService.Core.Tokenization;
 using TuningService.Core.Training;
+using EvaluationResult = TuningService.Core.Evaluation.EvaluationResult;
 
-namespace TuningService.Core.Evaluation;
+namespace TuningService.Core.FineTuning;
 
 /// <summary>
 /// Evaluation in a job's life: the base model (and the ICL baseline) before training, each checkpoint as it is saved,
 /// the fine-tuned model after training. Results are rows of the evaluations table; each step evaluates only what the
 /// job does not have yet, so a re-run job method repeats nothing, and base results are reused across jobs by their
-/// <see cref="EvaluationCacheKey"/>.
+/// <see cref="EvaluationCacheKey"/>. Its writes go through the job's fenced <see cref="JobDatabase"/>.
 /// </summary>
-public sealed class JobEvaluator(IServiceScopeFactory scopes, FineTuningJob job, JobEvaluationPlan plan, ITextTokenizer tokenizer)
+public sealed class JobEvaluator(JobDatabase database, FineTuningJob job, JobEvaluationPlan plan, ITextTokenizer tokenizer)
 {
     public JobEvaluationPlan Plan => plan;
 
     /// <summary>Plans the job's evaluation (<see cref="JobEvaluationPlanner"/>) and records the plan in the job's events.</summary>
-    public static async Task<JobEvaluator> CreateAsync(IServiceScopeFactory scopes, DataPaths paths, ModelCatalog catalog, FineTuningJob job, CatalogModel baseModel,
+    public static async Task<JobEvaluator> CreateAsync(JobDatabase database, DataPaths paths, ModelCatalog catalog, FineTuningJob job, CatalogModel baseModel,
         ITextTokenizer tokenizer, Func<StoredFile, IReadOnlyList<TrainingExample>> read, string framing, JobTrainingData data,
         EvaluationSettings settings, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(scopes);
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
-        var plan = await JobEvaluationPlanner.PlanAsync(db, paths, catalog, job, baseModel, read, framing, data, settings, ct);
-        foreach (var note in plan.Notes) db.JobEvents.Add(JobEvents.Message(job.Id, note));
-        await db.SaveChangesAsync(ct);
-        return new JobEvaluator(scopes, job, plan, tokenizer);
+        ArgumentNullException.ThrowIfNull(database);
+        var plan = await database.ReadAsync((db, c) => JobEvaluationPlanner.PlanAsync(db, paths, catalog, job, baseModel, read, framing, data, settings, c), ct);
+        await database.WriteAsync((db, _) =>
+        {
+            foreach (var note in plan.Notes) db.JobEvents.Add(JobEvents.Message(job.Id, note));
+            return Task.CompletedTask;
+        });
+        return new JobEvaluator(database, job, plan, tokenizer);
     }
 
     /// <param name="inMemoryBase">The base model as loaded for training, before any step; null when training resumes
@@ -43,20 +43,19 @@ public sealed class JobEvaluator(IServiceScopeFactory scopes, FineTuningJob job,
         var wanted = plan.BeforeAndAfter.Select(d => (Subject: EvaluationSubjects.Base, d.Role, d.Dataset, Icl: "")).ToList();
         if (plan.RunsIcl) wanted.Add((EvaluationSubjects.Icl, EvaluationRoles.Test, plan.Test!, plan.IclFingerprint));
         var missing = new List<(string Subject, string Role, EvaluationDataset Dataset, string Key)>();
-        using (var scope = scopes.CreateScope())
+        await database.WriteAsync(async (db, c) =>
         {
-            var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
+            missing.Clear(); // a retried write starts over
             foreach (var (subject, role, dataset, icl) in wanted)
             {
-                if (await EvaluationRows.ExistsAsync(db, job.Id, subject, role, dataset.Id, ct)) continue;
+                if (await EvaluationRows.ExistsAsync(db, job.Id, subject, role, dataset.Id, c)) continue;
                 var key = EvaluationCacheKey.For(plan.BaseModel, subject, role, dataset, plan.Framing, plan.Settings, icl);
-                if (await EvaluationRows.FindCachedAsync(db, key, ct) is { } cached)
+                if (await EvaluationRows.FindCachedAsync(db, key, c) is { } cached)
                     db.Evaluations.Add(EvaluationRows.Create(job.Id, null, cached.Model, subject, null, role, EvaluationRows.Read(cached)));
                 else
                     missing.Add((subject, role, dataset, key));
             }
-            await db.SaveChangesAsync(ct);
-        }
+        });
         if (missing.Count == 0) return;
 
         var (setup, owned) = inMemoryBase is null ? loadBase() : (inMemoryBase, null);
@@ -69,8 +68,8 @@ public sealed class JobEvaluator(IServiceScopeFactory scopes, FineTuningJob job,
                     ? evaluator.EvaluateInContext(dataset, plan.IclPool, plan.IclShots, plan.Seed, ct)
                     : evaluator.Evaluate(dataset, generate: true, ct), ct);
                 // The job's row, and a row of no job that later jobs on the same base model and data reuse.
-                await SaveAsync(ct, EvaluationRows.Create(job.Id, null, plan.BaseModel, subject, null, role, result),
-                    EvaluationRows.Create(null, key, plan.BaseModel, subject, null, role, result));
+                await SaveAsync(() => [EvaluationRows.Create(job.Id, null, plan.BaseModel, subject, null, role, result),
+                    EvaluationRows.Create(null, key, plan.BaseModel, subject, null, role, result)]);
             }
         }
         finally
@@ -85,51 +84,49 @@ public sealed class JobEvaluator(IServiceScopeFactory scopes, FineTuningJob job,
         var evaluator = new ModelEvaluator(setup, tokenizer, plan.Settings);
         foreach (var (role, dataset) in plan.BeforeAndAfter)
         {
-            using (var scope = scopes.CreateScope())
-                if (await EvaluationRows.ExistsAsync(scope.ServiceProvider.GetRequiredService<TuningDbContext>(), job.Id, EvaluationSubjects.FineTuned, role, dataset.Id, ct))
-                    continue;
+            if (await database.ReadAsync((db, c) => EvaluationRows.ExistsAsync(db, job.Id, EvaluationSubjects.FineTuned, role, dataset.Id, c), ct))
+                continue;
             var result = await OffThePool(() => evaluator.Evaluate(dataset, generate: true, ct), ct);
-            await SaveAsync(ct, EvaluationRows.Create(job.Id, null, fineTunedModel, EvaluationSubjects.FineTuned, null, role, result));
+            await SaveAsync(() => [EvaluationRows.Create(job.Id, null, fineTunedModel, EvaluationSubjects.FineTuned, null, role, result)]);
         }
     }
 
     /// <summary>
     /// Teacher-forced metrics of a just-saved checkpoint on the validation and retention data, while its weights are
-    /// the model in memory. Called on the training thread, between steps; replaces the step's earlier rows (a pause
-    /// and a replay may save the same step again).
+    /// the model in memory. Called on the training thread, between steps; the rows are queued (training does not
+    /// wait for the database) and replace the step's earlier rows (a pause and a replay may save the same step again).
     /// </summary>
     public void EvaluateCheckpoint(TrainingSetup setup, JobCheckpoint checkpoint, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         if (plan.Validation.Count == 0 && plan.Retention.Count == 0) return;
-        var rows = new List<EvaluationResult>();
+        var rows = new List<(string Role, DatasetEvaluation Result)>();
         if (plan.Validation.Count > 0)
         {
             var (overall, tasks) = TeacherForcedEvaluator.Evaluate(setup, plan.Validation, plan.Settings.BatchSize, ct);
             var validation = new DatasetEvaluation(EvaluationRoles.Validation, EvaluationRoles.Validation, EvaluationDataKind.Instruction,
                 overall.Examples, new TaskEvaluation("overall", overall, null), [.. tasks.Select(t => new TaskEvaluation(t.Task, t.Metrics, null))], []);
-            rows.Add(CheckpointRow(checkpoint, EvaluationRoles.Validation, validation));
+            rows.Add((EvaluationRoles.Validation, validation));
         }
         var evaluator = new ModelEvaluator(setup, tokenizer, plan.Settings);
-        rows.AddRange(plan.Retention.Select(r => CheckpointRow(checkpoint, EvaluationRoles.Retention, evaluator.Evaluate(r, generate: false, ct))));
+        rows.AddRange(plan.Retention.Select(r => (EvaluationRoles.Retention, evaluator.Evaluate(r, generate: false, ct))));
 
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
-        db.Evaluations.RemoveRange(db.Evaluations.Where(e => e.JobId == job.Id && e.Subject == EvaluationSubjects.Checkpoint && e.Step == checkpoint.StepNumber));
-        db.Evaluations.AddRange(rows);
-        db.SaveChanges();
+        database.Enqueue(db =>
+        {
+            db.Evaluations.RemoveRange(db.Evaluations.Where(e => e.JobId == job.Id && e.Subject == EvaluationSubjects.Checkpoint && e.Step == checkpoint.StepNumber));
+            db.Evaluations.AddRange(rows.Select(r => CheckpointRow(checkpoint, r.Role, r.Result)));
+        });
     }
 
     EvaluationResult CheckpointRow(JobCheckpoint checkpoint, string role, DatasetEvaluation result) =>
         EvaluationRows.Create(job.Id, null, checkpoint.FineTunedModelCheckpoint, EvaluationSubjects.Checkpoint, checkpoint.StepNumber, role, result);
 
-    async Task SaveAsync(CancellationToken ct, params EvaluationResult[] rows)
+    /// <summary>Rows are made afresh for each try: a retried write runs on a new context.</summary>
+    Task SaveAsync(Func<EvaluationResult[]> rows) => database.WriteAsync((db, _) =>
     {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
-        db.Evaluations.AddRange(rows);
-        await db.SaveChangesAsync(ct);
-    }
+        db.Evaluations.AddRange(rows());
+        return Task.CompletedTask;
+    });
 
     /// <summary>Evaluation keeps the CPU busy for seconds to minutes: its own thread, as training has.</summary>
     static Task<T> OffThePool<T>(Func<T> work, CancellationToken ct) => ComputeThread.Run(work, ct);
