@@ -117,9 +117,9 @@ public class CheckpointStoreTests : IDisposable
         var found = store.FindNewestVerified(JobId, c => c.Contains(TrainerState));
 
         Assert.Equal(4, found.Checkpoint?.Step);
-        var rejected = Assert.Single(found.Rejected);
-        Assert.Equal(8, rejected.Checkpoint.Step);
-        Assert.StartsWith($"{TrainerState} is 5 bytes, the manifest says ", rejected.Reason);
+        var (checkpoint, reason) = Assert.Single(found.Rejected);
+        Assert.Equal(8, checkpoint.Step);
+        Assert.StartsWith($"{TrainerState} is 5 bytes, the manifest says ", reason);
     }
 
     [Fact]
