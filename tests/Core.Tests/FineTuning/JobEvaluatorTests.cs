@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using TuningService.Core.Configuration;
 using TuningService.Core.Evaluation;
 using TuningService.Core.Files;
@@ -12,7 +13,7 @@ using TuningService.Core.Tests.Training;
 using TuningService.Core.Training;
 using static TorchSharp.torch;
 
-namespace TuningService.Core.Tests.Evaluation;
+namespace TuningService.Core.Tests.FineTuning;
 
 /// <summary>
 /// Evaluation rows in a job's life, on a real (SQLite) database: a re-run job method evaluates nothing twice, a
@@ -27,6 +28,7 @@ public sealed class JobEvaluatorTests : IDisposable
     readonly ServiceProvider services;
     readonly LoadedModel llama = PretrainedModelLoader.Load(TestPaths.LlamaTiny, CPU);
     readonly TrainingSetup setup;
+    readonly List<JobDatabase> databases = [];
     int loads;
 
     public JobEvaluatorTests()
@@ -49,7 +51,27 @@ public sealed class JobEvaluatorTests : IDisposable
 
     static FineTuningJob Job(string id) => new() { Id = id, Owner = "o", Model = "llama-tiny", TrainingFileId = "file-train", RequestedHyperparametersJson = "{}" };
 
-    JobEvaluator Evaluator(string jobId) => new(services.GetRequiredService<IServiceScopeFactory>(), Job(jobId), Plan(), Tokenizer);
+    /// <summary>An evaluator writing through the job's fenced database, as in a worker: the job's row exists and is claimed.</summary>
+    JobEvaluator Evaluator(string jobId)
+    {
+        var scopes = services.GetRequiredService<IServiceScopeFactory>();
+        using (var scope = scopes.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
+            if (!db.Jobs.Any(j => j.Id == jobId))
+            {
+                db.Jobs.Add(Job(jobId));
+                db.SaveChanges();
+            }
+            db.Jobs.Where(j => j.Id == jobId).ExecuteUpdate(s => s.SetProperty(j => j.LeaseOwner, (string?)null));
+        }
+        var retry = new DatabaseRetry(TimeSpan.FromSeconds(5), NullLogger.Instance);
+        var lease = new JobLease(scopes, retry, jobId, "test-worker", TimeSpan.FromMinutes(1));
+        Assert.NotNull(lease.TryClaimAsync(default).GetAwaiter().GetResult());
+        var database = new JobDatabase(scopes, retry, lease, NullLogger.Instance);
+        databases.Add(database);
+        return new JobEvaluator(database, Job(jobId), Plan(), Tokenizer);
+    }
 
     (TrainingSetup, IDisposable) LoadBase()
     {
@@ -104,6 +126,7 @@ public sealed class JobEvaluatorTests : IDisposable
             {
                 Id = $"ftckpt-{step}", JobId = "ftjob-a", StepNumber = step, FineTunedModelCheckpoint = $"ft:x:ckpt-step-{step}", MetricsJson = "{}", RelativePath = "x",
             }, default);
+        await databases[^1].FlushAsync(); // checkpoint rows are queued on the training thread
 
         var rows = Rows().Where(r => r.JobId == "ftjob-a").ToList();
         Assert.Equal(2, rows.Count(r => r.Subject == EvaluationSubjects.FineTuned)); // test and the text
@@ -121,6 +144,7 @@ public sealed class JobEvaluatorTests : IDisposable
 
     public void Dispose()
     {
+        foreach (var database in databases) database.DisposeAsync().AsTask().GetAwaiter().GetResult();
         llama.Dispose();
         services.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
