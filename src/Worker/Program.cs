@@ -1,16 +1,25 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using TuningService.Core.Configuration;
 using TuningService.Worker.Hosting;
 
 // A worker process: executes fine-tuning jobs from the shared PostgreSQL queue. Run as many as you like.
-var builder = Host.CreateApplicationBuilder(args);
-var options = builder.Services.AddTuningServices(builder.Configuration);
-if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Postgres")))
-    throw new InvalidOperationException(
-        "The worker needs the shared database: set ConnectionStrings__Postgres. (Embedded mode runs the worker inside the API.)");
-builder.Services.AddTuningWorker(options, embeddedStorage: false);
+var host = await StartupFailure.GuardAsync("TuningService.Worker", async () =>
+{
+    var builder = Host.CreateApplicationBuilder(args);
+    var options = builder.Services.AddTuningServices(builder.Configuration);
+    if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Postgres")))
+        throw new StartupException(
+            "The worker needs the shared database: set ConnectionStrings__Postgres. (Embedded mode runs the worker inside the API.)");
+    builder.Services.AddTuningWorker(options, embeddedStorage: false);
 
-var host = builder.Build();
-await StartupDatabase.PrepareAsync(host.Services);
-ReconcileJobs.Schedule(host.Services, options);
-await host.RunAsync();
+    var host = builder.Build();
+    await StartupDatabase.PrepareAsync(host.Services);
+    ReconcileJobs.Schedule(host.Services, options);
+    await host.StartAsync();
+    return host;
+});
+if (host is null) return StartupFailure.ExitCode;
+await host.WaitForShutdownAsync();
+host.Dispose();
+return 0;

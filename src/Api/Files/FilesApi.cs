@@ -72,10 +72,12 @@ public static class FilesApi
     static async Task<FileDeletedResponse> Delete(string file_id, HttpContext http, TuningDbContext db, DataPaths paths, CancellationToken ct)
     {
         var file = await FindOwnedAsync(db, file_id, Caller.From(http).Owner, ct);
-        var inUse = await db.Jobs.AnyAsync(j => (j.TrainingFileId == file.Id || j.ValidationFileId == file.Id)
-            && j.Status != JobStatus.Succeeded && j.Status != JobStatus.Failed && j.Status != JobStatus.Cancelled, ct);
-        if (inUse)
-            throw new ApiException(409, $"File {file.Id} is used by a job that has not finished; cancel the job or wait for it.", "file_id", "file_in_use");
+        var users = await UnfinishedJobs.UsingFileAsync(db, file.Id, ct);
+        if (users.Count > 0)
+            throw new ApiException(409,
+                $"File {file.Id} is used by {(users.Count == 1 ? "a job" : $"{users.Count} jobs")} that {(users.Count == 1 ? "has" : "have")} not finished: " +
+                $"{UnfinishedJobs.Describe(users)}. Cancel {(users.Count == 1 ? "it" : "them")} (POST /v1/fine_tuning/jobs/{{id}}/cancel) " +
+                "or wait until they finish, then delete the file.", "file_id", "file_in_use");
         db.Files.Remove(file);
         await db.SaveChangesAsync(ct);
         File.Delete(paths.Resolve(file.RelativePath));

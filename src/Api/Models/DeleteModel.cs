@@ -29,10 +29,12 @@ public static class DeleteModel
                 caller.RequireAdmin("delete imported models");
                 break;
         }
-        var inUse = await db.Jobs.AnyAsync(j => j.Model == found.Id
-            && j.Status != JobStatus.Succeeded && j.Status != JobStatus.Failed && j.Status != JobStatus.Cancelled, ct);
-        if (inUse)
-            throw new ApiException(409, $"The model '{found.Id}' is the base of a job that has not finished; cancel the job or wait for it.", "model", "model_in_use");
+        var users = await UnfinishedJobs.StartingFromModelAsync(db, found.Id, ct);
+        if (users.Count > 0)
+            throw new ApiException(409,
+                $"The model '{found.Id}' (or one of its checkpoints) is the starting point of {(users.Count == 1 ? "a job" : $"{users.Count} jobs")} " +
+                $"that {(users.Count == 1 ? "has" : "have")} not finished: {UnfinishedJobs.Describe(users)}. Cancel {(users.Count == 1 ? "it" : "them")} " +
+                "(POST /v1/fine_tuning/jobs/{id}/cancel) or wait until they finish, then delete the model.", "model", "model_in_use");
 
         if (found.Origin == ModelOrigin.Imported)
         {

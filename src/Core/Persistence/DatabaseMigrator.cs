@@ -26,6 +26,8 @@ public static class DatabaseMigrator
             return;
         }
 
+        // The lock is taken on the configured database, so it must exist before EF's migrate would create it.
+        await PostgresStartupCheck.EnsureDatabaseAsync(db.Database.GetConnectionString()!, ct);
         await using var lockConnection = new NpgsqlConnection(db.Database.GetConnectionString());
         await lockConnection.OpenAsync(ct);
         await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({AdvisoryLockKey})", lockConnection))

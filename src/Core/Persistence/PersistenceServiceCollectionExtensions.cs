@@ -18,6 +18,8 @@ public static class PersistenceServiceCollectionExtensions
     {
         if (!string.IsNullOrWhiteSpace(postgresConnectionString))
         {
+            // Npgsql would parse it on first use, deep inside a migration; a typo is reported here, by name.
+            PostgresStartupCheck.Parse(postgresConnectionString);
             services.AddDbContextPool<PostgresTuningDbContext>(o => o.UseNpgsql(postgresConnectionString));
             services.AddScoped<TuningDbContext>(sp => sp.GetRequiredService<PostgresTuningDbContext>());
         }

@@ -17,7 +17,7 @@ public static class TuningServiceCollectionExtensions
 {
     public static TuningOptions AddTuningServices(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(TuningOptions.Section).Get<TuningOptions>() ?? new TuningOptions();
+        var options = BindOptions(configuration);
         services.Configure<TuningOptions>(configuration.GetSection(TuningOptions.Section));
         services.AddSingleton(options);
         var paths = new DataPaths(options.DataDir);
@@ -58,6 +58,23 @@ public static class TuningServiceCollectionExtensions
                     PrepareSchemaIfNecessary = true,
                 });
         });
+        return options;
+    }
+
+    /// <summary>The Tuning section, checked: a value that is not a number, or out of range, stops start-up by name.</summary>
+    static TuningOptions BindOptions(IConfiguration configuration)
+    {
+        TuningOptions options;
+        try
+        {
+            options = configuration.GetSection(TuningOptions.Section).Get<TuningOptions>() ?? new TuningOptions();
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder's message names the key and the type ("... at 'Tuning:WorkerCount' to type 'System.Int32'").
+            throw new StartupException($"Invalid configuration: {e.Message} Fix it in appsettings.json or the environment (Tuning__...).", e);
+        }
+        TuningOptionsValidation.ThrowIfInvalid(options);
         return options;
     }
 

@@ -62,6 +62,30 @@ public sealed class DeleteModelTests : IDisposable
     }
 
     [Fact]
+    public async Task A_fine_tuned_model_is_kept_while_an_unfinished_job_starts_from_one_of_its_checkpoints()
+    {
+        var bob = As("key-bob");
+        var folder = await SeedFineTunedModelAsync(owner: "bob");
+        var fromCheckpoint = await SeedJobAsync("bob", $"{FineTunedId}:ckpt-step-2", JobStatus.Paused);
+        // A model whose id merely begins with this one's is another model: its jobs do not hold this one.
+        await SeedJobAsync("bob", $"{FineTunedId}-other:ckpt-step-2", JobStatus.Running);
+
+        var busy = await bob.Http.DeleteAsync($"/v1/models/{FineTunedId}");
+        var error = (await ApiClient.JsonAsync(busy))["error"]!;
+        Assert.Equal(HttpStatusCode.Conflict, busy.StatusCode);
+        Assert.Equal("model_in_use", error["code"]!.GetValue<string>());
+        Assert.Contains(fromCheckpoint, error["message"]!.GetValue<string>());
+        Assert.Contains("cancel", error["message"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+        Assert.True(Directory.Exists(folder));
+        Assert.Equal(HttpStatusCode.OK, (await bob.Http.GetAsync($"/v1/models/{FineTunedId}")).StatusCode);
+
+        await SetStatusAsync(fromCheckpoint, JobStatus.Succeeded);
+        var deleted = await bob.Http.DeleteAsync($"/v1/models/{FineTunedId}");
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
     public async Task A_model_reports_its_parameters_and_weight_bytes_from_the_safetensors_header()
     {
         await SeedFineTunedModelAsync(owner: "bob");
