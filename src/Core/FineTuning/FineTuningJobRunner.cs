@@ -24,7 +24,7 @@ namespace TuningService.Core.FineTuning;
 /// Safe to run twice: a finished, paused or held job is left alone.
 /// </summary>
 public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointStore store, ILogger<FineTuningJobRunner> logger,
-    FineTuningSession session, TuningOptions options)
+    FineTuningRecipe recipe, TuningOptions options)
 {
     /// <param name="jobId">The fine-tuning job to run.</param>
     /// <param name="shutdown">Hangfire's token: fires when this worker shuts down (the job is then handed back at a checkpoint).</param>
@@ -57,7 +57,7 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
             if (start.Job.CancelRequested) await userCancel.CancelAsync();
             cancel.Token.ThrowIfCancellationRequested();
             // A pause's or a shutdown's checkpoint is kept: the job continues from it.
-            var outcome = await session.TrainAsync(database, start.Job, start.Resume, start.Kept,
+            var outcome = await recipe.RunAsync(database, start.Job, start.Resume, start.Kept,
                 () => (pause.IsCancellationRequested || shutdown.IsCancellationRequested) && !userCancel.IsCancellationRequested, cancel.Token);
             await EndAsync(database, JobStatus.Succeeded, s => s
                 .SetProperty(j => j.FineTunedModel, outcome.FineTunedModelId).SetProperty(j => j.TrainedTokens, outcome.TrainedTokens)

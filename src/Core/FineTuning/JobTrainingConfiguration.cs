@@ -9,7 +9,7 @@ namespace TuningService.Core.FineTuning;
 
 /// <summary>
 /// How a job's request becomes training: its files, its model setup, its trainer options and the key its tokens are
-/// cached under. The worker (<see cref="FineTuningSession"/>), the dry run and the throughput calibration all use
+/// cached under. The worker (<see cref="FineTuningRecipe"/>), the dry run and the throughput calibration all use
 /// these, so that a dry run plans exactly the steps and tokens a job then trains on.
 /// </summary>
 public static class JobTrainingConfiguration

@@ -26,7 +26,7 @@ public static class TuningServiceCollectionExtensions
         services.AddTuningPersistence(postgres, paths);
         services.AddSingleton<ModelCatalog>();
         services.AddTransient<FineTuningJobRunner>();
-        services.AddTransient<FineTuningSession>();
+        services.AddTransient<FineTuningRecipe>();
         services.AddSingleton<CheckpointStore>();
         services.AddTransient<JobReconciler>();
         services.AddTransient<ReconcileJobs>();

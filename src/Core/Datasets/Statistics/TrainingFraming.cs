@@ -57,7 +57,7 @@ public sealed class TrainingFraming
     public IExampleTokenizer Examples { get; }
 
     /// <summary>
-    /// The framing as FineTuningSession writes it into the tokenized-data cache key (objective, limit,
+    /// The framing as the fine-tuning recipe writes it into the tokenized-data cache key (objective, limit,
     /// train_on_inputs), so tokens cached here serve the job and the other way round.
     /// </summary>
     public string CacheKey => FineTuning.JobTrainingConfiguration.TokenCacheKey(IsEncoderDecoder, ContextLength, TrainOnInputs, null, 0);

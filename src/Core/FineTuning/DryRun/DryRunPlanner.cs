@@ -13,9 +13,9 @@ using TuningService.Core.Training;
 namespace TuningService.Core.FineTuning.DryRun;
 
 /// <summary>
-/// Plans a job as FineTuningSession would run it, without running it: reads and tokenizes its files through the
-/// same builder, template and cache (so the job later finds the tokens cached), resolves "auto", counts steps with the
-/// trainer's own code, and estimates the duration from a measured throughput. Loads no weights unless it must
+/// Plans a job as the worker would run it, without running it: reads and tokenizes its files with the recipe's own
+/// <see cref="FineTuningRecipe.SetUpData"/> (so the job later finds the tokens cached), resolves "auto" and counts
+/// steps with <see cref="FineTuningRecipe.PlanTraining"/>, and estimates the duration from a measured throughput. Loads no weights unless it must
 /// calibrate.
 /// </summary>
 public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokenizedCache, ModelSizes sizes, TrainingThroughputCalibrator calibrator)
@@ -40,12 +40,10 @@ public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokeniz
         var (data, split) = await ReadDataAsync(db, job, model, framing, ct);
         var train = data.Train.Examples;
         var parameters = ParameterCount(model);
-        var (hyper, explanations) = HyperparameterResolver.Resolve(requested, train.Count, parameters);
         var device = TrainingDevice.Select();
-        var options = JobTrainingConfiguration.Options(requested, hyper, job.Seed, device);
         var objective = new PlanningObjective(framing);
         var paddingId = framing.Examples.PaddingId;
-        var totalSteps = new SupervisedTrainer(objective, options, NoObserver.Instance).PlannedSteps(train, paddingId);
+        var (hyper, explanations, options, totalSteps, _) = FineTuningRecipe.PlanTraining(requested, job.Seed, device, parameters, objective, train, paddingId);
         if (totalSteps == 0)
             throw new JobWouldFailException("No training example has a completion token to learn.", "training_file");
         var firstEpochSteps = new SupervisedTrainer(objective, options with { Epochs = 1 }, NoObserver.Instance).PlannedSteps(train, paddingId);
@@ -92,18 +90,12 @@ public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokeniz
         {
             throw new JobWouldFailException(e.Message, "template");
         }
-        IReadOnlyList<TrainingExample> Read(StoredFile file) => TemplateRenderer.ReadExamples(paths.Resolve(file.RelativePath), file, template, job.Seed);
         var cacheKey = JobTrainingConfiguration.TokenCacheKey(framing.IsEncoderDecoder, framing.ContextLength, framing.TrainOnInputs, template, job.Seed);
         try
         {
-            var data = JobTrainingDataBuilder.Build(job, files, Read, file =>
-            {
-                var dataset = tokenizedCache.GetOrCreate(file.Sha256, model.Directory, cacheKey,
-                    () => framing.Examples.TokenizeAll(Read(file).Select(e => (e.Prompt, e.Completion))), out var cached);
-                return (dataset, cached);
-            });
+            var (data, read, _) = FineTuningRecipe.SetUpData(paths, tokenizedCache, job, files, template, model.Directory, framing.Examples, cacheKey);
             // The builder made this very plan (same examples, seed and shares); it is asked again only for its counts.
-            var split = JobDataSplit.Applies(job) ? JobDataSplit.Plan(job, Read(files[job.TrainingFileId])) : null;
+            var split = JobDataSplit.Applies(job) ? JobDataSplit.Plan(job, read(files[job.TrainingFileId])) : null;
             return (data, split);
         }
         catch (Exception e) when (e is InvalidDataException or TrainingDataException or ArgumentException)

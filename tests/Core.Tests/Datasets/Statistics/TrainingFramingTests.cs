@@ -65,7 +65,7 @@ public sealed class TrainingFramingTests
             Assert.Equal(expected.InputIds, actual.InputIds);
             Assert.Equal(expected.Labels, actual.Labels);
         }
-        // FineTuningSession's cache key for these tokens: the dry run must hit the entries the job writes.
+        // The fine-tuning recipe's cache key for these tokens: the dry run must hit the entries the job writes.
         Assert.Equal($"{setup.Objective.GetType().Name}:{setup.ContextLength}:{true}", framing.CacheKey);
     }
 

@@ -1,0 +1,266 @@
+using System.Text;
+using System.Text.Json;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using TorchSharp;
+using TuningService.Core.Catalog;
+using TuningService.Core.Common;
+using TuningService.Core.Configuration;
+using TuningService.Core.Evaluation;
+using TuningService.Core.Files;
+using TuningService.Core.FineTuning.Checkpoints;
+using TuningService.Core.Lora;
+using TuningService.Core.Models.HuggingFace;
+using TuningService.Core.Persistence;
+using TuningService.Core.Templates;
+using TuningService.Core.Tokenization;
+using TuningService.Core.Training;
+
+namespace TuningService.Core.FineTuning;
+
+/// <summary>
+/// A job's training, in torchtune's recipe shape: find the inputs, set up the model, set up the data, plan, evaluate
+/// the base, train (saving checkpoints as the trainer offers them, loading one to resume), evaluate the result and
+/// register it. <see cref="RunAsync"/> reads top to bottom; each step is a named method. The dry run plans with the
+/// same <see cref="SetUpData"/> and <see cref="PlanTraining"/>, so it plans exactly what the worker then trains.
+/// Every database write goes through the job's fenced <see cref="JobDatabase"/>.
+/// </summary>
+public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, ModelCatalog catalog, TokenizedDatasetCache tokenizedCache,
+    TuningOptions tuning)
+{
+    /// <summary>Tokenizer and generation files copied from the base model into every checkpoint.</summary>
+    static readonly string[] TokenizerFileNames =
+        ["tokenizer.model", "spiece.model", "tokenizer.json", "vocab.json", "merges.txt", "tokenizer_config.json",
+         "special_tokens_map.json", "added_tokens.json", "generation_config.json"];
+
+    /// <param name="database">The job's fenced database access.</param>
+    /// <param name="job">The job's row as its worker started it.</param>
+    /// <param name="resume">The checkpoint to continue from (after a pause, a shutdown or a lost worker), or null to start fresh.</param>
+    /// <param name="earlierCheckpoints">Checkpoints of earlier attempts still kept (the resume's among them).</param>
+    /// <param name="keepsStopCheckpoint">True once a pause or a graceful shutdown was asked for: the checkpoint of the stop is then kept.</param>
+    public async Task<TrainingOutcome> RunAsync(JobDatabase database, FineTuningJob job, JobCheckpoint? resume, IReadOnlyList<JobCheckpoint> earlierCheckpoints,
+        Func<bool> keepsStopCheckpoint, CancellationToken ct)
+    {
+        var requested = JsonSerializer.Deserialize<RequestedHyperparameters>(job.RequestedHyperparametersJson) ?? RequestedHyperparameters.Auto;
+        var (baseModel, files) = await FindInputsAsync(database, job, ct);
+
+        await SetPhaseAsync(database, JobPhase.LoadingModel);
+        using var model = SetUpModel(baseModel, requested, job.Seed, resume);
+
+        await SetPhaseAsync(database, JobPhase.Tokenizing);
+        var template = JobTemplate.FromJson(job.TemplateJson);
+        var cacheKey = JobTrainingConfiguration.TokenCacheKey(model.Setup.Objective is Seq2SeqObjective, model.Setup.ContextLength, requested.TrainOnInputs, template, job.Seed);
+        var data = SetUpData(paths, tokenizedCache, job, files, template, baseModel.Directory, model.Setup.Examples, cacheKey);
+
+        if (requested.Packing && model.Setup.Objective is Seq2SeqObjective)
+            throw new TrainingDataException("packing is for decoder-only models; an encoder-decoder model reads each prompt on its own.");
+        var plan = PlanTraining(requested, job.Seed, model.Device, model.Loaded.ParameterCount, model.Setup.Objective, data.Data.Train.Examples, model.Setup.Examples.PaddingId);
+        await RecordStartAsync(database, model, data.Data, requested, plan, ct);
+
+        var evaluation = await EvaluateBaseAsync(database, job, model, data, requested, resume, ct);
+
+        await SetPhaseAsync(database, JobPhase.Training);
+        var fineTunedId = $"ft:{baseModel.RootBaseModel}:{job.Suffix}:{job.Id}";
+        var resumeState = LoadCheckpoint(resume);
+        var recorder = CheckpointWriter(database, job, model, data.Data, plan, fineTunedId, evaluation, resumeState, keepsStopCheckpoint, ct);
+        recorder.Adopt(earlierCheckpoints);
+        if (resume is not null)
+            await LogAsync(database, $"Resuming from checkpoint {resume.Id} at step {resume.StepNumber} (weights, optimizer, schedule and data position).", ct);
+        await TrainAsync(database, model, data.Data, plan, recorder, resumeState, ct);
+
+        await SetPhaseAsync(database, JobPhase.Evaluating);
+        await evaluation.EvaluateFineTunedAsync(model.Setup, fineTunedId, ct);
+
+        var final = recorder.LastCheckpoint ?? throw new InvalidOperationException("Training ended without a checkpoint.");
+        // Training is done: record its results whatever happens to the token now, so nothing is half-registered.
+        await SetPhaseAsync(database, JobPhase.Saving);
+        var resultFileId = await RegisterResultsAsync(database, job, baseModel, fineTunedId, final);
+        return new TrainingOutcome(fineTunedId, plan.TrainedTokens, resultFileId);
+    }
+
+    /// <summary>The job's base model and files, as the catalog and the database have them now.</summary>
+    async Task<(CatalogModel BaseModel, Dictionary<string, StoredFile> Files)> FindInputsAsync(JobDatabase database, FineTuningJob job, CancellationToken ct)
+    {
+        var baseModel = await database.ReadAsync((db, c) => catalog.FindAsync(db, job.Model, job.Owner, c), ct)
+            ?? throw new TrainingDataException($"The model '{job.Model}' is no longer available.");
+        var ids = JobTrainingConfiguration.FileIds(job);
+        var files = await database.ReadAsync((db, c) => db.Files.AsNoTracking().Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, c), ct);
+        if (ids.FirstOrDefault(id => !files.ContainsKey(id)) is { } missing)
+            throw new TrainingDataException($"The file {missing} was deleted.");
+        return (baseModel, files);
+    }
+
+    /// <summary>
+    /// The model to train, on the device training runs on: full fine-tuning resumes from the checkpoint's weights;
+    /// LoRA from the base with the checkpoint's adapters copied in.
+    /// </summary>
+    RecipeModel SetUpModel(CatalogModel baseModel, RequestedHyperparameters requested, int seed, JobCheckpoint? resume)
+    {
+        var device = TrainingDevice.Select();
+        var resumeFolder = resume is null ? null : paths.Resolve(resume.RelativePath);
+        var loaded = PretrainedModelLoader.Load(resumeFolder is not null && !requested.IsLora ? resumeFolder : baseModel.Directory, torch.device(device));
+        try
+        {
+            var tokenizer = TokenizerLoader.FromModelFolder(baseModel.Directory);
+            var setup = JobTrainingConfiguration.Setup(loaded, tokenizer, requested, seed);
+            if (resumeFolder is not null && setup.Lora is not null)
+                LoraAdapterRestore.CopyInto(loaded.Model, Path.Combine(resumeFolder, CheckpointLayout.AdapterFolder));
+            return new RecipeModel(baseModel, loaded, tokenizer, setup, device);
+        }
+        catch
+        {
+            loaded.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The job's records through its template (its phrasing per record depends on the seed), split and mixed as it
+    /// asks, tokenized through the cache under <paramref name="cacheKey"/>. The dry run calls this too, so the tokens
+    /// it makes are the ones the job reads back.
+    /// </summary>
+    public static RecipeData SetUpData(DataPaths paths, TokenizedDatasetCache tokenizedCache, FineTuningJob job, IReadOnlyDictionary<string, StoredFile> files,
+        JobTemplate? template, string modelDirectory, IExampleTokenizer exampleTokenizer, string cacheKey)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(tokenizedCache);
+        ArgumentNullException.ThrowIfNull(exampleTokenizer);
+        IReadOnlyList<TrainingExample> Read(StoredFile file) => TemplateRenderer.ReadExamples(paths.Resolve(file.RelativePath), file, template, job.Seed);
+        var data = JobTrainingDataBuilder.Build(job, files, Read, file =>
+        {
+            var dataset = tokenizedCache.GetOrCreate(file.Sha256, modelDirectory, cacheKey,
+                () => exampleTokenizer.TokenizeAll(Read(file).Select(e => (e.Prompt, e.Completion))), out var cached);
+            return (dataset, cached);
+        });
+        return new RecipeData(data, Read, cacheKey);
+    }
+
+    /// <summary>"auto" resolved, the trainer's options, and the steps and tokens they make — counted by the trainer's own code (packed epochs depend on the lengths).</summary>
+    public static TrainingPlan PlanTraining(RequestedHyperparameters requested, int seed, string device, long parameterCount,
+        ITrainingObjective objective, IReadOnlyList<TokenizedExample> train, int paddingId)
+    {
+        ArgumentNullException.ThrowIfNull(requested);
+        ArgumentNullException.ThrowIfNull(train);
+        var (hyper, explanations) = HyperparameterResolver.Resolve(requested, train.Count, parameterCount);
+        var options = JobTrainingConfiguration.Options(requested, hyper, seed, device);
+        var totalSteps = new SupervisedTrainer(objective, options, NoObserver.Instance).PlannedSteps(train, paddingId);
+        var trainedTokens = (long)hyper.NEpochs * train.Sum(e => (long)e.Length);
+        return new TrainingPlan(hyper, explanations, options, totalSteps, trainedTokens);
+    }
+
+    /// <summary>Before training: the base model (as loaded, unless this attempt resumes) and the ICL baseline on the test and retention data.</summary>
+    async Task<JobEvaluator> EvaluateBaseAsync(JobDatabase database, FineTuningJob job, RecipeModel model, RecipeData data,
+        RequestedHyperparameters requested, JobCheckpoint? resume, CancellationToken ct)
+    {
+        var evaluation = await JobEvaluator.CreateAsync(database, paths, catalog, job, model.BaseModel, model.Tokenizer, data.Read, data.CacheKey, data.Data,
+            EvaluationSettings.Default with { MaxGeneratedExamples = tuning.EvaluationMaxGeneratedExamples }, ct);
+        await SetPhaseAsync(database, JobPhase.Evaluating);
+        await evaluation.EvaluateBaseAsync(resume is null ? model.Setup : null, () =>
+        {
+            var bare = PretrainedModelLoader.Load(model.BaseModel.Directory, torch.device(model.Device));
+            return (TrainingSetup.For(bare, model.Tokenizer, requested.MaxSeqLength, requested.TrainOnInputs), bare);
+        }, ct);
+        return evaluation;
+    }
+
+    /// <summary>The training state saved with <paramref name="resume"/>: optimizer, schedule and data position (the weights are already loaded).</summary>
+    TrainingResumeState? LoadCheckpoint(JobCheckpoint? resume) => resume is null
+        ? null
+        : TrainingResumeState.Load(Path.Combine(paths.Resolve(resume.RelativePath), JobProgressRecorder.TrainingStateFolder));
+
+    /// <summary>What saves checkpoints (model, adapter, training state, through the store) and records progress as the trainer reports it.</summary>
+    JobProgressRecorder CheckpointWriter(JobDatabase database, FineTuningJob job, RecipeModel model, JobTrainingData data, TrainingPlan plan,
+        string fineTunedId, JobEvaluator evaluation, TrainingResumeState? resumeState, Func<bool> keepsStopCheckpoint, CancellationToken ct)
+    {
+        var setup = model.Setup;
+        var tokenizerFiles = TokenizerFileNames.Select(n => Path.Combine(model.BaseModel.Directory, n)).Where(File.Exists).ToList();
+        return new JobProgressRecorder(database, store, job, model.Loaded.Model, model.Loaded.Config, tokenizerFiles, fineTunedId, plan.TotalSteps,
+            new JobRecorderOptions(resumeState?.State.Step ?? 0, tuning.KeepCheckpoints, keepsStopCheckpoint,
+                setup.Lora is { } adapters ? folder => adapters.SaveAdapter(Path.Combine(folder, CheckpointLayout.AdapterFolder), model.BaseModel.RootBaseModel) : null,
+                data.IsMultiTask ? () => PerTaskMetrics.Evaluate(setup.Objective, setup.Examples.PaddingId, data, ct) : null,
+                job.BestCheckpointId, checkpoint => evaluation.EvaluateCheckpoint(setup, checkpoint, ct)));
+    }
+
+    /// <summary>The training loop, on its own thread; a cancellation (cancel, pause, shutdown, lost lease) comes back as the exception the runner expects.</summary>
+    static async Task TrainAsync(JobDatabase database, RecipeModel model, JobTrainingData data, TrainingPlan plan, JobProgressRecorder recorder,
+        TrainingResumeState? resumeState, CancellationToken ct)
+    {
+        var trainer = new SupervisedTrainer(model.Setup.Objective, plan.Options, recorder);
+        var result = await ComputeThread.Run(() => trainer.Train(data.Train.Examples, data.Validation?.Examples, model.Setup.Examples.PaddingId, ct, resumeState), ct);
+        if (result.StopReason == TrainingStopReason.Cancelled) throw new OperationCanceledException(ct);
+        if (result.StopReason == TrainingStopReason.EarlyStopping)
+            await LogAsync(database, $"Early stopping at step {result.Step} of {plan.TotalSteps}: {result.StopDetail}", CancellationToken.None);
+    }
+
+    static Task LogAsync(JobDatabase database, string message, CancellationToken ct) => database.WriteAsync((db, _) =>
+    {
+        db.JobEvents.Add(JobEvents.Message(database.JobId, message));
+        return Task.CompletedTask;
+    });
+
+    static Task SetPhaseAsync(JobDatabase database, string phase) =>
+        database.WriteAsync((db, c) => JobTransitions.SetPhaseAsync(db, database.JobId, phase, c));
+
+    /// <summary>The resolved hyperparameters on the job's row, and events that say what will be trained and how.</summary>
+    static Task RecordStartAsync(JobDatabase database, RecipeModel model, JobTrainingData data, RequestedHyperparameters requested, TrainingPlan plan,
+        CancellationToken ct) => database.WriteAsync(async (db, c) =>
+    {
+        var jobId = database.JobId;
+        var (hyper, totalSteps, device, loaded, setup) = (plan.Hyper, plan.TotalSteps, model.Device, model.Loaded, model.Setup);
+        string[] dataNotes = [
+            $"Base model {model.BaseModel.Id} ({loaded.Config.ModelType}): {loaded.ParameterCount:N0} parameters, context of {setup.ContextLength} tokens.",
+            setup.Lora is { } lora
+                ? $"LoRA: r={lora.Config.R}, lora_alpha={lora.Config.Alpha}, lora_dropout={lora.Config.Dropout} on {lora.WrappedModules.Count} layers " +
+                  $"({string.Join(", ", lora.WrappedModules.Select(m => m.Split('.')[^1]).Distinct())}); {lora.TrainableParameterCount:N0} trainable parameters " +
+                  $"({100.0 * lora.TrainableParameterCount / loaded.ParameterCount:F2}% of {loaded.ParameterCount:N0}), the rest frozen."
+                : $"Full fine-tuning: all {loaded.ParameterCount:N0} parameters are trained.",
+            $"Optimiser: AdamW (betas {FusedAdamW.Beta1}, {FusedAdamW.Beta2}, eps {FusedAdamW.Epsilon}), lr_scheduler={requested.LrScheduler}, warmup_ratio={requested.WarmupRatio}, weight_decay={requested.WeightDecay}, " +
+            $"max_grad_norm={requested.MaxGradNorm}; max_seq_length={setup.ContextLength}; train_on_inputs={requested.TrainOnInputs.ToString().ToLowerInvariant()}" +
+            (requested.TrainOnInputs && setup.Objective is Seq2SeqObjective ? " (no effect on an encoder-decoder model: its input is not predicted)." : "."),
+            .. data.Notes,
+        ];
+        var explanations = plan.Explanations;
+        await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(u => u
+            .SetProperty(j => j.NEpochs, hyper.NEpochs).SetProperty(j => j.BatchSize, hyper.BatchSize)
+            .SetProperty(j => j.LearningRateMultiplier, hyper.LearningRateMultiplier).SetProperty(j => j.LearningRate, hyper.LearningRate)
+            .SetProperty(j => j.TotalSteps, totalSteps).SetProperty(j => j.Device, device).SetProperty(j => j.Phase, JobPhase.Training), c);
+        db.JobEvents.Add(JobEvents.Message(jobId, $"Training on {TrainingDevice.Describe(device)}."));
+        foreach (var line in dataNotes.Concat(explanations)) db.JobEvents.Add(JobEvents.Message(jobId, line));
+        db.JobEvents.Add(JobEvents.Message(jobId,
+            $"Hyperparameters: n_epochs={hyper.NEpochs}, batch_size={hyper.BatchSize}, learning_rate_multiplier={hyper.LearningRateMultiplier}, " +
+            $"learning_rate={hyper.LearningRate:G3}; {totalSteps} steps in all."));
+    });
+
+    /// <summary>The last checkpoint becomes the fine-tuned model; the step metrics become a fine-tune-results CSV file.</summary>
+    /// <remarks>After training, whatever happens to the token: results are registered whole or not at all (one fenced transaction).</remarks>
+    async Task<string> RegisterResultsAsync(JobDatabase database, FineTuningJob job, CatalogModel baseModel, string fineTunedId, JobCheckpoint final)
+    {
+        await database.FlushAsync(); // every metric row is written before the CSV is made from them
+        var fileId = Ids.New("file");
+        await database.WriteAsync((db, ct) => RegisterResultsAsync(db, job, baseModel, fineTunedId, final, fileId, ct));
+        return fileId;
+    }
+
+    async Task RegisterResultsAsync(TuningDbContext db, FineTuningJob job, CatalogModel baseModel, string fineTunedId, JobCheckpoint final,
+        string fileId, CancellationToken ct)
+    {
+        var points = await db.Metrics.AsNoTracking().Where(m => m.JobId == job.Id).OrderBy(m => m.Step).ToListAsync(ct);
+        var csv = Encoding.UTF8.GetBytes(MetricsCsv.Write(points));
+        var relative = DataPaths.FileRelativePath(fileId);
+        var tempPath = Path.Combine(paths.Temp, fileId);
+        await File.WriteAllBytesAsync(tempPath, csv, ct);
+        File.Move(tempPath, paths.EnsureParent(relative), overwrite: true);
+        db.Files.Add(new StoredFile
+        {
+            Id = fileId, Owner = job.Owner, Filename = "step_metrics.csv", Purpose = "fine-tune-results", Bytes = csv.Length,
+            CreatedAt = Clock.Now(), Sha256 = Convert.ToHexStringLower(SHA256.HashData(csv)), RelativePath = relative,
+        });
+        await db.FineTunedModels.Where(m => m.Id == fineTunedId).ExecuteDeleteAsync(ct);
+        db.FineTunedModels.Add(new FineTunedModel
+        {
+            Id = fineTunedId, Owner = job.Owner, BaseModel = baseModel.RootBaseModel, JobId = job.Id, CreatedAt = Clock.Now(),
+            RelativePath = final.RelativePath,
+        });
+        await JobEvaluationFile.AddAsync(db, paths, job, ct);
+    }
+}
