@@ -14,7 +14,7 @@ namespace TuningService.Core.Files;
 /// completion template names is first replaced by its label word: with label_map {"0": "negative", "1": "positive"}
 /// and completion_template " {label}", a row whose label is 1 gets the completion " positive". A value the map does
 /// not list is an error naming the row (a label missing from the map would otherwise train on a raw code). The
-/// prompt always sees the raw values. Templates use <see cref="Templates.PromptTemplate"/>'s {column} syntax, so only
+/// prompt always sees the raw values. Templates use <see cref="PromptTemplate"/>'s {column} syntax, so only
 /// columns whose names are identifiers can be used in them.
 /// </remarks>
 public sealed record CsvReadOptions
