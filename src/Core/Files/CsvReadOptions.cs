@@ -5,7 +5,7 @@ namespace TuningService.Core.Files;
 
 /// <summary>
 /// How the rows of a CSV/TSV file become prompt/completion records; stored with the file as JSON
-/// (<see cref="StoredFile.ReadOptionsJson"/>) so that every later read maps the rows the same way.
+/// (<see cref="Persistence.StoredFile.ReadOptionsJson"/>) so that every later read maps the rows the same way.
 /// </summary>
 /// <remarks>
 /// For each row, the fields are the header's column names mapped to the row's values. The prompt is

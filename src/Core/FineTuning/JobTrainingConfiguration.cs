@@ -1,6 +1,7 @@
 using System.Text.Json;
 using TuningService.Core.Lora;
 using TuningService.Core.Models.HuggingFace;
+using TuningService.Core.Persistence;
 using TuningService.Core.Templates;
 using TuningService.Core.Tokenization;
 using TuningService.Core.Training;

@@ -21,7 +21,7 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("TuningService.Core.Evaluation.EvaluationResult", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.EvaluationResult", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
@@ -67,7 +67,7 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.ToTable("evaluations", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.Files.StoredFile", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.StoredFile", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
@@ -131,7 +131,7 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.ToTable("files", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.FineTuning.FineTunedModel", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.FineTunedModel", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
@@ -163,7 +163,7 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.ToTable("fine_tuned_models", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.FineTuning.FineTuningJob", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.FineTuningJob", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
@@ -326,7 +326,7 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.ToTable("fine_tuning_jobs", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.FineTuning.JobCheckpoint", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.JobCheckpoint", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
@@ -361,7 +361,7 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.ToTable("job_checkpoints", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.FineTuning.JobEvent", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.JobEvent", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -398,7 +398,7 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.ToTable("job_events", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.FineTuning.MetricPoint", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.MetricPoint", b =>
                 {
                     b.Property<string>("JobId")
                         .HasColumnType("text");
@@ -438,7 +438,7 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.ToTable("job_metrics", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.Imports.ModelImport", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.ModelImport", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");

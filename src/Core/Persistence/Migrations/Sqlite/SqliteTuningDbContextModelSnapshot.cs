@@ -16,7 +16,7 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("TuningService.Core.Evaluation.EvaluationResult", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.EvaluationResult", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
@@ -62,7 +62,7 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.ToTable("evaluations", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.Files.StoredFile", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.StoredFile", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
@@ -126,7 +126,7 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.ToTable("files", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.FineTuning.FineTunedModel", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.FineTunedModel", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
@@ -158,7 +158,7 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.ToTable("fine_tuned_models", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.FineTuning.FineTuningJob", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.FineTuningJob", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
@@ -321,7 +321,7 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.ToTable("fine_tuning_jobs", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.FineTuning.JobCheckpoint", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.JobCheckpoint", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
@@ -356,7 +356,7 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.ToTable("job_checkpoints", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.FineTuning.JobEvent", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.JobEvent", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -391,7 +391,7 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.ToTable("job_events", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.FineTuning.MetricPoint", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.MetricPoint", b =>
                 {
                     b.Property<string>("JobId")
                         .HasColumnType("TEXT");
@@ -431,7 +431,7 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.ToTable("job_metrics", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.Imports.ModelImport", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.ModelImport", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
