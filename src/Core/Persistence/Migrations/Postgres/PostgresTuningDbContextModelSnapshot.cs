@@ -67,70 +67,6 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.ToTable("evaluations", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.Persistence.StoredFile", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("text");
-
-                    b.Property<long>("Bytes")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Container")
-                        .HasColumnType("text");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Derivation")
-                        .HasColumnType("text");
-
-                    b.Property<string>("Filename")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("Format")
-                        .HasColumnType("text");
-
-                    b.Property<string>("Owner")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("ParentFileId")
-                        .HasColumnType("text");
-
-                    b.Property<string>("Purpose")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("ReadOptionsJson")
-                        .HasColumnType("text");
-
-                    b.Property<int>("RecordCount")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("RelativePath")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("ReportJson")
-                        .HasColumnType("text");
-
-                    b.Property<string>("Sha256")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("SplitName")
-                        .HasColumnType("text");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ParentFileId");
-
-                    b.HasIndex("Owner", "CreatedAt");
-
-                    b.ToTable("files", (string)null);
-                });
-
             modelBuilder.Entity("TuningService.Core.Persistence.FineTunedModel", b =>
                 {
                     b.Property<string>("Id")
@@ -485,6 +421,70 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.HasIndex("Name", "Status");
 
                     b.ToTable("model_imports", (string)null);
+                });
+
+            modelBuilder.Entity("TuningService.Core.Persistence.StoredFile", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Container")
+                        .HasColumnType("text");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Derivation")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Filename")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Format")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ParentFileId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ReadOptionsJson")
+                        .HasColumnType("text");
+
+                    b.Property<int>("RecordCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RelativePath")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ReportJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SplitName")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ParentFileId");
+
+                    b.HasIndex("Owner", "CreatedAt");
+
+                    b.ToTable("files", (string)null);
                 });
 #pragma warning restore 612, 618
         }
