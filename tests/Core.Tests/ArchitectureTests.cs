@@ -16,7 +16,8 @@ public sealed class ArchitectureTests
     {
         var cycles = Graph.Value.Cycles();
         Assert.True(cycles.Count == 0, "src/Core's folders import each other in a cycle:\n" + string.Join("\n", cycles.Select(c =>
-            string.Join(" → ", c) + "\n  " + string.Join("\n  ", c.Zip(c.Skip(1), (from, to) => $"{from} → {to}: {Graph.Value.Where(from, to)}")))));
+            string.Join(" → ", c) + $" (one cycle of the group {string.Join(", ", Graph.Value.GroupOf(c[0]))})\n  "
+            + string.Join("\n  ", c.Zip(c.Skip(1), (from, to) => $"{from} → {to}: {Graph.Value.Where(from, to)}")))));
     }
 
     [Fact]
@@ -138,6 +139,13 @@ sealed class CoreFolderGraph
 
     /// <summary>The files of <paramref name="from"/> that import <paramref name="to"/>.</summary>
     public string Where(string from, string to) => edges.TryGetValue((from, to), out var files) ? string.Join(", ", files) : "";
+
+    /// <summary>The folders that reach <paramref name="folder"/> and that it reaches: those in a cycle with it.</summary>
+    public IReadOnlyList<string> GroupOf(string folder)
+    {
+        var next = folders.ToDictionary(f => f, f => edges.Keys.Where(e => e.From == f).Select(e => e.To).ToList());
+        return [.. StronglyConnected(next).Single(g => g.Contains(folder)).Order(StringComparer.Ordinal)];
+    }
 
     /// <summary>
     /// One cycle through each strongly connected group of folders, as a path that ends where it starts
