@@ -1,6 +1,7 @@
 using TuningService.Api.Infrastructure;
 using TuningService.Core.Configuration;
 using TuningService.Core.Files;
+using TuningService.Core.Persistence;
 
 namespace TuningService.Api.Files;
 

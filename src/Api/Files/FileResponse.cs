@@ -1,4 +1,5 @@
 using TuningService.Core.Files;
+using TuningService.Core.Persistence;
 
 namespace TuningService.Api.Files;
 

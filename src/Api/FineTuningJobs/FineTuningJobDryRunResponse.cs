@@ -1,6 +1,7 @@
 using TuningService.Core.Datasets.Statistics;
 using TuningService.Core.FineTuning;
 using TuningService.Core.FineTuning.DryRun;
+using TuningService.Core.Persistence;
 
 namespace TuningService.Api.FineTuningJobs;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using TuningService.Core.Evaluation;
 using TuningService.Core.FineTuning;
 using TuningService.Core.MultiTask;
+using TuningService.Core.Persistence;
 
 namespace TuningService.Api.FineTuningJobs;
 

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using TuningService.Api.Infrastructure;
 using TuningService.Core.Configuration;
-using TuningService.Core.Evaluation;
+using TuningService.Core.FineTuning;
 using TuningService.Core.Persistence;
 
 namespace TuningService.Api.FineTuningJobs;

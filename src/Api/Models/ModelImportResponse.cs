@@ -1,4 +1,4 @@
-using TuningService.Core.Imports;
+using TuningService.Core.Persistence;
 
 namespace TuningService.Api.Models;
 

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using TuningService.Core.Configuration;
-using TuningService.Core.FineTuning;
 using TuningService.Core.Persistence;
 
 namespace TuningService.Core.Catalog;

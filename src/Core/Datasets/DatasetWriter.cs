@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using TuningService.Core.Files;
+using TuningService.Core.Persistence;
 
 namespace TuningService.Core.Datasets;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using TuningService.Core.Files;
+using TuningService.Core.Persistence;
 
 namespace TuningService.Core.Evaluation;
 

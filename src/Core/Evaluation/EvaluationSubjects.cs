@@ -1,6 +1,6 @@
 namespace TuningService.Core.Evaluation;
 
-/// <summary>What an <see cref="EvaluationResult"/> row evaluated (its Subject column).</summary>
+/// <summary>What an <see cref="Persistence.EvaluationResult"/> row evaluated (its Subject column).</summary>
 public static class EvaluationSubjects
 {
     public const string Base = "base";

@@ -5,7 +5,7 @@ namespace TuningService.Core.Files;
 
 /// <summary>
 /// How the rows of a CSV/TSV file become prompt/completion records; stored with the file as JSON
-/// (<see cref="StoredFile.ReadOptionsJson"/>) so that every later read maps the rows the same way.
+/// (<see cref="Persistence.StoredFile.ReadOptionsJson"/>) so that every later read maps the rows the same way.
 /// </summary>
 /// <remarks>
 /// For each row, the fields are the header's column names mapped to the row's values. The prompt is
@@ -14,7 +14,7 @@ namespace TuningService.Core.Files;
 /// completion template names is first replaced by its label word: with label_map {"0": "negative", "1": "positive"}
 /// and completion_template " {label}", a row whose label is 1 gets the completion " positive". A value the map does
 /// not list is an error naming the row (a label missing from the map would otherwise train on a raw code). The
-/// prompt always sees the raw values. Templates use <see cref="Templates.PromptTemplate"/>'s {column} syntax, so only
+/// prompt always sees the raw values. Templates use <see cref="PromptTemplate"/>'s {column} syntax, so only
 /// columns whose names are identifiers can be used in them.
 /// </remarks>
 public sealed record CsvReadOptions

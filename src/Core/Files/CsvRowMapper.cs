@@ -1,5 +1,3 @@
-using TuningService.Core.Templates;
-
 namespace TuningService.Core.Files;
 
 /// <summary>

@@ -2,7 +2,7 @@ namespace TuningService.Core.Files;
 
 public static class DatasetContainerExtensions
 {
-    /// <summary><c>jsonl</c>, <c>json</c>, <c>csv</c> or <c>tsv</c>, as stored in <see cref="StoredFile.Container"/>.</summary>
+    /// <summary><c>jsonl</c>, <c>json</c>, <c>csv</c> or <c>tsv</c>, as stored in <see cref="Persistence.StoredFile.Container"/>.</summary>
     public static string ToWireName(this DatasetContainer container) => container switch
     {
         DatasetContainer.Jsonl => "jsonl",

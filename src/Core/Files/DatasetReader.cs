@@ -1,3 +1,5 @@
+using TuningService.Core.Persistence;
+
 namespace TuningService.Core.Files;
 
 /// <summary>

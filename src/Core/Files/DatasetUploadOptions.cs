@@ -1,5 +1,4 @@
 using System.Text.Json;
-using TuningService.Core.Templates;
 
 namespace TuningService.Core.Files;
 

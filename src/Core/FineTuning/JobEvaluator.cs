@@ -3,9 +3,10 @@ using TuningService.Core.Common;
 using TuningService.Core.Configuration;
 using TuningService.Core.Evaluation;
 using TuningService.Core.Files;
+using TuningService.Core.Persistence;
 using TuningService.Core.Tokenization;
 using TuningService.Core.Training;
-using EvaluationResult = TuningService.Core.Evaluation.EvaluationResult;
+using EvaluationResult = TuningService.Core.Persistence.EvaluationResult;
 
 namespace TuningService.Core.FineTuning;
 

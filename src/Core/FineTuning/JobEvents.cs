@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TuningService.Core.Common;
+using TuningService.Core.Persistence;
 
 namespace TuningService.Core.FineTuning;
 

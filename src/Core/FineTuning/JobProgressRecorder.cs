@@ -5,7 +5,9 @@ using TuningService.Core.Common;
 using TuningService.Core.FineTuning.Checkpoints;
 using TuningService.Core.Models;
 using TuningService.Core.Models.HuggingFace;
+using TuningService.Core.Persistence;
 using TuningService.Core.Training;
+using EvaluationResult = TuningService.Core.Training.EvaluationResult;
 
 namespace TuningService.Core.FineTuning;
 

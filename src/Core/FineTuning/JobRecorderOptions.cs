@@ -1,3 +1,5 @@
+using TuningService.Core.Persistence;
+
 namespace TuningService.Core.FineTuning;
 
 /// <summary>How <see cref="JobProgressRecorder"/> saves and keeps checkpoints for one training attempt.</summary>

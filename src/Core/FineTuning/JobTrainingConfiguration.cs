@@ -1,6 +1,8 @@
 using System.Text.Json;
+using TuningService.Core.Datasets.Statistics;
 using TuningService.Core.Lora;
 using TuningService.Core.Models.HuggingFace;
+using TuningService.Core.Persistence;
 using TuningService.Core.Templates;
 using TuningService.Core.Tokenization;
 using TuningService.Core.Training;
@@ -58,6 +60,6 @@ public static class JobTrainingConfiguration
     /// objective, the context, train_on_inputs, and the template's phrasings with the seed that picks among them.
     /// </summary>
     public static string TokenCacheKey(bool encoderDecoder, int contextLength, bool trainOnInputs, JobTemplate? template, int seed) =>
-        $"{(encoderDecoder ? nameof(Seq2SeqObjective) : nameof(CausalObjective))}:{contextLength}:{trainOnInputs}"
+        TrainingFraming.Key(encoderDecoder, contextLength, trainOnInputs)
         + (template is null ? "" : $":template={template.Fingerprint()}:seed={seed}");
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using TuningService.Core.Datasets;
 using TuningService.Core.Files;
 using TuningService.Core.MultiTask;
+using TuningService.Core.Persistence;
 using TuningService.Core.Training;
 
 namespace TuningService.Core.FineTuning;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using TuningService.Core.Persistence;
 
 namespace TuningService.Core.FineTuning;
 

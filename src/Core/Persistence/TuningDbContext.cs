@@ -1,8 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using TuningService.Core.Evaluation;
-using TuningService.Core.FineTuning;
-using TuningService.Core.Files;
-using TuningService.Core.Imports;
 
 namespace TuningService.Core.Persistence;
 

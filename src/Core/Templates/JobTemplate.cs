@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TuningService.Core.Files;
 
 namespace TuningService.Core.Templates;
 

@@ -1,3 +1,5 @@
+using TuningService.Core.Files;
+
 namespace TuningService.Core.Templates;
 
 /// <summary>One wording of a template: the prompt the model reads and the completion it learns to write.</summary>

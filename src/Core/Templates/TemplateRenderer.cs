@@ -1,5 +1,6 @@
 using TuningService.Core.Datasets;
 using TuningService.Core.Files;
+using TuningService.Core.Persistence;
 
 namespace TuningService.Core.Templates;
 

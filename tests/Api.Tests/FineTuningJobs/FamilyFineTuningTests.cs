@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using TorchSharp;
 using TuningService.Api.Tests.Support;
+using TuningService.Core.Generation;
 using TuningService.Core.Models;
 using TuningService.Core.Models.HuggingFace;
 using TuningService.Core.Tokenization;

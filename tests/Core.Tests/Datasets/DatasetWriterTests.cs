@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using TuningService.Core.Datasets;
 using TuningService.Core.Files;
+using TuningService.Core.Persistence;
 using static TuningService.Core.Tests.Datasets.DatasetFiles;
 
 namespace TuningService.Core.Tests.Datasets;

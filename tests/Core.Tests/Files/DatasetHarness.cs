@@ -1,5 +1,6 @@
 using System.Text;
 using TuningService.Core.Files;
+using TuningService.Core.Persistence;
 
 namespace TuningService.Core.Tests.Files;
 

@@ -80,7 +80,7 @@ public sealed class JobEvaluatorTests : IDisposable
         return (TrainingSetup.For(loaded, Tokenizer), loaded);
     }
 
-    List<Core.Evaluation.EvaluationResult> Rows()
+    List<Core.Persistence.EvaluationResult> Rows()
     {
         using var scope = services.CreateScope();
         return [.. scope.ServiceProvider.GetRequiredService<TuningDbContext>().Evaluations.AsNoTracking().OrderBy(e => e.Id)];

@@ -1,3 +1,4 @@
+using TuningService.Core.Generation;
 using TuningService.Core.Lora;
 using TuningService.Core.Models;
 using TuningService.Core.Models.HuggingFace;

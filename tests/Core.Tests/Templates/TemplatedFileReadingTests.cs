@@ -1,4 +1,5 @@
 using TuningService.Core.Files;
+using TuningService.Core.Persistence;
 using TuningService.Core.Templates;
 using TuningService.Core.Tests.Models;
 

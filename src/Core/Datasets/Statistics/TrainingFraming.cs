@@ -60,7 +60,11 @@ public sealed class TrainingFraming
     /// The framing as the fine-tuning recipe writes it into the tokenized-data cache key (objective, limit,
     /// train_on_inputs), so tokens cached here serve the job and the other way round.
     /// </summary>
-    public string CacheKey => FineTuning.JobTrainingConfiguration.TokenCacheKey(IsEncoderDecoder, ContextLength, TrainOnInputs, null, 0);
+    public string CacheKey => Key(IsEncoderDecoder, ContextLength, TrainOnInputs);
+
+    /// <summary>The framing part of the tokenized-data cache key: the objective, the context and train_on_inputs.</summary>
+    public static string Key(bool encoderDecoder, int contextLength, bool trainOnInputs) =>
+        $"{(encoderDecoder ? nameof(Seq2SeqObjective) : nameof(CausalObjective))}:{contextLength}:{trainOnInputs}";
 
     public FramedExample Frame(string prompt, string completion)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TuningService.Core.Generation;
 using TuningService.Core.Models;
 using TuningService.Core.Models.Gpt2;
 using TuningService.Core.Models.HuggingFace;

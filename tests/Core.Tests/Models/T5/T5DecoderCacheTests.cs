@@ -1,3 +1,4 @@
+using TuningService.Core.Generation;
 using TuningService.Core.Models;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using TuningService.Core.Models;
+using TuningService.Core.Generation;
 using TuningService.Core.Training;
 using static TorchSharp.torch;
 

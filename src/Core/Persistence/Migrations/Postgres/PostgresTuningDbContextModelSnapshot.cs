@@ -21,7 +21,7 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("TuningService.Core.Evaluation.EvaluationResult", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.EvaluationResult", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
@@ -67,71 +67,7 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.ToTable("evaluations", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.Files.StoredFile", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("text");
-
-                    b.Property<long>("Bytes")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Container")
-                        .HasColumnType("text");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Derivation")
-                        .HasColumnType("text");
-
-                    b.Property<string>("Filename")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("Format")
-                        .HasColumnType("text");
-
-                    b.Property<string>("Owner")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("ParentFileId")
-                        .HasColumnType("text");
-
-                    b.Property<string>("Purpose")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("ReadOptionsJson")
-                        .HasColumnType("text");
-
-                    b.Property<int>("RecordCount")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("RelativePath")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("ReportJson")
-                        .HasColumnType("text");
-
-                    b.Property<string>("Sha256")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("SplitName")
-                        .HasColumnType("text");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ParentFileId");
-
-                    b.HasIndex("Owner", "CreatedAt");
-
-                    b.ToTable("files", (string)null);
-                });
-
-            modelBuilder.Entity("TuningService.Core.FineTuning.FineTunedModel", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.FineTunedModel", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
@@ -163,7 +99,7 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.ToTable("fine_tuned_models", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.FineTuning.FineTuningJob", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.FineTuningJob", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
@@ -326,7 +262,7 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.ToTable("fine_tuning_jobs", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.FineTuning.JobCheckpoint", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.JobCheckpoint", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
@@ -361,7 +297,7 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.ToTable("job_checkpoints", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.FineTuning.JobEvent", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.JobEvent", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -398,7 +334,7 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.ToTable("job_events", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.FineTuning.MetricPoint", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.MetricPoint", b =>
                 {
                     b.Property<string>("JobId")
                         .HasColumnType("text");
@@ -438,7 +374,7 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.ToTable("job_metrics", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.Imports.ModelImport", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.ModelImport", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
@@ -485,6 +421,70 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.HasIndex("Name", "Status");
 
                     b.ToTable("model_imports", (string)null);
+                });
+
+            modelBuilder.Entity("TuningService.Core.Persistence.StoredFile", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Container")
+                        .HasColumnType("text");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Derivation")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Filename")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Format")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ParentFileId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ReadOptionsJson")
+                        .HasColumnType("text");
+
+                    b.Property<int>("RecordCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RelativePath")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ReportJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SplitName")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ParentFileId");
+
+                    b.HasIndex("Owner", "CreatedAt");
+
+                    b.ToTable("files", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -16,7 +16,7 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("TuningService.Core.Evaluation.EvaluationResult", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.EvaluationResult", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
@@ -62,71 +62,7 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.ToTable("evaluations", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.Files.StoredFile", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Bytes")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Container")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Derivation")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Filename")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Format")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Owner")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ParentFileId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Purpose")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ReadOptionsJson")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("RecordCount")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("RelativePath")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ReportJson")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Sha256")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SplitName")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ParentFileId");
-
-                    b.HasIndex("Owner", "CreatedAt");
-
-                    b.ToTable("files", (string)null);
-                });
-
-            modelBuilder.Entity("TuningService.Core.FineTuning.FineTunedModel", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.FineTunedModel", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
@@ -158,7 +94,7 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.ToTable("fine_tuned_models", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.FineTuning.FineTuningJob", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.FineTuningJob", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
@@ -321,7 +257,7 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.ToTable("fine_tuning_jobs", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.FineTuning.JobCheckpoint", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.JobCheckpoint", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
@@ -356,7 +292,7 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.ToTable("job_checkpoints", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.FineTuning.JobEvent", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.JobEvent", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -391,7 +327,7 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.ToTable("job_events", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.FineTuning.MetricPoint", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.MetricPoint", b =>
                 {
                     b.Property<string>("JobId")
                         .HasColumnType("TEXT");
@@ -431,7 +367,7 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.ToTable("job_metrics", (string)null);
                 });
 
-            modelBuilder.Entity("TuningService.Core.Imports.ModelImport", b =>
+            modelBuilder.Entity("TuningService.Core.Persistence.ModelImport", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
@@ -478,6 +414,70 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.HasIndex("Name", "Status");
 
                     b.ToTable("model_imports", (string)null);
+                });
+
+            modelBuilder.Entity("TuningService.Core.Persistence.StoredFile", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Container")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Derivation")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Filename")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Format")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ParentFileId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReadOptionsJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RecordCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RelativePath")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReportJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SplitName")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ParentFileId");
+
+                    b.HasIndex("Owner", "CreatedAt");
+
+                    b.ToTable("files", (string)null);
                 });
 #pragma warning restore 612, 618
         }

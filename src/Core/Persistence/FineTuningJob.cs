@@ -1,4 +1,4 @@
-namespace TuningService.Core.FineTuning;
+namespace TuningService.Core.Persistence;
 
 /// <summary>
 /// A fine-tuning job. The database row is the single source of truth for its state; Hangfire only dispatches
@@ -52,7 +52,9 @@ public sealed class FineTuningJob
     /// <summary>Shots of the in-context-learning baseline (the base model prompted with k training examples); 0 or null: none.</summary>
     public int? IclShots { get; init; }
 
-    public string Status { get; set; } = JobStatus.Queued;
+    /// <summary>One of FineTuning's JobStatus values; a new row is queued ("queued" is JobStatus.Queued, which
+    /// FineTuning owns: this data layer imports no application folder).</summary>
+    public string Status { get; set; } = "queued";
     public string? ErrorCode { get; set; }
     public string? ErrorMessage { get; set; }
     public string? ErrorParam { get; set; }
@@ -69,7 +71,7 @@ public sealed class FineTuningJob
     public double? TokensPerSecond { get; set; }
     public long? EstimatedFinish { get; set; }
 
-    /// <summary>What the job is doing now (see <see cref="JobPhase"/>), so progress says more than a step count.</summary>
+    /// <summary>What the job is doing now (one of FineTuning's JobPhase values), so progress says more than a step count.</summary>
     public string? Phase { get; set; }
 
     /// <summary>The checkpoint with the lowest validation loss so far (the last one when there is no validation data).</summary>

@@ -1,4 +1,4 @@
-namespace TuningService.Core.FineTuning;
+namespace TuningService.Core.Persistence;
 
 /// <summary>A model produced by a succeeded job, usable as the base of a new job. Id: ft:&lt;base&gt;:&lt;suffix&gt;:&lt;job id&gt;.</summary>
 public sealed class FineTunedModel

@@ -1,6 +1,6 @@
-using TuningService.Core.Generation;
+using TuningService.Core.Models;
 
-namespace TuningService.Core.Models;
+namespace TuningService.Core.Generation;
 
 /// <summary>
 /// Greedy (argmax) decoding of one prompt by ids, without a tokenizer: a thin front for <see cref="TextGenerator"/>

@@ -1,4 +1,4 @@
-namespace TuningService.Core.FineTuning;
+namespace TuningService.Core.Persistence;
 
 /// <summary>A saved model of a job at one step: a Hugging Face-format folder under the data directory.</summary>
 public sealed class JobCheckpoint

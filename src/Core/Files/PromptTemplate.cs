@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace TuningService.Core.Templates;
+namespace TuningService.Core.Files;
 
 /// <summary>
 /// A text with <c>{placeholders}</c> filled from a record's fields, e.g. <c>"Review: {sentence} Sentiment:"</c>.

@@ -1,4 +1,4 @@
-namespace TuningService.Core.Imports;
+namespace TuningService.Core.Persistence;
 
 /// <summary>
 /// One request to add a base model. An archive import is recorded once it has succeeded; a Hub import is recorded
@@ -13,14 +13,16 @@ public sealed class ModelImport
     /// <summary>The model id it becomes: the folder name under {DataDir}/models.</summary>
     public required string Name { get; init; }
 
-    /// <summary>See <see cref="ModelImportSource"/>.</summary>
+    /// <summary>One of Imports' ModelImportSource values.</summary>
     public required string Source { get; init; }
 
     /// <summary>Hub imports: the repository ("google/flan-t5-small") and revision (branch, tag or commit).</summary>
     public string? Repo { get; init; }
     public string? Revision { get; init; }
 
-    public string Status { get; set; } = ModelImportStatus.Queued;
+    /// <summary>One of Imports' ModelImportStatus values; a new row is queued ("queued" is ModelImportStatus.Queued,
+    /// which Imports owns: this data layer imports no application folder).</summary>
+    public string Status { get; set; } = "queued";
     public long BytesDone { get; set; }
 
     /// <summary>Null until the sizes of the files are known.</summary>

@@ -1,6 +1,6 @@
-using TuningService.Core.Templates;
+using TuningService.Core.Files;
 
-namespace TuningService.Core.Tests.Templates;
+namespace TuningService.Core.Tests.Files;
 
 public class PromptTemplateTests
 {

@@ -1,6 +1,6 @@
-using TuningService.Core.Generation;
+using TuningService.Core.Models;
 
-namespace TuningService.Core.Models;
+namespace TuningService.Core.Generation;
 
 /// <summary>
 /// Greedy (argmax) decoding for encoder-decoder models, as HF generate(do_sample=False, num_beams=1), by ids and

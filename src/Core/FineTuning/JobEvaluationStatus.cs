@@ -1,4 +1,4 @@
-namespace TuningService.Core.Evaluation;
+namespace TuningService.Core.FineTuning;
 
 /// <summary>Where a job's evaluation stands, as the report says it.</summary>
 public static class JobEvaluationStatus

@@ -1,4 +1,4 @@
-namespace TuningService.Core.Evaluation;
+namespace TuningService.Core.Persistence;
 
 /// <summary>
 /// One evaluation of one model on one dataset: the metrics (overall and per task) and sample generations, as JSON.

@@ -1,8 +1,10 @@
+using TuningService.Core.Generation;
 using TuningService.Core.Models;
 using TuningService.Core.Models.HuggingFace;
+using TuningService.Core.Tests.Models;
 using static TorchSharp.torch;
 
-namespace TuningService.Core.Tests.Models;
+namespace TuningService.Core.Tests.Generation;
 
 public sealed class GreedyGeneratorTests : IDisposable
 {

@@ -1,10 +1,11 @@
 using TuningService.Core.Datasets;
 using TuningService.Core.Files;
 using TuningService.Core.FineTuning;
+using TuningService.Core.Persistence;
 using TuningService.Core.Training;
 using static TuningService.Core.Tests.Datasets.DatasetFiles;
 
-namespace TuningService.Core.Tests.Datasets;
+namespace TuningService.Core.Tests.FineTuning;
 
 public sealed class JobDataSplitTests
 {

@@ -1,4 +1,4 @@
-namespace TuningService.Core.Files;
+namespace TuningService.Core.Persistence;
 
 /// <summary>An uploaded file. The bytes live under the data directory at <see cref="RelativePath"/>.</summary>
 public sealed class StoredFile

@@ -1,4 +1,4 @@
-namespace TuningService.Core.Models;
+namespace TuningService.Core.Generation;
 
 /// <summary>The tokens a generator produced after the prompt.</summary>
 /// <param name="TokenIds">New tokens, without the prompt and without the stop token.</param>

@@ -6,12 +6,12 @@ using Microsoft.EntityFrameworkCore;
 using TuningService.Core.Catalog;
 using TuningService.Core.Configuration;
 using TuningService.Core.Datasets;
+using TuningService.Core.Evaluation;
 using TuningService.Core.Files;
-using TuningService.Core.FineTuning;
 using TuningService.Core.MultiTask;
 using TuningService.Core.Persistence;
 
-namespace TuningService.Core.Evaluation;
+namespace TuningService.Core.FineTuning;
 
 /// <summary>Reads a job's test, retention and (for the ICL baseline) training data into a <see cref="JobEvaluationPlan"/>.</summary>
 public static class JobEvaluationPlanner

@@ -1,8 +1,9 @@
 using TuningService.Core.Evaluation;
 using TuningService.Core.FineTuning;
-using EvaluationRow = TuningService.Core.Evaluation.EvaluationResult;
+using TuningService.Core.Persistence;
+using EvaluationRow = TuningService.Core.Persistence.EvaluationResult;
 
-namespace TuningService.Core.Tests.Evaluation;
+namespace TuningService.Core.Tests.FineTuning;
 
 /// <summary>The report and the CSV assembled from evaluation rows written by hand.</summary>
 public sealed class JobEvaluationReportTests

@@ -1,7 +1,8 @@
+using TuningService.Core.Datasets;
 using TuningService.Core.Files;
-using TuningService.Core.FineTuning;
+using TuningService.Core.Persistence;
 
-namespace TuningService.Core.Datasets;
+namespace TuningService.Core.FineTuning;
 
 /// <summary>
 /// A job's on-the-fly split: its validation_split and test_split carve the training file with

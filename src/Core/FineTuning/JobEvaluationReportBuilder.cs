@@ -1,7 +1,8 @@
 using System.Globalization;
-using TuningService.Core.FineTuning;
+using TuningService.Core.Evaluation;
+using TuningService.Core.Persistence;
 
-namespace TuningService.Core.Evaluation;
+namespace TuningService.Core.FineTuning;
 
 /// <summary>Assembles a <see cref="JobEvaluationReport"/> from a job's evaluation rows.</summary>
 public static class JobEvaluationReportBuilder

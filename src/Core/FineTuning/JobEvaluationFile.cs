@@ -3,11 +3,11 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using TuningService.Core.Common;
 using TuningService.Core.Configuration;
+using TuningService.Core.Evaluation;
 using TuningService.Core.Files;
-using TuningService.Core.FineTuning;
 using TuningService.Core.Persistence;
 
-namespace TuningService.Core.Evaluation;
+namespace TuningService.Core.FineTuning;
 
 /// <summary>
 /// The job's evaluation as a fine-tune-results file (CSV, <see cref="EvaluationCsv"/>), created with the per-step

@@ -1,4 +1,4 @@
-namespace TuningService.Core.FineTuning;
+namespace TuningService.Core.Persistence;
 
 /// <summary>One training step's metrics; validation figures are set on the steps where validation ran.</summary>
 public sealed class MetricPoint

@@ -1,4 +1,4 @@
-namespace TuningService.Core.FineTuning;
+namespace TuningService.Core.Persistence;
 
 /// <summary>A line in a job's log: a message, or a metrics record (type "metrics", data in <see cref="DataJson"/>).</summary>
 public sealed class JobEvent

@@ -1,8 +1,9 @@
 using System.Text.Json;
+using TuningService.Core.Evaluation;
 using TuningService.Core.Evaluation.Plots;
-using TuningService.Core.FineTuning;
+using TuningService.Core.Persistence;
 
-namespace TuningService.Core.Evaluation;
+namespace TuningService.Core.FineTuning;
 
 /// <summary>
 /// A job's evaluation pictures (PNG): the loss curves from its per-step metrics and checkpoint evaluations, the test

@@ -1,4 +1,6 @@
-namespace TuningService.Core.Evaluation;
+using TuningService.Core.Evaluation;
+
+namespace TuningService.Core.FineTuning;
 
 /// <summary>
 /// A job's evaluation (GET /v1/fine_tuning/jobs/{id}/evaluation): the test data base vs ICL vs fine-tuned, the

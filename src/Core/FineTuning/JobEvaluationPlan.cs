@@ -1,8 +1,9 @@
+using TuningService.Core.Evaluation;
 using TuningService.Core.Files;
 using TuningService.Core.MultiTask;
 using TuningService.Core.Training;
 
-namespace TuningService.Core.Evaluation;
+namespace TuningService.Core.FineTuning;
 
 /// <summary>
 /// What a job evaluates: its test data (base, ICL baseline and fine-tuned model), its retention sets (before and
