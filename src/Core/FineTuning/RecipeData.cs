@@ -1,5 +1,5 @@
+using TuningService.Core.Persistence;
 using TuningService.Core.Files;
-using TuningService.Core.Templates;
 
 namespace TuningService.Core.FineTuning;
 
