@@ -74,9 +74,19 @@ public sealed class JobDatabase : IAsyncDisposable
         return item.Done.Task;
     }
 
-    /// <summary>A fenced write from the training thread: queued in order, not waited for.</summary>
-    public void Enqueue(Action<TuningDbContext> write) =>
-        _ = WriteAsync((db, _) => { write(db); return Task.CompletedTask; }).ContinueWith(_ => { }, TaskScheduler.Default);
+    /// <summary>A fenced write from the training thread: queued in order, not waited for (a failure that must stop the worker fires <see cref="Stopped"/>).</summary>
+    public void Enqueue(Func<TuningDbContext, CancellationToken, Task> write) =>
+        _ = WriteAsync(write).ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+
+    /// <inheritdoc cref="Enqueue(Func{TuningDbContext, CancellationToken, Task})"/>
+    public void Enqueue(Action<TuningDbContext> write) => Enqueue((db, _) =>
+    {
+        write(db);
+        return Task.CompletedTask;
+    });
+
+    /// <summary>Queues a change of the running job's phase (see <see cref="JobTransitions.SetPhaseAsync"/>).</summary>
+    public void EnqueuePhase(string phase) => Enqueue((db, c) => JobTransitions.SetPhaseAsync(db, JobId, phase, c));
 
     /// <summary>Waits until every write queued so far is committed (or failed because the worker must stop).</summary>
     public Task FlushAsync() => WriteAsync((_, _) => Task.CompletedTask);

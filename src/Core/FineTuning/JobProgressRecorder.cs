@@ -46,7 +46,7 @@ public sealed class JobProgressRecorder(
         database.Enqueue(db => WriteMetrics(db, batch, now, estimatedFinish));
     }
 
-    void WriteMetrics(Persistence.TuningDbContext db, IReadOnlyList<StepMetrics> steps, long now, long estimatedFinish)
+    void WriteMetrics(TuningDbContext db, IReadOnlyList<StepMetrics> steps, long now, long estimatedFinish)
     {
         // Idempotent: a write retried after an ambiguous commit does not duplicate the steps.
         var first = steps[0].Step;
@@ -71,12 +71,16 @@ public sealed class JobProgressRecorder(
             .SetProperty(j => j.TokensPerSecond, last.TokensPerSecond).SetProperty(j => j.EstimatedFinish, estimatedFinish));
     }
 
-    public void OnEvaluationStarting(int step) =>
-        database.Enqueue(db => JobTransitions.SetPhaseAsync(db, job.Id, JobPhase.Evaluating, CancellationToken.None).GetAwaiter().GetResult());
+    public void OnEvaluationStarting(int step) => database.EnqueuePhase(JobPhase.Evaluating);
 
-    public void OnEvaluation(EvaluationResult evaluation) => database.Enqueue(db =>
+    public void OnEvaluation(EvaluationResult evaluation)
     {
-        JobTransitions.SetPhaseAsync(db, job.Id, JobPhase.Training, CancellationToken.None).GetAwaiter().GetResult();
+        database.EnqueuePhase(JobPhase.Training);
+        database.Enqueue(db => WriteEvaluation(db, evaluation));
+    }
+
+    void WriteEvaluation(TuningDbContext db, EvaluationResult evaluation)
+    {
         db.Metrics.Where(m => m.JobId == job.Id && m.Step == evaluation.Step).ExecuteUpdate(u => u
             .SetProperty(m => m.ValidLoss, evaluation.Loss).SetProperty(m => m.ValidMeanTokenAccuracy, evaluation.MeanTokenAccuracy));
         db.JobEvents.Add(JobEvents.Metrics(job.Id, evaluation.Step, new Dictionary<string, object>
@@ -84,7 +88,7 @@ public sealed class JobProgressRecorder(
             ["step"] = evaluation.Step, ["epoch"] = evaluation.Epoch, ["valid_loss"] = evaluation.Loss,
             ["valid_mean_token_accuracy"] = evaluation.MeanTokenAccuracy, ["is_best"] = evaluation.IsBest,
         }));
-    });
+    }
 
     public void OnEpochEnd(EpochSummary summary)
     {
@@ -99,7 +103,7 @@ public sealed class JobProgressRecorder(
         database.Enqueue(db => WriteEpochEnd(db, summary, perTask));
     }
 
-    void WriteEpochEnd(Persistence.TuningDbContext db, EpochSummary summary, Dictionary<string, object?>? perTask)
+    void WriteEpochEnd(TuningDbContext db, EpochSummary summary, Dictionary<string, object?>? perTask)
     {
         var validation = summary.ValidationLoss is { } vl ? $", validation loss {vl:F4}, validation token accuracy {summary.ValidationMeanTokenAccuracy:P1}" : "";
         db.JobEvents.Add(JobEvents.Message(job.Id,
@@ -120,7 +124,7 @@ public sealed class JobProgressRecorder(
         // A cancelled run keeps a checkpoint only when it is a pause or a graceful stop (the job continues from it).
         if (request.Reason == CheckpointReason.Cancelled && !options.KeepsStopCheckpoint()) return;
         if (database.Stopped.IsCancellationRequested) return;
-        database.Enqueue(db => JobTransitions.SetPhaseAsync(db, job.Id, JobPhase.Saving, CancellationToken.None).GetAwaiter().GetResult());
+        database.EnqueuePhase(JobPhase.Saving);
 
         // A model with LoRA adapters is written merged (a full Hugging Face folder); the adapters go beside it in
         // PEFT's format; then the optimizer and trainer state. The store makes the folder a checkpoint only once
@@ -163,10 +167,10 @@ public sealed class JobProgressRecorder(
         // A pause's checkpoint is where training continues, not a candidate to pick: it is not evaluated.
         if (options.EvaluateCheckpoint is { } evaluate && request.Reason != CheckpointReason.Cancelled)
         {
-            database.Enqueue(db => JobTransitions.SetPhaseAsync(db, job.Id, JobPhase.Evaluating, CancellationToken.None).GetAwaiter().GetResult());
+            database.EnqueuePhase(JobPhase.Evaluating);
             evaluate(checkpoint);
         }
-        database.Enqueue(db => JobTransitions.SetPhaseAsync(db, job.Id, JobPhase.Training, CancellationToken.None).GetAwaiter().GetResult());
+        database.EnqueuePhase(JobPhase.Training);
         LastCheckpoint = checkpoint;
         KeepLatestAndBest();
     }
