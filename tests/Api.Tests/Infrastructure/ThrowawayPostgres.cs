@@ -100,7 +100,8 @@ sealed class ThrowawayPostgres : IDisposable
     /// `pg_ctl restart -m fast`: open sessions are ended (clients see 57P01, then a refused connection), the server
     /// comes back on the same port and data. Returns when it accepts connections again.
     /// </summary>
-    public void Restart() => PgCtl("-m", "fast", "-w", "-t", "50", "-o", startOptions, "restart");
+    /// <remarks>The log file is named again: without it the new server would write to pg_ctl's output, a pipe of ours.</remarks>
+    public void Restart() => PgCtl("-l", Path.Combine(root, "server.log"), "-m", "fast", "-w", "-t", "50", "-o", startOptions, "restart");
 
     /// <summary>`pg_ctl stop -m fast`: sessions ended, connections refused until <see cref="StartAgain"/>.</summary>
     public void Stop() => PgCtl("-m", "fast", "-w", "-t", "50", "stop");
