@@ -31,10 +31,10 @@ public sealed partial class DatabaseOutageTests(ITestOutputHelper output)
     [Fact]
     public async Task A_job_rides_out_a_PostgreSQL_restart_mid_epoch_with_the_same_losses()
     {
-        var run = await RunAsync(atStep: 10, async (postgres, _) =>
+        var run = await RunAsync(atStep: 10, (postgres, _) =>
         {
             postgres.Restart(); // -m fast: the worker's and the API's pooled connections are all cut
-            await Task.CompletedTask;
+            return Task.CompletedTask;
         });
         // The server did go down and come back (its own log), and the worker may or may not have had a write in
         // flight at that moment: its pooled connections were all cut either way.
@@ -118,6 +118,8 @@ public sealed partial class DatabaseOutageTests(ITestOutputHelper output)
             var events = (await polling.GetJsonAsync($"/v1/fine_tuning/jobs/{jobId}/events?limit=1000", Deadline))["data"]!.AsArray();
             var errors = events.Where(e => e!["level"]!.GetValue<string>() == "error").Select(e => e!["message"]!.GetValue<string>()).ToList();
             Assert.True(errors.Count == 0, $"error events: {string.Join(" | ", errors)}\n{context}");
+            // One claim, never taken over: the worker kept (or won back, once the database returned) its own lease.
+            Assert.Equal((1L, 1), await LeaseAsync(postgres.ConnectionString, jobId));
             var warnings = events.Where(e => e!["level"]!.GetValue<string>() == "warn").Select(e => e!["message"]!.GetValue<string>()).ToList();
 
             var reference = (await api.CreateJobAsync(Job()))["id"]!.GetValue<string>();
@@ -166,6 +168,18 @@ public sealed partial class DatabaseOutageTests(ITestOutputHelper output)
             }
         }
         return downtimes;
+    }
+
+    /// <summary>The job's lease generation (claims made) and attempts, read from its row.</summary>
+    static async Task<(long Generation, int Attempts)> LeaseAsync(string connectionString, string jobId)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT \"LeaseGeneration\", \"Attempts\" FROM fine_tuning_jobs WHERE \"Id\" = $1", connection) { Parameters = { new() { Value = jobId } } };
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), $"no row for {jobId}");
+        return (reader.GetInt64(0), reader.GetInt32(1));
     }
 
     /// <summary>Each Hangfire job with its states in order (which server processed it, how often), for the report.</summary>
