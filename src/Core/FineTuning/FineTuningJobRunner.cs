@@ -51,6 +51,23 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
         using var stopKeepAlive = new CancellationTokenSource();
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(shutdown, userCancel.Token, pause.Token, database.Stopped);
         var keepAlive = lease.KeepAliveAsync(userCancel.Cancel, pause.Cancel, database.Stop, stopKeepAlive.Token);
+        var keepAliveFailureLogged = false;
+        // Before the write that ends the attempt (it clears the lease owner): a renewal racing that write would find
+        // the owner gone and report the lease lost — after the job had ended well. The write is fenced anyway.
+        async Task EndKeepAliveAsync()
+        {
+            await stopKeepAlive.CancelAsync();
+            try
+            {
+                await keepAlive;
+            }
+            catch (Exception e)
+            {
+                // Once only (awaited again in finally); it must not keep the job from being ended.
+                if (!keepAliveFailureLogged) logger.LogWarning(e, "Job {JobId}: the lease keep-alive failed", jobId);
+                keepAliveFailureLogged = true;
+            }
+        }
         try
         {
             var start = await StartAsync(database, claim, cancel.Token);
@@ -59,6 +76,7 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
             // A pause's or a shutdown's checkpoint is kept: the job continues from it.
             var outcome = await recipe.RunAsync(database, start.Job, start.Resume, start.Kept,
                 () => (pause.IsCancellationRequested || shutdown.IsCancellationRequested) && !userCancel.IsCancellationRequested, cancel.Token);
+            await EndKeepAliveAsync();
             await EndAsync(database, JobStatus.Succeeded, s => s
                 .SetProperty(j => j.FineTunedModel, outcome.FineTunedModelId).SetProperty(j => j.TrainedTokens, outcome.TrainedTokens)
                 .SetProperty(j => j.ResultFileId, outcome.ResultFileId).SetProperty(j => j.FinishedAt, Clock.Now()),
@@ -72,10 +90,12 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
         }
         catch (OperationCanceledException) when (userCancel.IsCancellationRequested)
         {
+            await EndKeepAliveAsync();
             await EndAsync(database, JobStatus.Cancelled, s => s.SetProperty(j => j.FinishedAt, Clock.Now()), "info", "The job was cancelled.");
         }
         catch (OperationCanceledException) when (pause.IsCancellationRequested)
         {
+            await EndKeepAliveAsync();
             await StopCleanlyAsync(database, JobStatus.Paused, step => step is null
                 ? "The job was paused before its first checkpoint; resume starts it from the beginning."
                 : $"The job was paused at step {step}; POST .../resume continues from there.");
@@ -85,6 +105,7 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
             logger.LogWarning("Worker shutting down during {JobId}; handing it back at its checkpoint", jobId);
             try
             {
+                await EndKeepAliveAsync();
                 // Bounded: a database that is away now must not hold the process past its grace period; the
                 // lease then lapses and the reconciler hands the job on.
                 await StopCleanlyAsync(database, JobStatus.Queued, step => step is null
@@ -102,13 +123,13 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
         {
             logger.LogError(e, "Job {JobId} failed", jobId);
             var (code, message) = FailureDescription.Of(e);
+            await EndKeepAliveAsync();
             await EndAsync(database, JobStatus.Failed, s => s.SetProperty(j => j.ErrorCode, code).SetProperty(j => j.ErrorMessage, message)
                 .SetProperty(j => j.FinishedAt, Clock.Now()), "error", $"The job failed: {message}");
         }
         finally
         {
-            await stopKeepAlive.CancelAsync();
-            await keepAlive;
+            await EndKeepAliveAsync();
         }
     }
 

@@ -17,6 +17,9 @@ sealed class ThrowawayPostgres : IDisposable
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The server's command-line options (port included) once started: <see cref="StartAgain"/> reuses them.</summary>
+    string startOptions = "";
+
     string DataDirectory => Path.Combine(root, "data");
 
     ThrowawayPostgres(string binDirectory, string root, string? runAs)
@@ -83,6 +86,7 @@ sealed class ThrowawayPostgres : IDisposable
                               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=500";
                 ExternalCommand.Run(runAs, Path.Combine(binDirectory, "pg_ctl"), "-D", DataDirectory,
                     "-l", Path.Combine(root, "server.log"), "-w", "-t", "50", "-o", options, "start");
+                startOptions = options;
                 ConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres";
                 return;
             }
@@ -91,6 +95,25 @@ sealed class ThrowawayPostgres : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// `pg_ctl restart -m fast`: open sessions are ended (clients see 57P01, then a refused connection), the server
+    /// comes back on the same port and data. Returns when it accepts connections again.
+    /// </summary>
+    /// <remarks>The log file is named again: without it the new server would write to pg_ctl's output, a pipe of ours.</remarks>
+    public void Restart() => PgCtl("-l", Path.Combine(root, "server.log"), "-m", "fast", "-w", "-t", "50", "-o", startOptions, "restart");
+
+    /// <summary>`pg_ctl stop -m fast`: sessions ended, connections refused until <see cref="StartAgain"/>.</summary>
+    public void Stop() => PgCtl("-m", "fast", "-w", "-t", "50", "stop");
+
+    /// <summary>Starts the stopped server again on its port and data directory; returns once it accepts connections.</summary>
+    public void StartAgain() => PgCtl("-l", Path.Combine(root, "server.log"), "-w", "-t", "50", "-o", startOptions, "start");
+
+    /// <summary>The server's log (PostgreSQL's own account of the stops and starts), for failure messages.</summary>
+    public string Log => File.Exists(Path.Combine(root, "server.log")) ? File.ReadAllText(Path.Combine(root, "server.log")) : "";
+
+    void PgCtl(params string[] arguments) =>
+        ExternalCommand.Run(runAs, [Path.Combine(binDirectory, "pg_ctl"), "-D", DataDirectory, .. arguments]);
 
     static int FreeLoopbackPort()
     {
