@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using TuningService.Core.Configuration;
 using TuningService.Worker.Hosting;
 
@@ -7,6 +8,9 @@ using TuningService.Worker.Hosting;
 var host = await StartupFailure.GuardAsync("TuningService.Worker", async () =>
 {
     var builder = Host.CreateApplicationBuilder(args);
+    // appsettings.json is read from the working directory, which a deployed worker need not run in; without this
+    // default every SQL statement would be logged at Information.
+    builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
     var options = builder.Services.AddTuningServices(builder.Configuration);
     if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Postgres")))
         throw new StartupException(

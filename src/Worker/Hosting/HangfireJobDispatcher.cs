@@ -10,12 +10,19 @@ public sealed class HangfireJobDispatcher(IBackgroundJobClient client, JobStorag
     public string Dispatch(string jobId) =>
         client.Enqueue<FineTuningJobRunner>(runner => runner.RunAsync(jobId, CancellationToken.None));
 
+    /// <summary>A worker that fetched a job claims its lease within moments; until then its dispatch counts as waiting.</summary>
+    static readonly TimeSpan ClaimGrace = TimeSpan.FromSeconds(30);
+
     public bool IsWaiting(string dispatchId)
     {
         using var connection = storage.GetConnection();
-        // Processing is not waiting: the reconciler only asks about jobs no live lease holds, so a processing
-        // dispatch belongs to a worker that died or let the job go.
         var state = connection.GetJobData(dispatchId)?.State;
-        return state == EnqueuedState.StateName || state == ScheduledState.StateName || state == AwaitingState.StateName;
+        if (state == EnqueuedState.StateName || state == ScheduledState.StateName || state == AwaitingState.StateName) return true;
+        if (state != ProcessingState.StateName) return false;
+        // The reconciler only asks about jobs no live lease holds: a dispatch processing for longer than the grace
+        // belongs to a worker that died or let the job go; a younger one is about to claim it.
+        var started = connection.GetStateData(dispatchId)?.Data.TryGetValue("StartedAt", out var value) == true
+            ? Hangfire.Common.JobHelper.DeserializeNullableDateTime(value) : null;
+        return started is not null && DateTime.UtcNow - started.Value < ClaimGrace;
     }
 }
