@@ -44,11 +44,11 @@ public sealed class JobRows(string connectionString)
         }
     }
 
-    /// <summary>The database's clock in Unix seconds, the one leases are timed by.</summary>
+    /// <summary>The database's clock in whole Unix seconds, read as the service's DatabaseClock reads it (leases are timed by it).</summary>
     public async Task<long> NowAsync()
     {
         await using var connection = await OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT CAST(EXTRACT(EPOCH FROM now()) AS bigint)", connection);
+        await using var command = new NpgsqlCommand("SELECT CAST(floor(extract(epoch FROM clock_timestamp())) AS bigint)", connection);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 

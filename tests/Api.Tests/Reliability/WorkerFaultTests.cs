@@ -169,9 +169,15 @@ public sealed partial class WorkerFaultTests(PostgresServer postgres, ITestOutpu
         var audit = await WriteAudit.ReadAsync(scene.Rows, jobId);
         var takeOver = audit.First(w => w is { Table: "fine_tuning_jobs", Program: "worker-b" } && w.LeaseGeneration == claimB.LeaseGeneration);
         var lateByA = audit.Where(w => w.Program == "worker-a" && w.Id > takeOver.Id).ToList();
-        Assert.True(lateByA.Count == 0, $"worker A wrote after B's claim: {string.Join("; ", lateByA)}");
+        Assert.True(lateByA.Count == 0, $"worker A wrote after B's claim: {string.Join("\n", lateByA.Take(3))}\naudit of the job row:\n" +
+            string.Join("\n", audit.Where(w => w.Table == "fine_tuning_jobs").Select(w => $"{w.Id} {w.Program} {w.LeaseGeneration} {w.LeaseOwner}")) +
+            $"\nevents:\n{string.Join("\n", await scene.EventMessagesAsync(jobId))}\nA:\n{a.Output}\nB:\n{b.Output}");
         // Exactly one claim after A's: B's. Every training write after it is B's.
-        Assert.Equal(claimB.LeaseGeneration, (await scene.Rows.ReadAsync(jobId)).LeaseGeneration);
+        var claims = audit.Where(w => w.Table == "fine_tuning_jobs").DistinctBy(w => w.LeaseGeneration)
+            .Select(w => $"generation {w.LeaseGeneration} by {w.Program} ({w.LeaseOwner})").ToList();
+        output.WriteLine("claims: " + string.Join("; ", claims));
+        Assert.True(claimB.LeaseGeneration == (await scene.Rows.ReadAsync(jobId)).LeaseGeneration,
+            $"{string.Join("\n", claims)}\nevents:\n{string.Join("\n", await scene.EventMessagesAsync(jobId))}\nA:\n{a.Output}\nB:\n{b.Output}");
         Assert.All(audit.Where(w => w.Id > takeOver.Id && w.Table is "job_metrics" or "job_checkpoints"), w => Assert.Equal("worker-b", w.Program));
         var metrics = await scene.Rows.MetricsAsync(jobId);
         Assert.Equal(Enumerable.Range(1, 56), metrics.Select(m => m.Step));
@@ -228,9 +234,19 @@ public sealed partial class WorkerFaultTests(PostgresServer postgres, ITestOutpu
         var lateWrites = (await WriteAudit.ReadAsync(scene.Rows, jobId)).Skip(atCancel.Count).ToList();
         Assert.True(lateWrites.All(w => w.Program != "worker-a"), $"the old worker wrote after the cancel: {string.Join("; ", lateWrites)}");
         Assert.Equal(metricsAtCancel, await scene.Rows.MetricsAsync(jobId));
-        Assert.Equal(checkpointFolders, Directory.GetDirectories(Path.Combine(scene.Factory.DataDir, "jobs", jobId)).Order().ToList());
+        // Files: the one thing the old worker may still do is finish the checkpoint folder it was writing when it froze
+        // (it cannot know yet that the job is gone; a file rename is not fenced). Such a folder gets no row, so no
+        // resume or download ever uses it. Nothing else appears or disappears.
+        var before = checkpointFolders.Select(f => Path.GetFileName(f)!).ToList();
+        var inFlight = before.Select(f => InFlightCheckpoint().Match(f)).Where(m => m.Success).Select(m => $"step-{m.Groups[1].Value}").ToList();
+        var after = Directory.GetDirectories(Path.Combine(scene.Factory.DataDir, "jobs", jobId)).Select(f => Path.GetFileName(f)!).ToList();
+        var appeared = after.Except(before).ToList();
+        Assert.True(before.Where(f => !f.StartsWith(".partial-", StringComparison.Ordinal)).All(after.Contains) && appeared.All(inFlight.Contains),
+            $"at the cancel: {string.Join(", ", before)}; after: {string.Join(", ", after)}\n{a.Output}");
+        var rowSteps = await scene.Rows.CheckpointStepsAsync(jobId);
+        Assert.All(appeared, f => Assert.DoesNotContain(int.Parse(f["step-".Length..], CultureInfo.InvariantCulture), rowSteps));
         Report(total, string.Create(CultureInfo.InvariantCulture,
-            $"lease lapsed {lapseSeconds:F1} s after the freeze (at step {lapsed.Step}); cancelled directly; {statuses.Count} polls over 15 s after waking all 'cancelled'; no write of the old worker after it"));
+            $"lease lapsed {lapseSeconds:F1} s after the freeze (at step {lapsed.Step}); cancelled directly; {statuses.Count} polls over 15 s after waking all 'cancelled'; no write of the old worker after it; folders finished by it after the cancel: [{string.Join(", ", appeared)}] (no row)"));
     }
 
     [Theory]
@@ -305,6 +321,9 @@ public sealed partial class WorkerFaultTests(PostgresServer postgres, ITestOutpu
 
     [GeneratedRegex(@"^The worker shut down: a checkpoint was saved at step (\d+); the next worker continues from step (\d+)\.$")]
     private static partial Regex ShutdownEvent();
+
+    [GeneratedRegex(@"^\.partial-step-(\d+)-")]
+    private static partial Regex InFlightCheckpoint();
 
     [GeneratedRegex(@"continuing from step (\d+)")]
     private static partial Regex ResumeStep();
