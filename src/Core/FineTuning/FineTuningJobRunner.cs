@@ -24,12 +24,15 @@ namespace TuningService.Core.FineTuning;
 /// Safe to run twice: a finished, paused or held job is left alone.
 /// </summary>
 public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointStore store, ILogger<FineTuningJobRunner> logger,
-    FineTuningRecipe recipe, TuningOptions options)
+    FineTuningRecipe recipe, TuningOptions options, WorkerShutdown processShutdown)
 {
     /// <param name="jobId">The fine-tuning job to run.</param>
-    /// <param name="shutdown">Hangfire's token: fires when this worker shuts down (the job is then handed back at a checkpoint).</param>
-    public async Task RunAsync(string jobId, CancellationToken shutdown)
+    /// <param name="hangfireToken">Hangfire's token: fires when this worker shuts down (the job is then handed back at a
+    /// checkpoint), but also when Hangfire aborts its job; where the process's own signal is known (<see cref="WorkerShutdown"/>)
+    /// only that one counts as a shutdown, and an abort is left to the lease.</param>
+    public async Task RunAsync(string jobId, CancellationToken hangfireToken)
     {
+        var shutdown = processShutdown.For(hangfireToken);
         var retry = new DatabaseRetry(TimeSpan.FromSeconds(Math.Max(1, options.DatabaseOutageToleranceSeconds)), logger);
         var lease = new JobLease(scopes, retry, jobId, $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}",
             TimeSpan.FromSeconds(Math.Max(3, options.LeaseSeconds)));
@@ -117,7 +120,10 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
             {
                 logger.LogWarning("Job {JobId}: could not hand it back ({Error}); its lease will lapse", jobId, e.Message);
             }
-            throw; // Hangfire re-queues the job on shutdown
+            // Hangfire re-queues the job when its own token has fired by then; it follows the host's signal within moments.
+            try { await Task.Delay(TimeSpan.FromSeconds(10), hangfireToken); }
+            catch (OperationCanceledException) { }
+            throw;
         }
         catch (Exception e)
         {

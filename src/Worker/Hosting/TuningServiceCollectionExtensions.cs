@@ -28,6 +28,9 @@ public static class TuningServiceCollectionExtensions
         services.AddTransient<FineTuningJobRunner>();
         services.AddTransient<FineTuningRecipe>();
         services.AddSingleton<CheckpointStore>();
+        // The runner's shutdown signal is the host's, not Hangfire's job token (which an abort fires too).
+        services.AddSingleton(sp => sp.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>() is { } lifetime
+            ? new WorkerShutdown(lifetime.ApplicationStopping) : WorkerShutdown.Unknown);
         services.AddTransient<JobReconciler>();
         services.AddTransient<ReconcileJobs>();
         services.AddSingleton<TokenizedDatasetCache>();

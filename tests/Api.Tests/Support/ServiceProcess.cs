@@ -38,6 +38,9 @@ public class ServiceProcess : IDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>The OS process id (the job lease's owner names it: "{machine}:{pid}:{guid}").</summary>
+    public int ProcessId => process.Id;
+
     public int ExitCode => process.ExitCode;
 
     public string Output
@@ -67,8 +70,33 @@ public class ServiceProcess : IDisposable
         process.WaitForExit(10_000);
     }
 
+    /// <summary>Asks the process to stop as an orchestrator would (SIGTERM): it shuts down gracefully.</summary>
+    public void Terminate() => Signal(Signals.Terminate);
+
+    /// <summary>Freezes the process (SIGSTOP), as a long pause, a swapped-out VM or a network partition would look from outside.</summary>
+    public void Suspend() => Signal(Signals.Stop);
+
+    /// <summary>Lets a suspended process go on (SIGCONT).</summary>
+    public void Continue() => Signal(Signals.Continue);
+
+    void Signal(string signal) => Signals.Send(process.Id, signal);
+
+    /// <summary>Waits until the output contains <paramref name="text"/>; false when the deadline passed first.</summary>
+    public async Task<bool> WaitForOutputAsync(string text, TimeSpan deadline)
+    {
+        var until = DateTime.UtcNow + deadline;
+        while (DateTime.UtcNow < until)
+        {
+            if (Output.Contains(text, StringComparison.Ordinal)) return true;
+            await Task.Delay(100);
+        }
+        return Output.Contains(text, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
+        if (disposed) return; // a test may dispose a worker that its scene disposes again
+        disposed = true;
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);
@@ -77,4 +105,6 @@ public class ServiceProcess : IDisposable
         process.Dispose();
         GC.SuppressFinalize(this);
     }
+
+    bool disposed;
 }
