@@ -31,7 +31,12 @@ public static class CancelFineTuningJob
             j => j.LeaseOwner == null || j.LeaseExpiresAt < now);
         if (direct)
         {
-            db.JobEvents.Add(JobEvents.Message(job.Id, "Job cancelled before training started."));
+            db.JobEvents.Add(JobEvents.Message(job.Id, job.Status switch
+            {
+                JobStatus.Running => "Job cancelled; its worker had stopped renewing its lease, so nothing it may still do is recorded.",
+                JobStatus.Paused => "Job cancelled while paused.",
+                _ => "Job cancelled before training started.",
+            }));
             await db.SaveChangesAsync(ct);
         }
         else

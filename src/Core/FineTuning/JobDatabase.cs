@@ -91,6 +91,34 @@ public sealed class JobDatabase : IAsyncDisposable
     /// <summary>Waits until every write queued so far is committed (or failed because the worker must stop).</summary>
     public Task FlushAsync() => WriteAsync((_, _) => Task.CompletedTask);
 
+    /// <summary>
+    /// Whether this worker still holds the job, asked of the database directly (not behind the queue), for the
+    /// file writes the fence cannot cover — before a checkpoint folder is moved into place. False only when the
+    /// lease is known to be lost; a database that does not answer within <paramref name="patience"/> is given the
+    /// benefit of the doubt (a takeover needs the database too), so training goes on through an outage.
+    /// </summary>
+    public bool StillHolds(TimeSpan patience)
+    {
+        if (StopCause is LeaseLostException) return false;
+        try
+        {
+            var check = Task.Run(async () =>
+            {
+                using var scope = scopes.CreateScope();
+                var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
+                var (generation, owner) = (lease.Generation, lease.Owner);
+                return await db.Jobs.AnyAsync(j => j.Id == lease.JobId && j.LeaseGeneration == generation && j.LeaseOwner == owner);
+            });
+            if (!check.Wait(patience) || check.Result) return true;
+        }
+        catch (AggregateException e) when (TransientDatabaseErrors.IsTransient(e))
+        {
+            return true;
+        }
+        Stop(new LeaseLostException(lease.JobId, lease.Generation));
+        return false;
+    }
+
     async Task WriteInOrderAsync()
     {
         await foreach (var item in queue.Reader.ReadAllAsync())

@@ -133,6 +133,13 @@ public sealed class JobProgressRecorder(
         PretrainedModelWriter.Save(model, config, staging, tokenizerFiles);
         options.SaveAdapter?.Invoke(staging);
         request.SaveTrainingState(Path.Combine(staging, TrainingStateFolder));
+        // The fence covers database rows, not files: a worker that lost the job while it wrote (frozen, cut off)
+        // must not move its folder over one the new holder wrote.
+        if (!database.StillHolds(TimeSpan.FromSeconds(5)))
+        {
+            Directory.Delete(staging, recursive: true);
+            return;
+        }
         var relative = store.Commit(job.Id, request.Step, staging);
 
         var metrics = new Dictionary<string, object?>

@@ -20,7 +20,7 @@ public static class PersistenceServiceCollectionExtensions
         {
             // Npgsql would parse it on first use, deep inside a migration; a typo is reported here, by name.
             PostgresStartupCheck.Parse(postgresConnectionString);
-            services.AddDbContextPool<PostgresTuningDbContext>(o => o.UseNpgsql(postgresConnectionString));
+            services.AddDbContextPool<PostgresTuningDbContext>(o => o.UseNpgsql(WithTransactionIdleLimit(postgresConnectionString)));
             services.AddScoped<TuningDbContext>(sp => sp.GetRequiredService<PostgresTuningDbContext>());
         }
         else
@@ -32,5 +32,18 @@ public static class PersistenceServiceCollectionExtensions
             services.AddScoped<TuningDbContext>(sp => sp.GetRequiredService<SqliteTuningDbContext>());
         }
         return services;
+    }
+
+    /// <summary>
+    /// A worker's fenced writes lock the job's row for the length of a short transaction. A worker process frozen
+    /// inside one (SIGSTOP, a stalled VM) would hold that lock and so block the job's takeover or a cancel; the
+    /// server ends such a session after this long idle in a transaction, rolling its write back.
+    /// </summary>
+    static string WithTransactionIdleLimit(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.Options?.Contains("idle_in_transaction_session_timeout", StringComparison.Ordinal) == true) return connectionString;
+        builder.Options = $"{builder.Options} -c idle_in_transaction_session_timeout=30000".Trim();
+        return builder.ConnectionString;
     }
 }

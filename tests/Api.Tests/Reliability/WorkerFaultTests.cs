@@ -234,8 +234,9 @@ public sealed partial class WorkerFaultTests(PostgresServer postgres, ITestOutpu
         var lateWrites = (await WriteAudit.ReadAsync(scene.Rows, jobId)).Skip(atCancel.Count).ToList();
         Assert.True(lateWrites.All(w => w.Program != "worker-a"), $"the old worker wrote after the cancel: {string.Join("; ", lateWrites)}");
         Assert.Equal(metricsAtCancel, await scene.Rows.MetricsAsync(jobId));
-        // Files: the one thing the old worker may still do is finish the checkpoint folder it was writing when it froze
-        // (it cannot know yet that the job is gone; a file rename is not fenced). Such a folder gets no row, so no
+        // Files: the old worker asks the database whether it still holds the job before it moves a finished checkpoint
+        // folder into place (JobDatabase.StillHolds), so the folder it was writing when it froze is dropped. Only a
+        // freeze between that check and the rename could still let one appear; such a folder gets no row, so no
         // resume or download ever uses it. Nothing else appears or disappears.
         var before = checkpointFolders.Select(f => Path.GetFileName(f)!).ToList();
         var inFlight = before.Select(f => InFlightCheckpoint().Match(f)).Where(m => m.Success).Select(m => $"step-{m.Groups[1].Value}").ToList();
