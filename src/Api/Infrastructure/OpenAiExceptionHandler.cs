@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using TuningService.Core.Persistence;
 
 namespace TuningService.Api.Infrastructure;
 
@@ -18,10 +19,14 @@ public sealed class OpenAiExceptionHandler(ILogger<OpenAiExceptionHandler> logge
             BadHttpRequestException e when e.StatusCode == StatusCodes.Status413PayloadTooLarge =>
                 (413, OpenAiError.Of(e.Message, "invalid_request_error", null, "payload_too_large")),
             BadHttpRequestException e => (e.StatusCode, OpenAiError.Of(e.Message, "invalid_request_error")),
+            // The database is restarting or away: a retry shortly will do (OpenAI's clients retry a 503 by themselves).
+            _ when TransientDatabaseErrors.IsTransient(exception) => (503, OpenAiError.Of(
+                "The service's database is unavailable right now; retry in a few seconds.", "server_error", null, "database_unavailable")),
             _ => (500, OpenAiError.Of("The server had an error while processing your request. It has been logged.", "server_error")),
         };
         if (status >= 500) logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
         context.Response.StatusCode = status;
+        if (status == 503) context.Response.Headers.RetryAfter = "5";
         await context.Response.WriteAsJsonAsync(error, ct);
         return true;
     }

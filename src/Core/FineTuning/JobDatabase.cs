@@ -149,6 +149,17 @@ public sealed class JobDatabase : IAsyncDisposable
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
+        // A retrying execution strategy (PostgreSQL) allows a transaction of ours only inside it; it re-runs the
+        // whole unit on a broken connection, so each try starts from a clean context.
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async c =>
+        {
+            db.ChangeTracker.Clear();
+            await FencedOnceAsync(db, write, c);
+        }, ct);
+    }
+
+    async Task FencedOnceAsync(TuningDbContext db, Func<TuningDbContext, CancellationToken, Task> write, CancellationToken ct)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // The fence: an update of the job's row that matches only while this worker holds the generation it
         // claimed. On PostgreSQL it also locks the row until commit, so a claim cannot slip in between.

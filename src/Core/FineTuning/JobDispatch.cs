@@ -6,12 +6,25 @@ namespace TuningService.Core.FineTuning;
 /// <summary>Dispatching a job and recording the dispatch on its row, so the reconciler can tell a job nobody will run.</summary>
 public static class JobDispatch
 {
-    public static async Task DispatchAsync(TuningDbContext db, IJobDispatcher dispatcher, string jobId, CancellationToken ct)
+    /// <summary>
+    /// Hands the job to the queue. The job's row is written already: when the queue cannot be reached (its database
+    /// restarting), the job is left undispatched for the reconciler, which hands it on within a minute — the same
+    /// as a crash between the row and the dispatch — and false is returned; the caller's request still succeeds.
+    /// </summary>
+    public static async Task<bool> DispatchAsync(TuningDbContext db, IJobDispatcher dispatcher, string jobId, CancellationToken ct)
     {
-        // Between the row and this line a crash leaves a job without a dispatch: the reconciler heals it.
-        var dispatchId = dispatcher.Dispatch(jobId);
+        string dispatchId;
+        try
+        {
+            dispatchId = dispatcher.Dispatch(jobId);
+        }
+        catch (Exception e) when (TransientDatabaseErrors.IsTransient(e))
+        {
+            return false;
+        }
         var now = await DatabaseClock.NowAsync(db, ct);
         await db.Jobs.Where(j => j.Id == jobId)
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.DispatchId, dispatchId).SetProperty(j => j.DispatchedAt, now), ct);
+        return true;
     }
 }

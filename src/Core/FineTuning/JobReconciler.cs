@@ -31,7 +31,7 @@ public sealed class JobReconciler(IServiceScopeFactory scopes, IJobDispatcher di
             var why = job.DispatchId is null ? "it was never handed to a worker"
                 : job.LeaseExpiresAt is not null ? "its worker's lease lapsed"
                 : "no worker has it queued";
-            await JobDispatch.DispatchAsync(db, dispatcher, job.Id, ct);
+            if (!await JobDispatch.DispatchAsync(db, dispatcher, job.Id, ct)) continue; // the queue is away: next run
             db.JobEvents.Add(JobEvents.Message(job.Id, $"The job was dispatched again: {why}.", "warn"));
             await db.SaveChangesAsync(ct);
             logger.LogWarning("Re-dispatched job {JobId} ({Status}): {Why}", job.Id, job.Status, why);

@@ -20,7 +20,13 @@ public static class PersistenceServiceCollectionExtensions
         {
             // Npgsql would parse it on first use, deep inside a migration; a typo is reported here, by name.
             PostgresStartupCheck.Parse(postgresConnectionString);
-            services.AddDbContextPool<PostgresTuningDbContext>(o => o.UseNpgsql(WithTransactionIdleLimit(postgresConnectionString)));
+            // Retry on transient errors: after a server restart every pooled connection is broken, and without this
+            // the first request on each would fail. Fenced job writes run their transaction inside the strategy
+            // (JobDatabase); longer outages are DatabaseRetry's business.
+            services.AddDbContextPool<PostgresTuningDbContext>(o => o
+                .UseNpgsql(WithTransactionIdleLimit(postgresConnectionString),
+                    npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 4, maxRetryDelay: TimeSpan.FromSeconds(2), errorCodesToAdd: null))
+                .AddInterceptors(new ClearPoolWhenServerRestarts()));
             services.AddScoped<TuningDbContext>(sp => sp.GetRequiredService<PostgresTuningDbContext>());
         }
         else

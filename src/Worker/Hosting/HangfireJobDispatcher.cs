@@ -1,5 +1,7 @@
 using Hangfire;
 using Hangfire.States;
+using Npgsql;
+using TuningService.Core.Persistence;
 using TuningService.Core.FineTuning;
 
 namespace TuningService.Worker.Hosting;
@@ -7,8 +9,22 @@ namespace TuningService.Worker.Hosting;
 /// <summary>Enqueues <see cref="FineTuningJobRunner.RunAsync"/> with the job id; Hangfire supplies the real token.</summary>
 public sealed class HangfireJobDispatcher(IBackgroundJobClient client, JobStorage storage) : IJobDispatcher
 {
-    public string Dispatch(string jobId) =>
-        client.Enqueue<FineTuningJobRunner>(runner => runner.RunAsync(jobId, CancellationToken.None));
+    public string Dispatch(string jobId)
+    {
+        try
+        {
+            return Enqueue(jobId);
+        }
+        catch (BackgroundJobClientException e) when (TransientDatabaseErrors.IsTransient(e))
+        {
+            // A restarted PostgreSQL leaves Hangfire's pooled connections dead, found one at a time: clear them and
+            // try once more. (A server that is still away fails again; the reconciler dispatches the job later.)
+            NpgsqlConnection.ClearAllPools();
+            return Enqueue(jobId);
+        }
+    }
+
+    string Enqueue(string jobId) => client.Enqueue<FineTuningJobRunner>(runner => runner.RunAsync(jobId, CancellationToken.None));
 
     /// <summary>A worker that fetched a job claims its lease within moments; until then its dispatch counts as waiting.</summary>
     static readonly TimeSpan ClaimGrace = TimeSpan.FromSeconds(30);

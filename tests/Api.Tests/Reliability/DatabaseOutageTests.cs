@@ -122,7 +122,9 @@ public sealed partial class DatabaseOutageTests(ITestOutputHelper output)
             Assert.Equal((1L, 1), await LeaseAsync(postgres.ConnectionString, jobId));
             var warnings = events.Where(e => e!["level"]!.GetValue<string>() == "warn").Select(e => e!["message"]!.GetValue<string>()).ToList();
 
-            var reference = (await api.CreateJobAsync(Job()))["id"]!.GetValue<string>();
+            string reference;
+            try { reference = (await api.CreateJobAsync(Job()))["id"]!.GetValue<string>(); }
+            catch (Exception e) { throw new Exception(e.Message + "\n--- api ---\n" + apiProcess.Output); }
             var referenceJob = await polling.WaitForJobAsync(reference, Deadline);
             Assert.True(referenceJob["status"]!.GetValue<string>() == "succeeded", $"reference: {referenceJob}\n{worker.Output}");
             Assert.Equal(await JobMetrics.TrainLossesAsync(api, reference), await JobMetrics.TrainLossesAsync(api, jobId));
