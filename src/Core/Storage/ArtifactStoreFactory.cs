@@ -27,8 +27,9 @@ public static class ArtifactStoreFactory
         const string s = ArtifactStorageOptions.Section + ":S3";
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(s3.Bucket)) problems.Add($"{s}:Bucket is not set (the bucket that holds the artifacts)");
-        if (!string.IsNullOrWhiteSpace(s3.ServiceUrl) && !Uri.TryCreate(s3.ServiceUrl, UriKind.Absolute, out _))
-            problems.Add($"{s}:ServiceUrl '{s3.ServiceUrl}' is not an absolute URL (e.g. http://minio:9000)");
+        if (!string.IsNullOrWhiteSpace(s3.ServiceUrl)
+            && !(Uri.TryCreate(s3.ServiceUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
+            problems.Add($"{s}:ServiceUrl '{s3.ServiceUrl}' is not an http(s) URL (e.g. http://minio:9000)");
         if (string.IsNullOrWhiteSpace(s3.AccessKey) != string.IsNullOrWhiteSpace(s3.SecretKey))
             problems.Add($"{s}:AccessKey and {s}:SecretKey must be set together (or both left out for the AWS default credential chain)");
         if (string.IsNullOrWhiteSpace(s3.Region)) problems.Add($"{s}:Region is empty (use the bucket's region, or us-east-1 for most self-hosted servers)");
