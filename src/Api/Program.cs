@@ -18,6 +18,7 @@ var app = await StartupFailure.GuardAsync("TuningService.Api", async () =>
     builder.Services.AddCompletions();
 
     var app = builder.Build();
+    await StartupStorage.ValidateAsync(app.Services);
     await StartupDatabase.PrepareAsync(app.Services);
     if (options.RunWorkerInProcess) ReconcileJobs.Schedule(app.Services, options);
     StartupBanner.Log(app, options, embedded);

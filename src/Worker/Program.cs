@@ -18,6 +18,7 @@ var host = await StartupFailure.GuardAsync("TuningService.Worker", async () =>
     builder.Services.AddTuningWorker(options, embeddedStorage: false);
 
     var host = builder.Build();
+    await StartupStorage.ValidateAsync(host.Services);
     await StartupDatabase.PrepareAsync(host.Services);
     ReconcileJobs.Schedule(host.Services, options);
     await host.StartAsync();

@@ -9,10 +9,11 @@ using TuningService.Core.FineTuning.Checkpoints;
 using TuningService.Core.Imports;
 using TuningService.Core.Imports.Hub;
 using TuningService.Core.Persistence;
+using TuningService.Core.Storage;
 
 namespace TuningService.Worker.Hosting;
 
-/// <summary>The services the API and the worker share: options, database, catalog, job and import runners, Hangfire storage.</summary>
+/// <summary>The services the API and the worker share: options, database, artifact store, catalog, job and import runners, Hangfire storage.</summary>
 public static class TuningServiceCollectionExtensions
 {
     public static TuningOptions AddTuningServices(this IServiceCollection services, IConfiguration configuration)
@@ -24,6 +25,8 @@ public static class TuningServiceCollectionExtensions
         services.AddSingleton(paths);
         var postgres = configuration.GetConnectionString("Postgres");
         services.AddTuningPersistence(postgres, paths);
+        // Registered for the code that will move uploads, checkpoints and models onto it; nothing uses it yet.
+        services.AddArtifactStore(BindStorageOptions(configuration), options.DataDir);
         services.AddSingleton<ModelCatalog>();
         services.AddTransient<FineTuningJobRunner>();
         services.AddTransient<FineTuningRecipe>();
@@ -79,6 +82,19 @@ public static class TuningServiceCollectionExtensions
         }
         TuningOptionsValidation.ThrowIfInvalid(options);
         return options;
+    }
+
+    /// <summary>The Tuning:Storage section; a value of the wrong type (ForcePathStyle=yes) stops start-up by name.</summary>
+    static ArtifactStorageOptions BindStorageOptions(IConfiguration configuration)
+    {
+        try
+        {
+            return configuration.GetSection(ArtifactStorageOptions.Section).Get<ArtifactStorageOptions>() ?? new ArtifactStorageOptions();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new StartupException($"Invalid configuration: {e.Message} Fix it in appsettings.json or the environment (Tuning__Storage__...).", e);
+        }
     }
 
     /// <summary>

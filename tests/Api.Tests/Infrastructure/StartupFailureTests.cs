@@ -69,6 +69,8 @@ public sealed class StartupFailureTests(PostgresServer postgres) : IDisposable
     [InlineData("worker", "Tuning__WorkerCount", "two", "Tuning:WorkerCount")]
     [InlineData("api", "ConnectionStrings__Postgres", "Host=127.0.0.1;Port=not-a-port", "ConnectionStrings:Postgres")]
     [InlineData("worker", "ConnectionStrings__Postgres", "just some words", "ConnectionStrings:Postgres")]
+    [InlineData("api", "Tuning__Storage__Kind", "gcs", "Tuning:Storage:Kind")]
+    [InlineData("worker", "Tuning__Storage__S3__ForcePathStyle", "yes", "Tuning:Storage:S3:ForcePathStyle")]
     public async Task An_invalid_setting_ends_the_process_with_one_line_naming_it(string program, string variable, string value, string setting)
     {
         // A server that is not there: were the setting not checked first, the process would fail on that instead.
@@ -77,6 +79,29 @@ public sealed class StartupFailureTests(PostgresServer postgres) : IDisposable
 
         var failure = await AssertFailsWithOneLineAsync(process, setting);
         Assert.Contains("could not start", failure);
+        Assert.DoesNotContain("Cannot reach PostgreSQL", process.Output);
+    }
+
+    [Theory]
+    [InlineData("api")]
+    [InlineData("worker")]
+    public async Task An_artifact_store_that_is_not_there_ends_the_process_with_one_line_naming_it(string program)
+    {
+        // Checked before the database: the PostgreSQL here is not there either, and must not be what is reported.
+        var endpoint = $"http://127.0.0.1:{LoopbackPort.Free()}";
+        using var process = Start(program, $"Host=127.0.0.1;Port={LoopbackPort.Free()};Username=postgres;Database=tuning", new Dictionary<string, string>
+        {
+            ["Tuning__Storage__Kind"] = "s3",
+            ["Tuning__Storage__S3__ServiceUrl"] = endpoint,
+            ["Tuning__Storage__S3__Bucket"] = "artifacts",
+            ["Tuning__Storage__S3__ForcePathStyle"] = "true",
+            ["Tuning__Storage__S3__AccessKey"] = "key",
+            ["Tuning__Storage__S3__SecretKey"] = "secret",
+        });
+
+        var failure = await AssertFailsWithOneLineAsync(process, endpoint);
+        Assert.Contains("Cannot reach the artifact store's S3 endpoint", failure);
+        Assert.Contains("Tuning:Storage:S3:ServiceUrl", failure);
         Assert.DoesNotContain("Cannot reach PostgreSQL", process.Output);
     }
 
