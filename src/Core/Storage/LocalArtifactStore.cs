@@ -31,6 +31,9 @@ public sealed class LocalArtifactStore : IArtifactStore
 
     public string Description => $"the local folder {root}";
 
+    /// <summary>The folder the keys are relative to (full path): the data directory when the service built the store.</summary>
+    public string Root => root;
+
     public Task ValidateAsync(CancellationToken ct = default)
     {
         var probe = Path.Combine(temp, $"probe-{Guid.NewGuid():N}");

@@ -25,8 +25,9 @@ public static class TuningServiceCollectionExtensions
         services.AddSingleton(paths);
         var postgres = configuration.GetConnectionString("Postgres");
         services.AddTuningPersistence(postgres, paths);
-        // Registered for the code that will move uploads, checkpoints and models onto it; nothing uses it yet.
+        // With Kind=s3 the data dir is a cache of the bucket (ArtifactMirror): machines share only PostgreSQL and the bucket.
         services.AddArtifactStore(BindStorageOptions(configuration), options.DataDir);
+        services.AddSingleton<ArtifactMirror>();
         services.AddSingleton<ModelCatalog>();
         services.AddTransient<FineTuningJobRunner>();
         services.AddTransient<FineTuningRecipe>();
