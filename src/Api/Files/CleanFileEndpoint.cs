@@ -5,6 +5,7 @@ using TuningService.Core.Common;
 using TuningService.Core.Configuration;
 using TuningService.Core.Datasets;
 using TuningService.Core.Persistence;
+using TuningService.Core.Storage;
 
 namespace TuningService.Api.Files;
 
@@ -27,16 +28,17 @@ public static class CleanFileEndpoint
                 "linked by parent_file_id. The report counts each rule with examples; GET /v1/files/{id}/report returns it later.");
 
     public static async Task<CleanFileResponse> Handle(string file_id, CleanFileRequest? request, HttpContext http, TuningDbContext db,
-        DataPaths paths, ModelCatalog catalog, CancellationToken ct)
+        DataPaths paths, ArtifactMirror mirror, ModelCatalog catalog, CancellationToken ct)
     {
         request ??= new CleanFileRequest();
         var owner = Caller.From(http).Owner;
         var options = Options(request);
         var source = await FilesApi.FindOwnedAsync(db, file_id, owner, ct);
         var modelId = string.IsNullOrWhiteSpace(request.Model) ? DefaultModel : request.Model;
-        var model = await catalog.FindAsync(db, modelId, owner, ct)
+        var model = await catalog.FindLocalAsync(db, modelId, owner, ct)
             ?? throw new ApiException(400, $"Model '{modelId}' does not exist or you do not have access to it; its tokens measure example lengths. GET /v1/models lists the models.", "model", "model_not_found");
         var lengths = Lengths(model, request.MaxTokens);
+        await mirror.EnsureLocalFileAsync(source.RelativePath, ct); // uploaded through another machine
         var records = DatasetSource.ReadRecords(paths, source);
 
         var result = DatasetCleaner.Clean(records, options, lengths);
@@ -45,7 +47,7 @@ public static class CleanFileEndpoint
             throw ApiException.BadRequest($"Cleaning would remove all {report.RecordsBefore} records ({Removals(report)}); nothing was stored.", "file_id");
         var reportJson = report.ToJson();
         var plan = new DerivedFilePlan(Ids.New("file"), DerivedFileStore.DerivedName(source, "cleaned"), "cleaned", null, result.Records, reportJson);
-        var stored = await DerivedFileStore.SaveAsync(db, paths, source, [plan], ct);
+        var stored = await DerivedFileStore.SaveAsync(db, paths, mirror, source, [plan], ct);
         return new CleanFileResponse(FileResponse.From(stored[0]), JsonSerializer.SerializeToElement(report, ReportJson.Options));
     }
 

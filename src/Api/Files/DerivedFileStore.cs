@@ -3,18 +3,19 @@ using TuningService.Core.Configuration;
 using TuningService.Core.Datasets;
 using TuningService.Core.Files;
 using TuningService.Core.Persistence;
+using TuningService.Core.Storage;
 
 namespace TuningService.Api.Files;
 
 /// <summary>
 /// Stores files made from another one (cleaned, split) as new JSONL files linked to their parent; the parent is
 /// never touched. Nothing is half-written: every file is written under tmp/ first, then all are moved into place
-/// and their rows inserted in one transaction; if anything fails, the bytes already moved are deleted and the
+/// pushed to the artifact store, and their rows inserted in one transaction; if anything fails, the bytes already moved are deleted and the
 /// temporary files removed, as an upload does (UploadFile).
 /// </summary>
 public static class DerivedFileStore
 {
-    public static async Task<IReadOnlyList<StoredFile>> SaveAsync(TuningDbContext db, DataPaths paths, StoredFile parent,
+    public static async Task<IReadOnlyList<StoredFile>> SaveAsync(TuningDbContext db, DataPaths paths, ArtifactMirror mirror, StoredFile parent,
         IReadOnlyList<DerivedFilePlan> plans, CancellationToken ct)
     {
         var rendered = DatasetWriter.WritesRendered(parent);
@@ -29,6 +30,8 @@ public static class DerivedFileStore
                 File.Move(temporary[i], final);
                 moved.Add(final);
             }
+            // Before the rows: a worker on another machine reads them from the artifact store.
+            foreach (var file in files) await mirror.PushFileAsync(file.RelativePath, ct);
             db.Files.AddRange(files);
             await db.SaveChangesAsync(ct);
             return files;
@@ -36,6 +39,7 @@ public static class DerivedFileStore
         catch
         {
             foreach (var path in moved) File.Delete(path); // no rows, no bytes
+            foreach (var plan in plans) await mirror.DeleteAsync(DataPaths.FileRelativePath(plan.Id), CancellationToken.None);
             throw;
         }
         finally

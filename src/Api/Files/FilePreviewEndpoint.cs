@@ -6,6 +6,7 @@ using TuningService.Core.Configuration;
 using TuningService.Core.Files;
 using TuningService.Core.Inference;
 using TuningService.Core.Persistence;
+using TuningService.Core.Storage;
 using TuningService.Core.Templates;
 using TuningService.Core.Training;
 
@@ -29,7 +30,7 @@ public static class FilePreviewEndpoint
     }
 
     static async Task<FilePreviewResponse> Handle(string file_id, FilePreviewRequest? request, HttpContext http, TuningDbContext db, DataPaths paths,
-        ModelCatalog catalog, ModelCache models, CancellationToken ct)
+        ArtifactMirror mirror, ModelCatalog catalog, ModelCache models, CancellationToken ct)
     {
         request ??= new FilePreviewRequest();
         var owner = Caller.From(http).Owner;
@@ -42,9 +43,10 @@ public static class FilePreviewEndpoint
             throw ApiException.BadRequest($"File '{file.Id}' has purpose '{file.Purpose}'; only fine-tune files hold records to preview.", "file_id");
         var template = request.Template is { } json ? JobTemplateCheck.ParseOrThrow(json) : null;
         var modelId = string.IsNullOrWhiteSpace(request.Model) ? DefaultModel : request.Model;
-        var model = await catalog.FindAsync(db, modelId, owner, ct)
+        var model = await catalog.FindLocalAsync(db, modelId, owner, ct)
             ?? throw new ApiException(400, $"Model '{modelId}' does not exist or you do not have access to it. GET /v1/models lists them.", "model", "model_not_found");
 
+        await mirror.EnsureLocalFileAsync(file.RelativePath, ct); // uploaded through another machine
         var records = DatasetReader.Read(paths.Resolve(file.RelativePath), file).ToList();
         var renderer = template is null ? null : TemplateRenderer.For(template, records);
         var seed = request.Seed ?? 0;

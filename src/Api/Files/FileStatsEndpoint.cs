@@ -8,6 +8,7 @@ using TuningService.Core.Datasets.Statistics;
 using TuningService.Core.Files;
 using TuningService.Core.MultiTask;
 using TuningService.Core.Persistence;
+using TuningService.Core.Storage;
 
 namespace TuningService.Api.Files;
 
@@ -25,7 +26,7 @@ public static class FileStatsEndpoint
     static readonly MemoryCache Cache = new(new MemoryCacheOptions { SizeLimit = 512 });
 
     public static async Task<FileStatsResponse> Handle(string file_id, string? model, string? max_seq_length, HttpContext http,
-        TuningDbContext db, ModelCatalog catalog, DataPaths paths, CancellationToken ct)
+        TuningDbContext db, ModelCatalog catalog, DataPaths paths, ArtifactMirror mirror, CancellationToken ct)
     {
         var owner = Caller.From(http).Owner;
         var file = await db.Files.AsNoTracking().FirstOrDefaultAsync(f => f.Id == file_id && f.Owner == owner, ct)
@@ -34,7 +35,7 @@ public static class FileStatsEndpoint
             throw new ApiException(400, $"File '{file.Id}' has purpose '{file.Purpose}'; statistics are for dataset files (purpose 'fine-tune').",
                 "file_id", "invalid_file_purpose");
         var modelId = string.IsNullOrWhiteSpace(model) ? DefaultModel : model;
-        var found = await catalog.FindAsync(db, modelId, owner, ct)
+        var found = await catalog.FindLocalAsync(db, modelId, owner, ct)
             ?? throw new ApiException(404, $"Model '{modelId}' does not exist or you do not have access to it. GET /v1/models lists the models.",
                 "model", "model_not_found");
         var limit = ParseMaxSeqLength(max_seq_length);
@@ -43,6 +44,7 @@ public static class FileStatsEndpoint
         if (Cache.TryGetValue(key, out DatasetStatistics? known) && known is not null)
             return FileStatsResponse.From(file.Id, found.Id, known, cached: true);
 
+        await mirror.EnsureLocalFileAsync(file.RelativePath, ct); // uploaded through another machine
         var statistics = Compute(file, found, limit, paths, ct);
         Cache.Set(key, statistics, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromHours(6) });
         return FileStatsResponse.From(file.Id, found.Id, statistics, cached: false);

@@ -1,9 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using TuningService.Api.Infrastructure;
 using TuningService.Core.Configuration;
-using TuningService.Core.FineTuning;
 using TuningService.Core.Files;
+using TuningService.Core.FineTuning;
 using TuningService.Core.Persistence;
+using TuningService.Core.Storage;
 
 namespace TuningService.Api.Files;
 
@@ -62,14 +63,16 @@ public static class FilesApi
     static async Task<FileResponse> Retrieve(string file_id, HttpContext http, TuningDbContext db, CancellationToken ct) =>
         FileResponse.From(await FindOwnedAsync(db, file_id, Caller.From(http).Owner, ct));
 
-    static async Task<IResult> Content(string file_id, HttpContext http, TuningDbContext db, DataPaths paths, CancellationToken ct)
+    static async Task<IResult> Content(string file_id, HttpContext http, TuningDbContext db, DataPaths paths, ArtifactMirror mirror, CancellationToken ct)
     {
         var file = await FindOwnedAsync(db, file_id, Caller.From(http).Owner, ct);
+        await mirror.EnsureLocalFileAsync(file.RelativePath, ct); // uploaded or written on another machine
         var contentType = file.Filename.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? "text/csv" : "application/octet-stream";
         return Results.File(paths.Resolve(file.RelativePath), contentType, file.Filename);
     }
 
-    static async Task<FileDeletedResponse> Delete(string file_id, HttpContext http, TuningDbContext db, DataPaths paths, CancellationToken ct)
+    static async Task<FileDeletedResponse> Delete(string file_id, HttpContext http, TuningDbContext db, DataPaths paths, ArtifactMirror mirror,
+        CancellationToken ct)
     {
         var file = await FindOwnedAsync(db, file_id, Caller.From(http).Owner, ct);
         var users = await UnfinishedJobs.UsingFileAsync(db, file.Id, ct);
@@ -81,6 +84,7 @@ public static class FilesApi
         db.Files.Remove(file);
         await db.SaveChangesAsync(ct);
         File.Delete(paths.Resolve(file.RelativePath));
+        await mirror.DeleteAsync(file.RelativePath, CancellationToken.None); // the row is gone: its bytes follow, whatever the client does now
         return new FileDeletedResponse(file.Id, true);
     }
 

@@ -4,6 +4,7 @@ using TuningService.Core.Common;
 using TuningService.Core.Configuration;
 using TuningService.Core.Datasets;
 using TuningService.Core.Persistence;
+using TuningService.Core.Storage;
 
 namespace TuningService.Api.Files;
 
@@ -22,7 +23,7 @@ public static class SplitFileEndpoint
                 "label, task or none. The same seed on the same file gives the same files.");
 
     public static async Task<SplitFileResponse> Handle(string file_id, SplitFileRequest? request, HttpContext http, TuningDbContext db,
-        DataPaths paths, CancellationToken ct)
+        DataPaths paths, ArtifactMirror mirror, CancellationToken ct)
     {
         request ??= new SplitFileRequest();
         var ratios = SplitRatios.From(request.Train, request.Validation, request.Test);
@@ -36,6 +37,7 @@ public static class SplitFileEndpoint
             _ => throw ApiException.BadRequest($"stratify must be \"auto\", \"label\", \"task\" or \"none\", got \"{request.Stratify}\".", "stratify"),
         };
         var source = await FilesApi.FindOwnedAsync(db, file_id, Caller.From(http).Owner, ct);
+        await mirror.EnsureLocalFileAsync(source.RelativePath, ct); // uploaded through another machine
         var records = DatasetSource.ReadRecords(paths, source);
 
         SplitPlan plan;
@@ -50,7 +52,7 @@ public static class SplitFileEndpoint
         var ids = plan.Parts.ToDictionary(p => p.Name, _ => Ids.New("file"));
         var report = SplitReport.From(plan, ids);
         var reportJson = report.ToJson();
-        var files = await DerivedFileStore.SaveAsync(db, paths, source, [.. plan.Parts.Select(p => new DerivedFilePlan(ids[p.Name],
+        var files = await DerivedFileStore.SaveAsync(db, paths, mirror, source, [.. plan.Parts.Select(p => new DerivedFilePlan(ids[p.Name],
             DerivedFileStore.DerivedName(source, p.Name), "split", p.Name, p.Indices.Select(i => records[i]), reportJson))], ct);
         var parts = plan.Parts.Select((p, i) => new SplitPartResponse(p.Name, FileResponse.From(files[i]), p.Indices.Count, p.Distribution)).ToList();
         return new SplitFileResponse(source.Id, report.Seed, report.StratifiedBy, report.DuplicatesSetAside, parts,

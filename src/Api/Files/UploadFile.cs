@@ -7,6 +7,7 @@ using TuningService.Core.Common;
 using TuningService.Core.Configuration;
 using TuningService.Core.Files;
 using TuningService.Core.Persistence;
+using TuningService.Core.Storage;
 
 namespace TuningService.Api.Files;
 
@@ -27,7 +28,8 @@ public static class UploadFile
 
     static readonly string[] ReadOptionFields = ["format", "prompt_template", "completion_template", "label_map", "task_column", "id_column"];
 
-    public static async Task<FileResponse> Handle(HttpContext http, TuningDbContext db, DataPaths paths, TuningOptions options, CancellationToken ct)
+    public static async Task<FileResponse> Handle(HttpContext http, TuningDbContext db, DataPaths paths, ArtifactMirror mirror, TuningOptions options,
+        CancellationToken ct)
     {
         var caller = Caller.From(http);
         // The file, the multipart envelope, and what the multipart reader may have read ahead of the file part when
@@ -93,12 +95,15 @@ public static class UploadFile
             tempPath = null;
             try
             {
+                // Before the row: a worker on another machine reads the file from the artifact store.
+                await mirror.PushFileAsync(file.RelativePath, ct);
                 db.Files.Add(file);
                 await db.SaveChangesAsync(ct);
             }
             catch
             {
                 File.Delete(finalPath); // no record, no bytes
+                await mirror.DeleteAsync(file.RelativePath, CancellationToken.None);
                 throw;
             }
             return FileResponse.From(file);

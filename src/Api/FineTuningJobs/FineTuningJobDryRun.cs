@@ -1,9 +1,11 @@
+using Microsoft.EntityFrameworkCore;
 using TuningService.Api.Infrastructure;
 using TuningService.Core.Catalog;
 using TuningService.Core.Configuration;
 using TuningService.Core.FineTuning;
 using TuningService.Core.FineTuning.DryRun;
 using TuningService.Core.Persistence;
+using TuningService.Core.Storage;
 
 namespace TuningService.Api.FineTuningJobs;
 
@@ -23,9 +25,14 @@ public static class FineTuningJobDryRun
 
     public static async Task<IResult> AnswerAsync(FineTuningJob job, HttpContext http, TuningDbContext db, ModelCatalog catalog, CancellationToken ct)
     {
-        var model = await catalog.FindAsync(db, job.Model, job.Owner, ct)
+        var model = await catalog.FindLocalAsync(db, job.Model, job.Owner, ct)
             ?? throw new ApiException(400, $"Model '{job.Model}' does not exist or you do not have access to it.", "model", "model_not_found");
         var services = http.RequestServices;
+        // The plan reads the job's files: uploaded through another machine, they come from the artifact store.
+        var mirror = services.GetRequiredService<ArtifactMirror>();
+        var ids = JobTrainingConfiguration.FileIds(job);
+        foreach (var relative in await db.Files.AsNoTracking().Where(f => ids.Contains(f.Id)).Select(f => f.RelativePath).ToListAsync(ct))
+            await mirror.EnsureLocalFileAsync(relative, ct);
         var planner = new DryRunPlanner(services.GetRequiredService<DataPaths>(), services.GetRequiredService<TokenizedDatasetCache>(),
             services.GetRequiredService<ModelSizes>(), Calibrator);
         try

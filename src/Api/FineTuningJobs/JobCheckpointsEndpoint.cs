@@ -5,6 +5,7 @@ using TuningService.Api.Models;
 using TuningService.Core.Configuration;
 using TuningService.Core.FineTuning;
 using TuningService.Core.Persistence;
+using TuningService.Core.Storage;
 
 namespace TuningService.Api.FineTuningJobs;
 
@@ -28,11 +29,13 @@ public static class JobCheckpointsEndpoint
         return ListResponse.Of(data, page.Count > take, c => c.Id);
     }
 
-    public static async Task Download(string job_id, string checkpoint_id, string? variant, HttpContext http, TuningDbContext db, DataPaths paths, CancellationToken ct)
+    public static async Task Download(string job_id, string checkpoint_id, string? variant, HttpContext http, TuningDbContext db, DataPaths paths,
+        ArtifactMirror mirror, CancellationToken ct)
     {
         var job = await FineTuningJobsApi.FindOwnedAsync(db, job_id, Caller.From(http).Owner, ct);
         var checkpoint = await db.Checkpoints.AsNoTracking().FirstOrDefaultAsync(c => c.Id == checkpoint_id && c.JobId == job.Id, ct)
             ?? throw ApiException.NotFound("checkpoint", checkpoint_id, "checkpoint_id");
+        await mirror.EnsureLocalFolderAsync(checkpoint.RelativePath, ct); // trained on another machine
         await ModelArchive.WriteVariantAsync(http, paths.Resolve(checkpoint.RelativePath), $"{job.Id}-step-{checkpoint.StepNumber}", variant, ct);
     }
 }

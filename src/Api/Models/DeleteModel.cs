@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using TuningService.Api.Infrastructure;
 using TuningService.Core.Catalog;
+using TuningService.Core.Configuration;
 using TuningService.Core.FineTuning;
 using TuningService.Core.Imports;
 using TuningService.Core.Persistence;
+using TuningService.Core.Storage;
 
 namespace TuningService.Api.Models;
 
@@ -14,7 +16,7 @@ namespace TuningService.Api.Models;
 public static class DeleteModel
 {
     public static async Task<ModelDeletedResponse> Handle(string model, HttpContext http, TuningDbContext db, ModelCatalog catalog,
-        ImportedModels imported, CancellationToken ct)
+        ImportedModels imported, ArtifactMirror mirror, DataPaths paths, CancellationToken ct)
     {
         var caller = Caller.From(http);
         var found = await catalog.FindAsync(db, model, caller.Owner, ct)
@@ -45,6 +47,7 @@ public static class DeleteModel
             await db.FineTunedModels.Where(m => m.Id == found.Id && m.Owner == caller.Owner).ExecuteDeleteAsync(ct);
             // The model's folder is its job's final checkpoint; its files go with it (the checkpoint's metrics stay).
             if (Directory.Exists(found.Directory)) Directory.Delete(found.Directory, recursive: true);
+            await mirror.DeleteAsync(Path.GetRelativePath(paths.Root, found.Directory), CancellationToken.None);
         }
         return new ModelDeletedResponse(found.Id, true);
     }

@@ -43,6 +43,7 @@ public static class ModelsApi
     static async Task Download(string model, string? variant, HttpContext http, TuningDbContext db, ModelCatalog catalog, CancellationToken ct)
     {
         var found = await FindAsync(model, http, db, catalog, ct);
+        await catalog.EnsureLocalAsync(found, ct); // trained on another machine: fetched from the artifact store
         await ModelArchive.WriteVariantAsync(http, found.Directory, found.Id, variant, ct);
     }
 

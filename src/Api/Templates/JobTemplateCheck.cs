@@ -4,6 +4,7 @@ using TuningService.Api.Infrastructure;
 using TuningService.Core.Configuration;
 using TuningService.Core.Files;
 using TuningService.Core.Persistence;
+using TuningService.Core.Storage;
 using TuningService.Core.Templates;
 
 namespace TuningService.Api.Templates;
@@ -28,9 +29,11 @@ public static class JobTemplateCheck
         var template = ParseOrThrow(json);
         if (template is null) return;
         var paths = http.RequestServices.GetRequiredService<DataPaths>();
+        var mirror = http.RequestServices.GetRequiredService<ArtifactMirror>();
         foreach (var id in fileIds.OfType<string>().Where(id => id.Length > 0).Distinct())
         {
             var file = await db.Files.AsNoTracking().FirstAsync(f => f.Id == id && f.Owner == owner, ct);
+            await mirror.EnsureLocalFileAsync(file.RelativePath, ct); // uploaded through another machine
             var records = DatasetReader.Read(paths.Resolve(file.RelativePath), file).ToList();
             var renderer = TemplateRenderer.For(template, records);
             foreach (var record in records)

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using TuningService.Core.Configuration;
 using TuningService.Core.Persistence;
+using TuningService.Core.Storage;
 
 namespace TuningService.Core.Catalog;
 
@@ -9,7 +10,7 @@ namespace TuningService.Core.Catalog;
 /// the sub-folders of `Tuning:ModelsPath`, the models imported over the API (`{DataDir}/models`), and the caller's
 /// fine-tuned models (from the database). A base model's id is its folder name; the first root that has it wins.
 /// </summary>
-public sealed class ModelCatalog(TuningOptions options, DataPaths paths)
+public sealed class ModelCatalog(TuningOptions options, DataPaths paths, ArtifactMirror mirror)
 {
     public static string BuiltInModelsDirectory => Path.Combine(AppContext.BaseDirectory, "models");
 
@@ -57,6 +58,26 @@ public sealed class ModelCatalog(TuningOptions options, DataPaths paths)
         var root = BaseModels().Any(b => b.Id == checkpoint.Model) ? checkpoint.Model
             : (await db.FineTunedModels.AsNoTracking().Where(x => x.Id == checkpoint.Model).Select(x => x.BaseModel).FirstOrDefaultAsync(ct)) ?? checkpoint.Model;
         return new CatalogModel(id, paths.Resolve(checkpoint.RelativePath), checkpoint.CreatedAt, owner, root, checkpoint.JobId);
+    }
+
+    /// <summary>
+    /// As <see cref="FindAsync"/>, for a caller about to read the model's files: a fine-tuned model or checkpoint
+    /// trained on another machine is fetched from the artifact store first (once; the data directory keeps it).
+    /// </summary>
+    public async Task<CatalogModel?> FindLocalAsync(TuningDbContext db, string id, string owner, CancellationToken ct)
+    {
+        var found = await FindAsync(db, id, owner, ct);
+        if (found is not null) await EnsureLocalAsync(found, ct);
+        return found;
+    }
+
+    /// <summary>Fetches the folder of a fine-tuned model or checkpoint from the artifact store when this machine lacks it.</summary>
+    public Task EnsureLocalAsync(CatalogModel model, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        // Built-in and Tuning:ModelsPath models ship beside every process; imported ones are not in the store yet.
+        if (model.Origin != ModelOrigin.FineTuned) return Task.CompletedTask;
+        return mirror.EnsureLocalFolderAsync(Path.GetRelativePath(paths.Root, model.Directory), ct);
     }
 
     CatalogModel FromFineTuned(FineTunedModel m) =>
