@@ -6,6 +6,7 @@ using TuningService.Core.Configuration;
 using TuningService.Core.Evaluation;
 using TuningService.Core.FineTuning.Checkpoints;
 using TuningService.Core.Persistence;
+using TuningService.Core.Storage;
 using TuningService.Core.Training;
 
 namespace TuningService.Core.FineTuning;
@@ -24,7 +25,7 @@ namespace TuningService.Core.FineTuning;
 /// Safe to run twice: a finished, paused or held job is left alone.
 /// </summary>
 public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointStore store, ILogger<FineTuningJobRunner> logger,
-    FineTuningRecipe recipe, TuningOptions options, WorkerShutdown processShutdown)
+    FineTuningRecipe recipe, TuningOptions options, WorkerShutdown processShutdown, ArtifactMirror mirror)
 {
     /// <param name="jobId">The fine-tuning job to run.</param>
     /// <param name="hangfireToken">Hangfire's token: fires when this worker shuts down (the job is then handed back at a
@@ -150,6 +151,8 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
         // This worker holds the lease: folders half-written by an earlier attempt are nobody's.
         store.SweepJob(jobId);
         var rows = await database.ReadAsync((db, c) => db.Checkpoints.AsNoTracking().Where(x => x.JobId == jobId).ToListAsync(c), ct);
+        // The checkpoints of an attempt on another machine are in the artifact store: fetched, then verified as local ones are.
+        foreach (var row in rows) await FetchCheckpointAsync(row, ct);
         var rowSteps = rows.Select(r => r.StepNumber).ToHashSet();
         var found = store.FindNewestVerified(jobId, s => rowSteps.Contains(s.Step)
             && TrainingResumeState.Exists(Path.Combine(s.FullPath, JobProgressRecorder.TrainingStateFolder)));
@@ -199,8 +202,27 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
         var keptSteps = kept.Select(k => k.StepNumber).ToHashSet();
         foreach (var stored in store.List(jobId).Where(s => !keptSteps.Contains(s.Step)))
             store.Delete(jobId, stored.Step);
+        foreach (var row in rows.Where(r => !keptSteps.Contains(r.StepNumber)))
+            await mirror.DeleteAsync(row.RelativePath); // logs, never throws
         var job = await database.ReadAsync((db, c) => db.Jobs.AsNoTracking().FirstAsync(j => j.Id == jobId, c), ct);
         return new JobStart(job, resume, kept);
+    }
+
+    /// <summary>
+    /// Fetches a checkpoint's folder from the artifact store when this machine lacks it. One the store lacks too is
+    /// left out (the newest intact checkpoint that is here is used instead); a store that stays unreachable fails the attempt.
+    /// </summary>
+    async Task FetchCheckpointAsync(JobCheckpoint row, CancellationToken ct)
+    {
+        try
+        {
+            await mirror.EnsureLocalFolderAsync(row.RelativePath, ct);
+        }
+        catch (Exception e) when (e is ArtifactNotFoundException or ArtifactIntegrityException)
+        {
+            logger.LogWarning("Job {JobId}: the checkpoint at step {Step} cannot be fetched from the artifact store ({Error}); it is not used",
+                row.JobId, row.StepNumber, e.Message);
+        }
     }
 
     /// <summary>A terminal status, with its events, in one fenced write.</summary>

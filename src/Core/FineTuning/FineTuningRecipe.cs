@@ -1,6 +1,6 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using TorchSharp;
 using TuningService.Core.Catalog;
@@ -12,6 +12,7 @@ using TuningService.Core.FineTuning.Checkpoints;
 using TuningService.Core.Lora;
 using TuningService.Core.Models.HuggingFace;
 using TuningService.Core.Persistence;
+using TuningService.Core.Storage;
 using TuningService.Core.Templates;
 using TuningService.Core.Tokenization;
 using TuningService.Core.Training;
@@ -26,7 +27,7 @@ namespace TuningService.Core.FineTuning;
 /// Every database write goes through the job's fenced <see cref="JobDatabase"/>.
 /// </summary>
 public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, ModelCatalog catalog, TokenizedDatasetCache tokenizedCache,
-    TuningOptions tuning)
+    TuningOptions tuning, ArtifactMirror mirror)
 {
     /// <summary>Tokenizer and generation files copied from the base model into every checkpoint.</summary>
     static readonly string[] TokenizerFileNames =
@@ -87,6 +88,12 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
         var files = await database.ReadAsync((db, c) => db.Files.AsNoTracking().Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, c), ct);
         if (ids.FirstOrDefault(id => !files.ContainsKey(id)) is { } missing)
             throw new TrainingDataException($"The file {missing} was deleted.");
+        // Uploaded, or trained, on another machine: fetched from the artifact store (the evaluation's files too).
+        await catalog.EnsureLocalAsync(baseModel, ct);
+        var evaluationIds = (job.RetentionFileIdsJson is null ? [] : JsonSerializer.Deserialize<List<string>>(job.RetentionFileIdsJson)!).Append(job.TestFileId);
+        var all = ids.Concat(evaluationIds.OfType<string>()).Distinct().ToList();
+        foreach (var relative in await database.ReadAsync((db, c) => db.Files.AsNoTracking().Where(f => all.Contains(f.Id)).Select(f => f.RelativePath).ToListAsync(c), ct))
+            await mirror.EnsureLocalFileAsync(relative, ct);
         return (baseModel, files);
     }
 
@@ -174,7 +181,7 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
     {
         var setup = model.Setup;
         var tokenizerFiles = TokenizerFileNames.Select(n => Path.Combine(model.BaseModel.Directory, n)).Where(File.Exists).ToList();
-        return new JobProgressRecorder(database, store, job, model.Loaded.Model, model.Loaded.Config, tokenizerFiles, fineTunedId, plan.TotalSteps,
+        return new JobProgressRecorder(database, store, mirror, job, model.Loaded.Model, model.Loaded.Config, tokenizerFiles, fineTunedId, plan.TotalSteps,
             new JobRecorderOptions(resumeState?.State.Step ?? 0, tuning.KeepCheckpoints, keepsStopCheckpoint,
                 setup.Lora is { } adapters ? folder => adapters.SaveAdapter(Path.Combine(folder, CheckpointLayout.AdapterFolder), model.BaseModel.RootBaseModel) : null,
                 data.IsMultiTask ? () => PerTaskMetrics.Evaluate(setup.Objective, setup.Examples.PaddingId, data, ct) : null,
@@ -250,6 +257,7 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
         var tempPath = Path.Combine(paths.Temp, fileId);
         await File.WriteAllBytesAsync(tempPath, csv, ct);
         File.Move(tempPath, paths.EnsureParent(relative), overwrite: true);
+        await mirror.PushFileAsync(relative, ct);
         db.Files.Add(new StoredFile
         {
             Id = fileId, Owner = job.Owner, Filename = "step_metrics.csv", Purpose = "fine-tune-results", Bytes = csv.Length,
@@ -261,6 +269,6 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
             Id = fineTunedId, Owner = job.Owner, BaseModel = baseModel.RootBaseModel, JobId = job.Id, CreatedAt = Clock.Now(),
             RelativePath = final.RelativePath,
         });
-        await JobEvaluationFile.AddAsync(db, paths, job, ct);
+        await JobEvaluationFile.AddAsync(db, paths, mirror, job, ct);
     }
 }

@@ -6,6 +6,7 @@ using TuningService.Core.Configuration;
 using TuningService.Core.Evaluation;
 using TuningService.Core.Files;
 using TuningService.Core.Persistence;
+using TuningService.Core.Storage;
 
 namespace TuningService.Core.FineTuning;
 
@@ -20,8 +21,8 @@ public static class JobEvaluationFile
 
     public static string IdFor(string jobId) => $"file-{jobId}";
 
-    /// <summary>Writes the file and adds its row to <paramref name="db"/> (saved with the caller's other changes).</summary>
-    public static async Task AddAsync(TuningDbContext db, DataPaths paths, FineTuningJob job, CancellationToken ct)
+    /// <summary>Writes the file, pushes it to the artifact store, and adds its row to <paramref name="db"/> (saved with the caller's other changes).</summary>
+    public static async Task AddAsync(TuningDbContext db, DataPaths paths, ArtifactMirror mirror, FineTuningJob job, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(job);
@@ -32,6 +33,7 @@ public static class JobEvaluationFile
         var temp = Path.Combine(paths.Temp, id);
         await File.WriteAllBytesAsync(temp, bytes, ct);
         File.Move(temp, paths.EnsureParent(relative), overwrite: true);
+        await mirror.PushFileAsync(relative, ct);
         // A job method re-run after a crash registers its results again: the row is replaced, not duplicated.
         await db.Files.Where(f => f.Id == id).ExecuteDeleteAsync(ct);
         db.Files.Add(new StoredFile

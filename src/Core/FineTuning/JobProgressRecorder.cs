@@ -6,6 +6,7 @@ using TuningService.Core.FineTuning.Checkpoints;
 using TuningService.Core.Models;
 using TuningService.Core.Models.HuggingFace;
 using TuningService.Core.Persistence;
+using TuningService.Core.Storage;
 using TuningService.Core.Training;
 using EvaluationResult = TuningService.Core.Training.EvaluationResult;
 
@@ -21,7 +22,7 @@ namespace TuningService.Core.FineTuning;
 /// Once the worker must stop (its lease lost) nothing more is written, files included.
 /// </summary>
 public sealed class JobProgressRecorder(
-    JobDatabase database, CheckpointStore store, FineTuningJob job, TorchSharp.torch.nn.Module model, PretrainedConfig config,
+    JobDatabase database, CheckpointStore store, ArtifactMirror mirror, FineTuningJob job, TorchSharp.torch.nn.Module model, PretrainedConfig config,
     IReadOnlyList<string> tokenizerFiles, string fineTunedModelName, int totalSteps, JobRecorderOptions options) : ITrainingObserver
 {
     public const string TrainingStateFolder = "training_state";
@@ -141,6 +142,9 @@ public sealed class JobProgressRecorder(
             return;
         }
         var relative = store.Commit(job.Id, request.Step, staging);
+        // Before the row: a worker on another machine resumes from the artifact store, so a row exists only for a
+        // checkpoint that is there. A store still failing after its retries fails the attempt here, the row unwritten.
+        mirror.PushFolderAsync(relative).GetAwaiter().GetResult();
 
         var metrics = new Dictionary<string, object?>
         {
@@ -201,11 +205,15 @@ public sealed class JobProgressRecorder(
         {
             db.Checkpoints.Where(c => c.JobId == job.Id && oldIds.Contains(c.Id)).ExecuteDelete();
         });
-        _ = database.FlushAsync().ContinueWith(t =>
+        _ = database.FlushAsync().ContinueWith(async t =>
         {
-            if (t.IsCompletedSuccessfully)
-                foreach (var o in old.Where(o => !keepSteps.Contains(o.StepNumber))) store.Delete(job.Id, o.StepNumber);
-        }, TaskScheduler.Default);
+            if (!t.IsCompletedSuccessfully) return;
+            foreach (var o in old.Where(o => !keepSteps.Contains(o.StepNumber)))
+            {
+                store.Delete(job.Id, o.StepNumber);
+                await mirror.DeleteAsync(o.RelativePath); // logs, never throws
+            }
+        }, TaskScheduler.Default).Unwrap();
     }
 
     /// <summary>Checkpoints of this job known to the recorder: those of earlier attempts (<see cref="Adopt"/>) and this one's.</summary>
