@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Net;
+using Amazon.S3;
+using TuningService.Api.Tests.Infrastructure;
+using TuningService.Api.Tests.Support;
+using TuningService.Core.Tests.Storage;
+
+namespace TuningService.Api.Tests.Reliability;
+
+/// <summary>
+/// The service on several machines that share only PostgreSQL and one bucket (s3rver): an API process and two
+/// worker processes, each with a data directory of its own, empty at the start. What one machine writes (an upload,
+/// a checkpoint, the fine-tuned model) another reads from the bucket.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class SeveralMachinesTests(PostgresServer postgres, S3rverServer s3) : IClassFixture<S3rverServer>, IDisposable
+{
+    static readonly TimeSpan Deadline = TimeSpan.FromMinutes(10);
+
+    // Short lease, re-delivery and reconcile so that the kill is noticed in seconds, not the production minutes.
+    static readonly Dictionary<string, string> FastWorker = new()
+    {
+        ["Tuning__LeaseSeconds"] = "4", ["Tuning__JobInvisibilitySeconds"] = "6", ["Tuning__ReconcileCron"] = "*/5 * * * * *", ["Tuning__WorkerCount"] = "1",
+    };
+
+    readonly string prefix = $"machines-{Guid.NewGuid():N}/";
+    readonly List<string> dataDirs = [];
+    readonly List<ServiceProcess> processes = [];
+
+    [Fact]
+    public async Task A_job_whose_worker_is_killed_continues_on_another_machine_from_the_bucket_and_its_model_is_served_by_a_third()
+    {
+        var wall = Stopwatch.StartNew();
+        var database = postgres.CreateDatabase();
+        var (api, apiDir, apiProcess) = await StartApiAsync(database);
+        var file = await api.UploadFileAsync(RepoPaths.Sample("sst2-sentiment-validation.jsonl"));
+        Assert.True(await ObjectExistsAsync($"files/{file}"), "the upload is not in the bucket");
+        object Job() => new
+        {
+            model = "babyllama-tinystories", training_file = file, seed = 12,
+            method = new { type = "supervised", supervised = new { hyperparameters = new { n_epochs = 3, batch_size = 8, checkpoint_every_steps = 4 } } },
+        };
+
+        var jobId = (await api.CreateJobAsync(Job()))["id"]!.GetValue<string>();
+        var first = StartWorker(database, out _);
+        // A checkpoint's row is written only once its folder is in the bucket: with one listed, the kill loses only what came after it.
+        await WaitForCheckpointAsync(api, jobId, first);
+        first.Kill();
+        var second = StartWorker(database, out _);
+
+        var job = await api.WaitForJobAsync(jobId, Deadline);
+        Assert.True(job["status"]!.GetValue<string>() == "succeeded", $"after the kill: {job}\n--- second worker ---\n{second.Output}\n--- first ---\n{first.Output}");
+        var messages = await EventMessagesAsync(api, jobId);
+        var continued = messages.SingleOrDefault(m => m.StartsWith("The previous attempt was interrupted", StringComparison.Ordinal));
+        Assert.True(continued is not null && continued.Contains("continuing from step ", StringComparison.Ordinal),
+            $"no event says where the job continued: {string.Join(" | ", messages)}\n{second.Output}");
+        Assert.Contains("Fetched jobs/" + jobId + "/step-", second.Output); // the second machine resumed from the bucket, not a shared disk
+
+        // The fine-tuned model, downloaded through the API process, which never trained it: the bucket's bytes.
+        Assert.False(Directory.Exists(Path.Combine(apiDir, "jobs")), "the API machine has job folders before anyone asked for one");
+        var modelId = job["fine_tuned_model"]!.GetValue<string>();
+        var checkpoints = (await api.GetJsonAsync($"/v1/fine_tuning/jobs/{jobId}/checkpoints?limit=100"))["data"]!.AsArray();
+        var finalStep = checkpoints.Max(c => c!["step_number"]!.GetValue<int>());
+        using var download = await api.Http.GetAsync($"/v1/models/{Uri.EscapeDataString(modelId)}/content");
+        Assert.True(download.IsSuccessStatusCode, $"model download: {(int)download.StatusCode} {await download.Content.ReadAsStringAsync()}\n{apiProcess.Output}");
+        var folder = await TarArchive.ExtractSingleFolderAsync(download);
+        try
+        {
+            Assert.Equal(await ObjectBytesAsync($"jobs/{jobId}/step-{finalStep}/model.safetensors"), await File.ReadAllBytesAsync(Path.Combine(folder, "model.safetensors")));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(folder)!, recursive: true);
+        }
+
+        // An undisturbed run of the same job, on the second worker alone, has the same losses step for step.
+        var reference = (await api.CreateJobAsync(Job()))["id"]!.GetValue<string>();
+        var referenceJob = await api.WaitForJobAsync(reference, Deadline);
+        Assert.True(referenceJob["status"]!.GetValue<string>() == "succeeded", $"reference: {referenceJob}\n{second.Output}");
+        Assert.Equal(await JobMetrics.TrainLossesAsync(api, reference), await JobMetrics.TrainLossesAsync(api, jobId));
+        Console.WriteLine($"{nameof(SeveralMachinesTests)}: killed and resumed across machines in {wall.Elapsed.TotalSeconds:F0} s; {continued}");
+    }
+
+    [Fact]
+    public async Task A_file_uploaded_through_one_api_process_is_served_by_another_and_deleting_it_removes_its_object()
+    {
+        var database = postgres.CreateDatabase();
+        var (uploader, _, _) = await StartApiAsync(database);
+        var (other, otherDir, otherProcess) = await StartApiAsync(database);
+        var path = RepoPaths.Sample("sst2-sentiment-validation.jsonl");
+        var file = await uploader.UploadFileAsync(path);
+        Assert.True(await ObjectExistsAsync($"files/{file}"), "the upload is not in the bucket");
+
+        Assert.Equal(await File.ReadAllBytesAsync(path), await other.Http.GetByteArrayAsync($"/v1/files/{file}/content"));
+        Assert.True(File.Exists(Path.Combine(otherDir, "files", file)), "the other API process did not keep its copy");
+
+        using var deleted = await other.Http.DeleteAsync($"/v1/files/{file}");
+        Assert.True(deleted.IsSuccessStatusCode, $"{(int)deleted.StatusCode} {await deleted.Content.ReadAsStringAsync()}\n{otherProcess.Output}");
+        Assert.Empty(await ListAsync("files/"));
+        Assert.False(File.Exists(Path.Combine(otherDir, "files", file)));
+        using var gone = await uploader.Http.GetAsync($"/v1/files/{file}/content");
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    public void Dispose()
+    {
+        foreach (var process in processes) process.Dispose();
+        foreach (var dir in dataDirs)
+        {
+            try { Directory.Delete(dir, recursive: true); }
+            catch (IOException) { } // a killed process's file still closing
+        }
+    }
+
+    Dictionary<string, string> Storage() => new()
+    {
+        ["Tuning__Storage__Kind"] = "s3", ["Tuning__Storage__S3__ServiceUrl"] = s3.ServiceUrl, ["Tuning__Storage__S3__Bucket"] = S3rverServer.Bucket,
+        ["Tuning__Storage__S3__Prefix"] = prefix, ["Tuning__Storage__S3__ForcePathStyle"] = "true",
+        ["Tuning__Storage__S3__AccessKey"] = S3rverServer.AccessKey, ["Tuning__Storage__S3__SecretKey"] = S3rverServer.SecretKey,
+    };
+
+    string NewDataDir(string name)
+    {
+        var dir = Directory.CreateTempSubdirectory($"tuning-{name}-").FullName;
+        dataDirs.Add(dir);
+        return dir;
+    }
+
+    async Task<(ApiClient Api, string DataDir, ApiProcess Process)> StartApiAsync(string database)
+    {
+        var dataDir = NewDataDir("api");
+        var process = new ApiProcess(database, dataDir, Storage());
+        processes.Add(process);
+        Assert.True(await process.WaitForHealthAsync(TimeSpan.FromMinutes(2)) == HttpStatusCode.OK, $"the API did not start:\n{process.Output}");
+        return (new ApiClient(new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromMinutes(2) }), dataDir, process);
+    }
+
+    WorkerProcess StartWorker(string database, out string dataDir)
+    {
+        dataDir = NewDataDir("worker");
+        var worker = new WorkerProcess(database, dataDir, FastWorker.Concat(Storage()).ToDictionary());
+        processes.Add(worker);
+        return worker;
+    }
+
+    static async Task WaitForCheckpointAsync(ApiClient api, string jobId, ServiceProcess worker)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while ((await api.GetJsonAsync($"/v1/fine_tuning/jobs/{jobId}/checkpoints"))["data"]!.AsArray().Count == 0)
+        {
+            var job = await api.GetJsonAsync($"/v1/fine_tuning/jobs/{jobId}");
+            if (job["status"]!.GetValue<string>() is "succeeded" or "failed" or "cancelled")
+                throw new InvalidOperationException($"Job {jobId} ended before its first checkpoint: {job}\n{worker.Output}");
+            if (DateTime.UtcNow > until) throw new TimeoutException($"Job {jobId} saved no checkpoint: {job}\n{worker.Output}");
+            await Task.Delay(100);
+        }
+    }
+
+    static async Task<List<string>> EventMessagesAsync(ApiClient api, string jobId) =>
+        (await api.GetJsonAsync($"/v1/fine_tuning/jobs/{jobId}/events?limit=1000"))["data"]!.AsArray()
+            .Select(e => e!["message"]!.GetValue<string>()).ToList();
+
+    async Task<bool> ObjectExistsAsync(string key)
+    {
+        using var raw = s3.RawClient();
+        try
+        {
+            await raw.GetObjectMetadataAsync(S3rverServer.Bucket, prefix + key);
+            return true;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    async Task<byte[]> ObjectBytesAsync(string key)
+    {
+        using var raw = s3.RawClient();
+        using var response = await raw.GetObjectAsync(S3rverServer.Bucket, prefix + key);
+        using var bytes = new MemoryStream();
+        await response.ResponseStream.CopyToAsync(bytes);
+        return bytes.ToArray();
+    }
+
+    async Task<List<string>> ListAsync(string under)
+    {
+        using var raw = s3.RawClient();
+        var listed = await raw.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = S3rverServer.Bucket, Prefix = prefix + under });
+        return (listed.S3Objects ?? []).Select(o => o.Key[prefix.Length..]).ToList();
+    }
+}
