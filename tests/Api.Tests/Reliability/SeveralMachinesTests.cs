@@ -102,6 +102,49 @@ public sealed class SeveralMachinesTests(PostgresServer postgres, S3rverServer s
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
 
+    [Fact]
+    public async Task A_checkpoint_that_cannot_reach_the_bucket_fails_the_attempt_after_retries_and_gets_no_row()
+    {
+        var database = postgres.CreateDatabase();
+        var bucket = new S3rverServer(); // a server of this test's own, to take away mid-job
+        await bucket.InitializeAsync();
+        var bucketUp = true;
+        try
+        {
+            var (api, _, _) = await StartApiAsync(database, bucket);
+            var file = await api.UploadFileAsync(RepoPaths.Sample("sst2-sentiment-validation.jsonl"));
+            var jobId = (await api.CreateJobAsync(new
+            {
+                model = "babyllama-tinystories", training_file = file, seed = 12,
+                method = new { type = "supervised", supervised = new { hyperparameters = new { n_epochs = 3, batch_size = 8, checkpoint_every_steps = 4 } } },
+            }))["id"]!.GetValue<string>();
+            var worker = StartWorker(database, out _, bucket);
+            await WaitForCheckpointAsync(api, jobId, worker);
+            await bucket.DisposeAsync(); // the endpoint goes away: connections are refused from now on
+            bucketUp = false;
+
+            var job = await api.WaitForJobAsync(jobId, Deadline);
+            Assert.True(job["status"]!.GetValue<string>() == "failed", $"{job}\n{worker.Output}");
+            Assert.Equal("storage_unavailable", job["error"]!["code"]!.GetValue<string>());
+            var message = job["error"]!["message"]!.GetValue<string>();
+            Assert.Contains("5 attempts", message);
+            Assert.Contains("Tuning:Storage:S3:ServiceUrl", message);
+            Assert.Contains("retrying in 2 s", worker.Output);
+            // The checkpoint whose push failed has no row, so no resume or download will ever trust it.
+            var failedStep = int.Parse(System.Text.RegularExpressions.Regex.Match(message, $@"jobs/{jobId}/step-(\d+)").Groups[1].Value,
+                System.Globalization.CultureInfo.InvariantCulture);
+            var steps = (await api.GetJsonAsync($"/v1/fine_tuning/jobs/{jobId}/checkpoints?limit=100"))["data"]!.AsArray()
+                .Select(c => c!["step_number"]!.GetValue<int>()).ToList();
+            Assert.NotEmpty(steps);
+            Assert.DoesNotContain(failedStep, steps);
+            Assert.All(steps, step => Assert.True(step < failedStep, $"checkpoint rows {string.Join(", ", steps)}; the push of step {failedStep} failed"));
+        }
+        finally
+        {
+            if (bucketUp) await bucket.DisposeAsync();
+        }
+    }
+
     public void Dispose()
     {
         foreach (var process in processes) process.Dispose();
@@ -112,9 +155,9 @@ public sealed class SeveralMachinesTests(PostgresServer postgres, S3rverServer s
         }
     }
 
-    Dictionary<string, string> Storage() => new()
+    Dictionary<string, string> Storage(S3rverServer? server = null) => new()
     {
-        ["Tuning__Storage__Kind"] = "s3", ["Tuning__Storage__S3__ServiceUrl"] = s3.ServiceUrl, ["Tuning__Storage__S3__Bucket"] = S3rverServer.Bucket,
+        ["Tuning__Storage__Kind"] = "s3", ["Tuning__Storage__S3__ServiceUrl"] = (server ?? s3).ServiceUrl, ["Tuning__Storage__S3__Bucket"] = S3rverServer.Bucket,
         ["Tuning__Storage__S3__Prefix"] = prefix, ["Tuning__Storage__S3__ForcePathStyle"] = "true",
         ["Tuning__Storage__S3__AccessKey"] = S3rverServer.AccessKey, ["Tuning__Storage__S3__SecretKey"] = S3rverServer.SecretKey,
     };
@@ -126,19 +169,19 @@ public sealed class SeveralMachinesTests(PostgresServer postgres, S3rverServer s
         return dir;
     }
 
-    async Task<(ApiClient Api, string DataDir, ApiProcess Process)> StartApiAsync(string database)
+    async Task<(ApiClient Api, string DataDir, ApiProcess Process)> StartApiAsync(string database, S3rverServer? server = null)
     {
         var dataDir = NewDataDir("api");
-        var process = new ApiProcess(database, dataDir, Storage());
+        var process = new ApiProcess(database, dataDir, Storage(server));
         processes.Add(process);
         Assert.True(await process.WaitForHealthAsync(TimeSpan.FromMinutes(2)) == HttpStatusCode.OK, $"the API did not start:\n{process.Output}");
         return (new ApiClient(new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromMinutes(2) }), dataDir, process);
     }
 
-    WorkerProcess StartWorker(string database, out string dataDir)
+    WorkerProcess StartWorker(string database, out string dataDir, S3rverServer? server = null)
     {
         dataDir = NewDataDir("worker");
-        var worker = new WorkerProcess(database, dataDir, FastWorker.Concat(Storage()).ToDictionary());
+        var worker = new WorkerProcess(database, dataDir, FastWorker.Concat(Storage(server)).ToDictionary());
         processes.Add(worker);
         return worker;
     }
