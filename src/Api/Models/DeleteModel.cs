@@ -40,7 +40,7 @@ public static class DeleteModel
 
         if (found.Origin == ModelOrigin.Imported)
         {
-            imported.Delete(found.Id);
+            await imported.DeleteAsync(found.Id, CancellationToken.None);
         }
         else
         {

@@ -50,7 +50,7 @@ public static class ImportModelFromArchive
             var folder = ModelFolderLocator.Find(staging);
             ModelFolderCheck.Verify(folder);
             var bytes = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
-            imported.Install(folder, name!);
+            await imported.InstallAsync(folder, name!, ct);
             var now = Clock.Now();
             var import = new ModelImport
             {
@@ -64,7 +64,7 @@ public static class ImportModelFromArchive
             }
             catch
             {
-                imported.Delete(name!); // no record, no model
+                await imported.DeleteAsync(name!, CancellationToken.None); // no record, no model
                 throw;
             }
             return ModelImportResponse.From(import);

@@ -3,14 +3,16 @@ using Microsoft.EntityFrameworkCore;
 using TuningService.Core.Catalog;
 using TuningService.Core.Configuration;
 using TuningService.Core.Persistence;
+using TuningService.Core.Storage;
 
 namespace TuningService.Core.Imports;
 
 /// <summary>
 /// The folder of imported models ({DataDir}/models): which names are allowed, staging folders beside it, and the
-/// atomic install (a rename) and removal of a model folder.
+/// atomic install (a rename) and removal of a model folder. An installed model is pushed to the artifact store before
+/// its import is recorded as succeeded, so that other machines fetch it (<see cref="ModelCatalog.FindAsync"/>).
 /// </summary>
-public sealed partial class ImportedModels(DataPaths paths, ModelCatalog catalog)
+public sealed partial class ImportedModels(DataPaths paths, ModelCatalog catalog, ArtifactMirror mirror)
 {
     public const int MaxNameLength = 64;
 
@@ -37,10 +39,24 @@ public sealed partial class ImportedModels(DataPaths paths, ModelCatalog catalog
     public string StagingFolder(string key) => Path.Combine(paths.Temp, $"import-{key}");
 
     /// <summary>
-    /// Moves a verified folder into place with one rename, so the catalog sees the whole model or nothing. Refuses
-    /// when the name was taken meanwhile.
+    /// Moves a verified folder into place with one rename, so the catalog sees the whole model or nothing, then
+    /// pushes it to the artifact store; a failed push takes the model out again. Refuses when the name was taken meanwhile.
     /// </summary>
-    public void Install(string verifiedFolder, string name)
+    public async Task InstallAsync(string verifiedFolder, string name, CancellationToken ct)
+    {
+        Install(verifiedFolder, name);
+        try
+        {
+            await mirror.PushFolderAsync(RelativePath(name), ct);
+        }
+        catch
+        {
+            await DeleteAsync(name, CancellationToken.None);
+            throw;
+        }
+    }
+
+    void Install(string verifiedFolder, string name)
     {
         var target = Path.Combine(paths.ImportedModels, name);
         Directory.CreateDirectory(paths.ImportedModels);
@@ -56,14 +72,23 @@ public sealed partial class ImportedModels(DataPaths paths, ModelCatalog catalog
         }
     }
 
-    /// <summary>Removes an imported model: renamed out of the catalog first, so it disappears at once, then deleted.</summary>
-    public void Delete(string name)
+    /// <summary>
+    /// Removes an imported model: renamed out of the catalog first, so it disappears at once, then deleted; then its
+    /// objects in the artifact store (best effort, logged). Copies other machines fetched earlier stay in their caches.
+    /// </summary>
+    public async Task DeleteAsync(string name, CancellationToken ct)
     {
         var folder = Path.Combine(paths.ImportedModels, name);
-        var doomed = Path.Combine(paths.Temp, $"deleted-{Guid.NewGuid():N}");
-        Directory.Move(folder, doomed);
-        Directory.Delete(doomed, recursive: true);
+        if (Directory.Exists(folder)) // imported through another machine and never fetched here: only the store has it
+        {
+            var doomed = Path.Combine(paths.Temp, $"deleted-{Guid.NewGuid():N}");
+            Directory.Move(folder, doomed);
+            Directory.Delete(doomed, recursive: true);
+        }
+        await mirror.DeleteAsync(RelativePath(name), ct);
     }
+
+    string RelativePath(string name) => Path.GetRelativePath(paths.Root, Path.Combine(paths.ImportedModels, name));
 
     /// <summary>Deletes a staging folder if it is still there; a leftover is harmless, so failures are ignored.</summary>
     public static void DiscardStaging(string folder)

@@ -32,7 +32,7 @@ public sealed class ModelImportRunner(IServiceScopeFactory scopes, ImportedModel
             await new HubModelDownload(hub, import.Repo!, import.Revision!, staging, progress).RunAsync(shutdown);
             await UpdateAsync(import.Id, i => i.Status = ModelImportStatus.Verifying, shutdown);
             ModelFolderCheck.Verify(staging);
-            imported.Install(staging, import.Name);
+            await imported.InstallAsync(staging, import.Name, CancellationToken.None); // a few seconds' push is not cut short
             await UpdateAsync(import.Id, i =>
             {
                 i.Status = ModelImportStatus.Succeeded;
