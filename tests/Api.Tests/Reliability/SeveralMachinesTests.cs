@@ -103,6 +103,41 @@ public sealed class SeveralMachinesTests(PostgresServer postgres, S3rverServer s
     }
 
     [Fact]
+    public async Task A_model_imported_through_one_api_process_is_served_by_another_and_deleting_it_removes_its_objects()
+    {
+        var database = postgres.CreateDatabase();
+        var admin = new Dictionary<string, string>
+        {
+            ["Tuning__ApiKeys__0__Key"] = "key-admin", ["Tuning__ApiKeys__0__Owner"] = "admin", ["Tuning__ApiKeys__0__Admin"] = "true",
+        };
+        var (importer, _, importerProcess) = await StartApiAsync(database, environment: admin);
+        var (other, otherDir, otherProcess) = await StartApiAsync(database, environment: admin);
+        foreach (var api in new[] { importer, other }) api.Http.DefaultRequestHeaders.Authorization = new("Bearer", "key-admin");
+
+        using var imported = await importer.ImportArchiveAsync(ModelArchives.Tar(ModelArchives.LlamaTiny, root: "llama-tiny"), "tiny-llama", "llama-tiny.tar");
+        Assert.True(imported.IsSuccessStatusCode, $"{(int)imported.StatusCode} {await imported.Content.ReadAsStringAsync()}\n{importerProcess.Output}");
+        Assert.True(await ObjectExistsAsync("models/tiny-llama/config.json"), "the imported model is not in the bucket");
+
+        using var download = await other.Http.GetAsync("/v1/models/tiny-llama/content");
+        Assert.True(download.IsSuccessStatusCode, $"{(int)download.StatusCode} {await download.Content.ReadAsStringAsync()}\n{otherProcess.Output}");
+        var folder = await TarArchive.ExtractSingleFolderAsync(download);
+        try
+        {
+            foreach (var file in Directory.GetFiles(ModelArchives.LlamaTiny))
+                Assert.Equal(await File.ReadAllBytesAsync(file), await File.ReadAllBytesAsync(Path.Combine(folder, Path.GetFileName(file))));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(folder)!, recursive: true);
+        }
+        Assert.True(Directory.Exists(Path.Combine(otherDir, "models", "tiny-llama")), "the other API process did not keep its copy");
+
+        using var deleted = await importer.Http.DeleteAsync("/v1/models/tiny-llama");
+        Assert.True(deleted.IsSuccessStatusCode, $"{(int)deleted.StatusCode} {await deleted.Content.ReadAsStringAsync()}\n{importerProcess.Output}");
+        Assert.Empty(await ListAsync("models/"));
+    }
+
+    [Fact]
     public async Task A_checkpoint_that_cannot_reach_the_bucket_fails_the_attempt_after_retries_and_gets_no_row()
     {
         var database = postgres.CreateDatabase();
@@ -169,10 +204,11 @@ public sealed class SeveralMachinesTests(PostgresServer postgres, S3rverServer s
         return dir;
     }
 
-    async Task<(ApiClient Api, string DataDir, ApiProcess Process)> StartApiAsync(string database, S3rverServer? server = null)
+    async Task<(ApiClient Api, string DataDir, ApiProcess Process)> StartApiAsync(string database, S3rverServer? server = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var dataDir = NewDataDir("api");
-        var process = new ApiProcess(database, dataDir, Storage(server));
+        var process = new ApiProcess(database, dataDir, Storage(server).Concat(environment ?? new Dictionary<string, string>()).ToDictionary());
         processes.Add(process);
         Assert.True(await process.WaitForHealthAsync(TimeSpan.FromMinutes(2)) == HttpStatusCode.OK, $"the API did not start:\n{process.Output}");
         return (new ApiClient(new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromMinutes(2) }), dataDir, process);
