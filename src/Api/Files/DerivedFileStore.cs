@@ -9,9 +9,9 @@ namespace TuningService.Api.Files;
 
 /// <summary>
 /// Stores files made from another one (cleaned, split) as new JSONL files linked to their parent; the parent is
-/// never touched. Nothing is half-written: every file is written under tmp/ first, then all are moved into place
-/// pushed to the artifact store, and their rows inserted in one transaction; if anything fails, the bytes already moved are deleted and the
-/// temporary files removed, as an upload does (UploadFile).
+/// never touched. Nothing is half-written: every file is written under tmp/ first, then all are moved into place,
+/// pushed to the artifact store and their rows inserted in one transaction; if anything fails, the bytes already
+/// moved or pushed are deleted and the temporary files removed, as an upload does (UploadFile).
 /// </summary>
 public static class DerivedFileStore
 {
@@ -21,6 +21,7 @@ public static class DerivedFileStore
         var rendered = DatasetWriter.WritesRendered(parent);
         var temporary = plans.Select(p => Path.Combine(paths.Temp, $"{p.Id}.{Guid.NewGuid():N}.tmp")).ToList();
         var moved = new List<string>();
+        var pushed = new List<string>();
         try
         {
             var files = plans.Select((plan, i) => Describe(parent, plan, DatasetWriter.WriteFile(temporary[i], plan.Records, rendered))).ToList();
@@ -31,7 +32,11 @@ public static class DerivedFileStore
                 moved.Add(final);
             }
             // Before the rows: a worker on another machine reads them from the artifact store.
-            foreach (var file in files) await mirror.PushFileAsync(file.RelativePath, ct);
+            foreach (var file in files)
+            {
+                await mirror.PushFileAsync(file.RelativePath, ct);
+                pushed.Add(file.RelativePath);
+            }
             db.Files.AddRange(files);
             await db.SaveChangesAsync(ct);
             return files;
@@ -39,7 +44,7 @@ public static class DerivedFileStore
         catch
         {
             foreach (var path in moved) File.Delete(path); // no rows, no bytes
-            foreach (var plan in plans) await mirror.DeleteAsync(DataPaths.FileRelativePath(plan.Id), CancellationToken.None);
+            foreach (var relative in pushed) await mirror.DeleteAsync(relative, CancellationToken.None);
             throw;
         }
         finally

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using TuningService.Api.Infrastructure;
 using TuningService.Core.Configuration;
-using TuningService.Core.Files;
 using TuningService.Core.FineTuning;
+using TuningService.Core.Files;
 using TuningService.Core.Persistence;
 using TuningService.Core.Storage;
 

@@ -93,17 +93,19 @@ public static class UploadFile
             var finalPath = paths.EnsureParent(file.RelativePath);
             File.Move(tempPath!, finalPath);
             tempPath = null;
+            var pushed = false;
             try
             {
                 // Before the row: a worker on another machine reads the file from the artifact store.
                 await mirror.PushFileAsync(file.RelativePath, ct);
+                pushed = true;
                 db.Files.Add(file);
                 await db.SaveChangesAsync(ct);
             }
             catch
             {
                 File.Delete(finalPath); // no record, no bytes
-                await mirror.DeleteAsync(file.RelativePath, CancellationToken.None);
+                if (pushed) await mirror.DeleteAsync(file.RelativePath, CancellationToken.None);
                 throw;
             }
             return FileResponse.From(file);

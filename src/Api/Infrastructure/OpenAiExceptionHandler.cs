@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using TuningService.Core.Persistence;
+using TuningService.Core.Storage;
 
 namespace TuningService.Api.Infrastructure;
 
@@ -22,6 +23,9 @@ public sealed class OpenAiExceptionHandler(ILogger<OpenAiExceptionHandler> logge
             // The database is restarting or away: a retry shortly will do (OpenAI's clients retry a 503 by themselves).
             _ when TransientDatabaseErrors.IsTransient(exception) => (503, OpenAiError.Of(
                 "The service's database is unavailable right now; retry in a few seconds.", "server_error", null, "database_unavailable")),
+            // The artifact store (the S3 bucket) stayed unreachable through the mirror's retries: as with the database.
+            ArtifactStoreException when ArtifactStoreErrors.IsTransient(exception) => (503, OpenAiError.Of(
+                "The service's artifact store is unavailable right now; retry in a few seconds.", "server_error", null, "storage_unavailable")),
             _ => (500, OpenAiError.Of("The server had an error while processing your request. It has been logged.", "server_error")),
         };
         if (status >= 500) logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);

@@ -54,7 +54,7 @@ public sealed class ModelCatalog(TuningOptions options, DataPaths paths, Artifac
                                 join j in db.Jobs.AsNoTracking() on c.JobId equals j.Id
                                 where c.FineTunedModelCheckpoint == id && j.Owner == owner
                                 select new { c.RelativePath, c.CreatedAt, c.JobId, j.Model }).FirstOrDefaultAsync(ct);
-        if (checkpoint is null) return await FetchImportedAsync(id, ct);
+        if (checkpoint is null) return await FetchImportedAsync(db, id, ct);
         var root = BaseModels().Any(b => b.Id == checkpoint.Model) ? checkpoint.Model
             : (await db.FineTunedModels.AsNoTracking().Where(x => x.Id == checkpoint.Model).Select(x => x.BaseModel).FirstOrDefaultAsync(ct)) ?? checkpoint.Model;
         return new CatalogModel(id, paths.Resolve(checkpoint.RelativePath), checkpoint.CreatedAt, owner, root, checkpoint.JobId);
@@ -62,11 +62,14 @@ public sealed class ModelCatalog(TuningOptions options, DataPaths paths, Artifac
 
     /// <summary>
     /// A model imported through another machine: in the artifact store under <c>models/{id}</c>, fetched into the
-    /// imported models' folder (once; then it is a local one), or null when the store has none.
+    /// imported models' folder (once; then it is a local one), or null when the store has none. Only an import that
+    /// succeeded is fetched: a failed one's push may have left part of a model behind.
     /// </summary>
-    async Task<CatalogModel?> FetchImportedAsync(string id, CancellationToken ct)
+    async Task<CatalogModel?> FetchImportedAsync(TuningDbContext db, string id, CancellationToken ct)
     {
         if (!mirror.IsActive || id != Path.GetFileName(id) || id.StartsWith('.')) return null; // not a folder name: not an import
+        // ModelImportStatus.Succeeded (Imports builds on the catalog, so the constant cannot be named here).
+        if (!await db.ModelImports.AsNoTracking().AnyAsync(i => i.Name == id && i.Status == "succeeded", ct)) return null;
         try
         {
             await mirror.EnsureLocalFolderAsync(Path.GetRelativePath(paths.Root, Path.Combine(paths.ImportedModels, id)), ct);
