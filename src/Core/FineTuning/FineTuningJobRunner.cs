@@ -126,6 +126,16 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
             catch (OperationCanceledException) { }
             throw;
         }
+        catch (ArtifactStoreException e) when (ArtifactStoreErrors.IsTransient(e))
+        {
+            // The bucket is away (retried already, see ArtifactMirror): like a database outage, not the job's fault.
+            // It goes back to the queue at its last checkpoint that reached the bucket; nothing unpushed has a row.
+            logger.LogWarning("Job {JobId}: the artifact store is unavailable; handing the job back: {Error}", jobId, e.Message);
+            await EndKeepAliveAsync();
+            await StopCleanlyAsync(database, JobStatus.Queued, step =>
+                $"The artifact store could not be reached ({e.Message}). The job is queued again and continues from " +
+                (step is null ? "the beginning" : $"its checkpoint at step {step}") + " once a worker can reach the store.");
+        }
         catch (Exception e)
         {
             logger.LogError(e, "Job {JobId} failed", jobId);
