@@ -9,7 +9,7 @@ public static class TokenizerLoader
     // Tried in order; the first whose files exist wins. SentencePiece first: a folder holding both a .model and a
     // tokenizer.json (Llama, T5) is read from the .model, which this project reproduces exactly.
     private static readonly ITokenizerFormat[] Formats =
-        [new SentencePieceTokenizerFormat(), new TokenizerJsonTokenizerFormat(), new VocabAndMergesTokenizerFormat()];
+        [new SentencePieceTokenizerFormat(), new TokenizerJson.TokenizerJsonTokenizerFormat(), new VocabAndMergesTokenizerFormat()];
 
     /// <summary>
     /// Loads the folder's tokenizer file (tokenizer.model / spiece.model, else a byte-level BPE tokenizer.json,
