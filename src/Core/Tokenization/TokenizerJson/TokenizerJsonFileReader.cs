@@ -92,7 +92,13 @@ internal static class TokenizerJsonFileReader
 
     private static void FlattenPreTokenizers(JsonElement step, List<JsonElement> steps, string path)
     {
-        if (Type(step) == "Sequence")
+        if (Type(step) == "BertPreTokenizer")
+        {
+            // tokenizers' BertPreTokenizer: split on whitespace (removed), then on punctuation (isolated).
+            using var parts = JsonDocument.Parse("""[{"type": "WhitespaceSplit"}, {"type": "Punctuation", "behavior": "Isolated"}]""");
+            steps.AddRange(parts.RootElement.EnumerateArray().Select(part => part.Clone()));
+        }
+        else if (Type(step) == "Sequence")
         {
             foreach (var inner in Array(step, "pretokenizers", path))
             {

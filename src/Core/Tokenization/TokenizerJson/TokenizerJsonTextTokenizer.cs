@@ -31,6 +31,9 @@ public sealed class TokenizerJsonTextTokenizer : ITextTokenizer
     private readonly SpecialTokenIds _specialTokens;
     private readonly bool _cleanUpTokenizationSpaces;
 
+    // ConcurrentDictionary.Count takes every lock; a counter of the entries added is enough to bound the cache.
+    private int _cacheEntries;
+
     [ThreadStatic]
     private static EncodeBuffers? t_buffers;
 
@@ -288,9 +291,10 @@ public sealed class TokenizerJsonTextTokenizer : ITextTokenizer
         var modelWord = _pipeline.MapBytesBeforeModel ? ByteLevelAlphabetMap.Map(word) : word.ToString();
         var mark = ids.Count;
         _pipeline.Model.Tokenize(modelWord, ids);
-        if (word.Length <= MaxCachedLength && _cache.Count < CacheCapacity)
+        if (word.Length <= MaxCachedLength && Volatile.Read(ref _cacheEntries) < CacheCapacity
+            && _cacheLookup.TryAdd(word, [.. CollectionsMarshal.AsSpan(ids)[mark..]]))
         {
-            _cacheLookup.TryAdd(word, [.. CollectionsMarshal.AsSpan(ids)[mark..]]);
+            Interlocked.Increment(ref _cacheEntries);
         }
     }
 

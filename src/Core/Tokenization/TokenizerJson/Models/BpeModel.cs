@@ -57,7 +57,7 @@ internal sealed class BpeModel : ITokenModel
         }
 
         // As tokenizers builds its merge map: a later duplicate pair overwrites an earlier one.
-        _merges = new Dictionary<long, (int, int)>(merges.Count);
+        _merges = new Dictionary<long, (int, int)>(merges.Count, MergeKeyComparer.Instance);
         var prefixLength = _prefix?.Length ?? 0;
         for (var rank = 0; rank < merges.Count; rank++)
         {
