@@ -71,6 +71,8 @@ public sealed class ByteLevelBpeTextTokenizer : ITextTokenizer
     /// A Hugging Face tokenizer.json holding a byte-level BPE model. Special ids as for GPT-2 files, except that a
     /// TemplateProcessing post-processor starting with a special token makes that token BOS, added to sequences.
     /// Throws NotSupportedException naming what is not supported (another model kind, another pre-tokenizer, ...).
+    /// TokenizerLoader reads tokenizer.json with <see cref="TokenizerJson.TokenizerJsonTextTokenizer"/>, which runs any
+    /// supported pipeline; this GPT-2-only reader stays for callers that hold a GPT-2 file.
     /// </summary>
     public static ByteLevelBpeTextTokenizer FromTokenizerJson(string path) => Create(TokenizerJsonReader.Read(path), path);
 
