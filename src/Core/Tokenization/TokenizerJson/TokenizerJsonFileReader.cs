@@ -78,9 +78,15 @@ internal static class TokenizerJsonFileReader
             case "NFKC": normalizers.Add(new UnicodeFormNormalizer(NormalizationForm.FormKC)); break;
             case "NFKD": normalizers.Add(new UnicodeFormNormalizer(NormalizationForm.FormKD)); break;
             case "Lowercase": normalizers.Add(new LowercaseNormalizer()); break;
+            case "StripAccents": normalizers.Add(new StripAccentsNormalizer()); break;
+            case "Nmt": normalizers.Add(new NmtNormalizer()); break;
             case "Strip": normalizers.Add(new StripNormalizer(Flag(step, "strip_left") ?? true, Flag(step, "strip_right") ?? true)); break;
             case "Prepend": normalizers.Add(new PrependNormalizer(String(step, "prepend", path))); break;
             case "Replace": normalizers.Add(new ReplaceNormalizer(Pattern(step, path), String(step, "content", path))); break;
+            case "Precompiled":
+                var charsmap = OptionalString(step, "precompiled_charsmap") ?? "";
+                normalizers.Add(new PrecompiledNormalizer(SentencePiece.PrecompiledCharsMap.FromBlob(Convert.FromBase64String(charsmap))));
+                break;
             case "BertNormalizer":
                 normalizers.Add(new BertNormalizer(
                     Flag(step, "clean_text") ?? true, Flag(step, "handle_chinese_chars") ?? true, Flag(step, "strip_accents"), Flag(step, "lowercase") ?? true));
@@ -205,6 +211,7 @@ internal static class TokenizerJsonFileReader
             case "ByteLevel": decoders.Add(new ByteLevelDecoder()); break;
             case "ByteFallback": decoders.Add(new ByteFallbackDecoder()); break;
             case "Fuse": decoders.Add(new FuseDecoder()); break;
+            case "BPEDecoder": decoders.Add(new BpeSuffixDecoder(OptionalString(step, "suffix") ?? "</w>")); break;
             case "Replace": decoders.Add(new ReplaceDecoder(Pattern(step, path), String(step, "content", path))); break;
             case "Metaspace": decoders.Add(new MetaspaceDecoder(Replacement(step, path), Prepend(step, path))); break;
             case "WordPiece": decoders.Add(new WordPieceDecoder(OptionalString(step, "prefix") ?? "##", Flag(step, "cleanup") ?? true)); break;

@@ -25,7 +25,7 @@ public class TokenizerJsonPipelineTests
     }
 
     [Theory]
-    [InlineData("normalizer", """{"type": "Precompiled", "precompiled_charsmap": ""}""", "normalizer Precompiled is not supported")]
+    [InlineData("normalizer", """{"type": "ByteLevel"}""", "normalizer ByteLevel is not supported")]
     [InlineData("pre_tokenizer", """{"type": "UnicodeScripts"}""", "pre_tokenizer UnicodeScripts is not supported")]
     [InlineData("pre_tokenizer", """{"type": "Sequence", "pretokenizers": [{"type": "FixedLength", "length": 5}]}""", "pre_tokenizer FixedLength is not supported")]
     [InlineData("decoder", """{"type": "CTC"}""", "decoder CTC is not supported")]
@@ -146,5 +146,61 @@ public class TokenizerJsonPipelineTests
         var second = tokenizer.Encode("world");
 
         Assert.Equal([2, .. first, 2, .. second], tokenizer.EncodePairWithSpecialTokens("Hello", "world"));
+    }
+
+    [Fact]
+    public void Normalizers_run_in_sequence()
+    {
+        var model = """{"type": "WordLevel", "unk_token": "[UNK]", "vocab": {"[UNK]": 0, "^cafe fi": 1}}""";
+        var normalizer = """
+            {"type": "Sequence", "normalizers": [{"type": "NFKD"}, {"type": "StripAccents"}, {"type": "Lowercase"},
+             {"type": "Replace", "pattern": {"Regex": "\\s+"}, "content": " "}, {"type": "Strip", "strip_left": true, "strip_right": true},
+             {"type": "Prepend", "prepend": "^"}]}
+            """;
+        using var folder = TokenizerJsonFiles.Folder(TokenizerJsonFiles.Build(model, normalizer: normalizer));
+        var tokenizer = TokenizerLoader.FromModelFolder(folder.Path);
+
+        Assert.Equal([1], tokenizer.Encode("  CAFE\u0301 \t  \uFB01 "));
+    }
+
+    [Fact]
+    public void Whitespace_digits_and_punctuation_split_in_sequence()
+    {
+        var model = """{"type": "WordLevel", "unk_token": "[UNK]", "vocab": {"[UNK]": 0, "ab": 1, "1": 2, "2": 3, ",": 4, "c": 5, "12": 6}}""";
+        var preTokenizer = """{"type": "Sequence", "pretokenizers": [{"type": "WhitespaceSplit"}, {"type": "Digits", "individual_digits": true}, {"type": "Punctuation", "behavior": "Isolated"}]}""";
+        using var folder = TokenizerJsonFiles.Folder(TokenizerJsonFiles.Build(model, preTokenizer: preTokenizer));
+        var tokenizer = TokenizerLoader.FromModelFolder(folder.Path);
+
+        Assert.Equal([1, 2, 3, 4, 5], tokenizer.Encode("ab12,  c"));
+    }
+
+    [Theory]
+    [InlineData("first", new[] { 1, 4, 2 })]
+    [InlineData("always", new[] { 1, 4, 3 })]
+    [InlineData("never", new[] { 0, 4, 2 })]
+    public void Metaspace_prepend_scheme_first_prepends_only_at_the_start_of_the_text(string scheme, int[] ids)
+    {
+        var model = """{"type": "WordLevel", "unk_token": "[UNK]", "vocab": {"[UNK]": 0, "▁a": 1, "b": 2, "▁b": 3}}""";
+        var added = """[{"id": 4, "content": "<x>", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true}]""";
+        var metaspace = $$"""{"type": "Metaspace", "replacement": "▁", "prepend_scheme": "{{scheme}}", "split": true}""";
+        using var folder = TokenizerJsonFiles.Folder(TokenizerJsonFiles.Build(model, added, preTokenizer: metaspace));
+        var tokenizer = TokenizerLoader.FromModelFolder(folder.Path);
+
+        Assert.Equal(ids, tokenizer.Encode("a<x>b"));
+    }
+
+    [Fact]
+    public void Llama2_style_decoders_replace_fall_back_to_bytes_fuse_and_strip()
+    {
+        var model = """{"type": "BPE", "unk_token": "<unk>", "byte_fallback": true, "fuse_unk": true, "vocab": {"<unk>": 0, "▁hello": 1, "▁world": 2, "<0x21>": 3, "<0xC3>": 4, "<0xA9>": 5}, "merges": []}""";
+        var decoder = """
+            {"type": "Sequence", "decoders": [{"type": "Replace", "pattern": {"String": "▁"}, "content": " "}, {"type": "ByteFallback"},
+             {"type": "Fuse"}, {"type": "Strip", "content": " ", "start": 1, "stop": 0}]}
+            """;
+        using var folder = TokenizerJsonFiles.Folder(TokenizerJsonFiles.Build(model, decoder: decoder));
+        var tokenizer = TokenizerLoader.FromModelFolder(folder.Path);
+
+        Assert.Equal("hello world!é", tokenizer.Decode([1, 2, 3, 4, 5]));
+        Assert.Equal([3, 4, 5, 0], tokenizer.Encode("!éxy"));
     }
 }
