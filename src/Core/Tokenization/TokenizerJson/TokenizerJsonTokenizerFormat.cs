@@ -24,9 +24,10 @@ internal sealed class TokenizerJsonTokenizerFormat : ITokenizerFormat
         var pipeline = TokenizerJsonFileReader.Read(path);
         var plain = new TokenizerJsonTextTokenizer(pipeline);
         var added = pipeline.AddedTokens.ToList();
+        var contents = added.Select(token => token.Content).ToHashSet(StringComparer.Ordinal);
         foreach (var token in config.SpecialAddedTokens(plain.TokenToId))
         {
-            if (added.TrueForAll(existing => existing.Content != token.Content) && plain.TokenToId(token.Content) == token.Id)
+            if (plain.TokenToId(token.Content) == token.Id && contents.Add(token.Content))
             {
                 added.Add(new AddedTokenRule(token.Id, token.Content, Special: true, SingleWord: false, LStrip: false, RStrip: false, Normalized: false));
             }
