@@ -8,7 +8,7 @@ namespace TuningService.Core.ChatTemplates;
 /// the part a golden depends on byte for byte:
 /// <list type="bullet">
 /// <item><c>trim_blocks</c>: one <c>\n</c> right after <c>%}</c> or <c>#}</c> is dropped (not after <c>}}</c>).</item>
-/// <item><c>lstrip_blocks</c>: spaces and tabs between the start of a line and <c>{%</c> or <c>{#</c> are dropped;
+/// <item><c>lstrip_blocks</c>: whitespace between the start of a line and <c>{%</c> or <c>{#</c> is dropped;
 /// <c>{%+</c> keeps them.</item>
 /// <item><c>{%-</c>, <c>{{-</c>, <c>{#-</c> strip all whitespace (Python's <c>str.isspace</c>) before the tag;
 /// <c>-%}</c>, <c>-}}</c>, <c>-#}</c> all whitespace after it.</item>
@@ -88,13 +88,14 @@ internal sealed class TemplateLexer
 
     static string RStrip(string text) => PythonString.Strip(text, null, false, true);
 
-    /// <summary>lstrip_blocks: drop spaces and tabs between the line start and the tag.</summary>
+    /// <summary>lstrip_blocks: drop the whitespace between the line start and the tag (Jinja 3 matches Python's
+    /// <c>\s+</c>, so a form feed goes too, not only spaces and tabs).</summary>
     string LStripBlock(string text)
     {
         var lineStart = text.LastIndexOf('\n') + 1;
         if (lineStart == 0 && !lineStarting) return text;
         for (var i = lineStart; i < text.Length; i++)
-            if (text[i] is not (' ' or '\t')) return text;
+            if (!PythonString.IsSpace(text[i])) return text;
         return text[..lineStart];
     }
 

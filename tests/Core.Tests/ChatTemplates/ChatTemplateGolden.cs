@@ -17,11 +17,13 @@ internal static class ChatTemplateGolden
 
     static readonly ConcurrentDictionary<string, (ChatTemplate Template, JsonObject File)> Files = new();
 
-    /// <summary>Every golden file, as a path relative to fixtures/chat-templates.</summary>
+    /// <summary>Every golden file (the shared ones, npm-*.json and stretch/), as a path relative to
+    /// fixtures/chat-templates. probes/ holds a different format (see <see cref="JinjaProbeTests"/>).</summary>
     public static IEnumerable<string> FileNames()
     {
         var root = TestPaths.Fixture("chat-templates");
-        return Directory.EnumerateFiles(root, "*.json", SearchOption.AllDirectories)
+        return Directory.EnumerateFiles(root, "*.json")
+            .Concat(Directory.EnumerateFiles(Path.Combine(root, "stretch"), "*.json"))
             .Select(p => Path.GetRelativePath(root, p).Replace('\\', '/'))
             .Order(StringComparer.Ordinal);
     }
