@@ -10,12 +10,10 @@ namespace TuningService.Core.ChatTemplates;
 /// </summary>
 public sealed class ChatTemplate
 {
-    readonly SourceText source;
     readonly IReadOnlyList<Stmt> body;
 
     ChatTemplate(SourceText source, IReadOnlyList<Stmt> body)
     {
-        this.source = source;
         this.body = body;
         Source = source.Text;
     }

@@ -223,9 +223,8 @@ internal static partial class TemplateFilters
         {
             var b = a.Bind("sort", "reverse", "case_sensitive", "attribute");
             var getter = b[2] is null ? null : AttributeGetter(b[2]!, null);
-            var sorted = SortValues(v.Iterate().ToList(), x => getter is null ? x : getter(x), b[1]?.IsTrue ?? false);
-            if (b[0]?.IsTrue == true) sorted = SortValues(v.Iterate().ToList(), x => getter is null ? x : getter(x), b[1]?.IsTrue ?? false, descending: true);
-            return new ListValue(sorted);
+            return new ListValue(SortValues(v.Iterate().ToList(), x => getter is null ? x : getter(x),
+                caseSensitive: b[1]?.IsTrue ?? false, descending: b[0]?.IsTrue ?? false));
         },
         ["string"] = (v, a, _) => { a.Bind("string"); return v is StringValue ? v : new StringValue(v.Str()); },
         ["sum"] = (v, a, ctx) =>

@@ -11,12 +11,18 @@ namespace TuningService.Core.ChatTemplates;
 /// </summary>
 internal sealed class TemplateParser
 {
+    /// <summary>How deep the syntax tree may grow: nested expressions and blocks, and operator or filter chains
+    /// (<c>a + b + c</c> nests left). Real templates stay far below; the bound keeps a hostile template from
+    /// overflowing the stack while it is parsed or rendered, which would end the process instead of failing.</summary>
+    const int MaxNesting = 500;
+
     static readonly HashSet<string> UnsupportedTags = ["block", "extends", "include", "import", "from", "call", "autoescape", "do"];
 
     readonly SourceText source;
     readonly List<TemplateToken> tokens;
     int index;
     int loopDepth;
+    int nesting;
     readonly Stack<string> openTags = new();
 
     TemplateParser(SourceText source, List<TemplateToken> tokens)
@@ -127,7 +133,10 @@ internal sealed class TemplateParser
     {
         SkipOperator(":");
         Expect(TokenKind.BlockEnd);
-        var body = Subparse(endTags);
+        Nest();
+        List<Stmt> body;
+        try { body = Subparse(endTags); }
+        finally { nesting--; }
         if (Current.Kind == TokenKind.Eof)
         {
             var (line, column) = Position(Current);
@@ -360,41 +369,61 @@ internal sealed class TemplateParser
 
     Expr ParseExpression(bool withCondition)
     {
-        return withCondition ? ParseConditional() : ParseOr();
+        Nest();
+        try { return withCondition ? ParseConditional() : ParseOr(); }
+        finally { nesting--; }
+    }
+
+    void Nest()
+    {
+        if (++nesting > MaxNesting || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw Error($"the template nests expressions, operators or blocks more than {MaxNesting} deep", Current);
     }
 
     Expr ParseConditional()
     {
         var expr = ParseOr();
+        var chained = 0;
         while (Current.IsName("if"))
         {
+            Nest();
+            chained++;
             var (line, column) = Position(Next());
             var test = ParseOr();
             Expr? otherwise = SkipName("else") ? ParseConditional() : null;
             expr = new ConditionalExpr(test, expr, otherwise, line, column);
         }
+        nesting -= chained;
         return expr;
     }
 
     Expr ParseOr()
     {
         var left = ParseAnd();
+        var chained = 0;
         while (Current.IsName("or"))
         {
+            Nest();
+            chained++;
             var (line, column) = Position(Next());
             left = new LogicalExpr(false, left, ParseAnd(), line, column);
         }
+        nesting -= chained;
         return left;
     }
 
     Expr ParseAnd()
     {
         var left = ParseNot();
+        var chained = 0;
         while (Current.IsName("and"))
         {
+            Nest();
+            chained++;
             var (line, column) = Position(Next());
             left = new LogicalExpr(true, left, ParseNot(), line, column);
         }
+        nesting -= chained;
         return left;
     }
 
@@ -403,7 +432,9 @@ internal sealed class TemplateParser
         if (Current.IsName("not"))
         {
             var (line, column) = Position(Next());
-            return new UnaryExpr('!', ParseNot(), line, column);
+            Nest();
+            try { return new UnaryExpr('!', ParseNot(), line, column); }
+            finally { nesting--; }
         }
         return ParseCompare();
     }
@@ -433,12 +464,16 @@ internal sealed class TemplateParser
     Expr ParseMath1()
     {
         var left = ParseConcat();
+        var chained = 0;
         while (Current.IsOperator("+") || Current.IsOperator("-"))
         {
+            Nest();
+            chained++;
             var op = Next();
             var (line, column) = Position(op);
             left = new BinaryExpr(op.Value, left, ParseConcat(), line, column);
         }
+        nesting -= chained;
         return left;
     }
 
@@ -453,23 +488,31 @@ internal sealed class TemplateParser
     Expr ParseMath2()
     {
         var left = ParsePow();
+        var chained = 0;
         while (Current.Kind == TokenKind.Operator && Current.Value is "*" or "/" or "//" or "%")
         {
+            Nest();
+            chained++;
             var op = Next();
             var (line, column) = Position(op);
             left = new BinaryExpr(op.Value, left, ParsePow(), line, column);
         }
+        nesting -= chained;
         return left;
     }
 
     Expr ParsePow()
     {
         var left = ParseUnary(withFilter: true);
+        var chained = 0;
         while (Current.IsOperator("**"))
         {
+            Nest();
+            chained++;
             var (line, column) = Position(Next());
             left = new BinaryExpr("**", left, ParseUnary(withFilter: true), line, column);
         }
+        nesting -= chained;
         return left;
     }
 
@@ -481,7 +524,9 @@ internal sealed class TemplateParser
         if (token.IsOperator("-") || token.IsOperator("+"))
         {
             index++;
-            node = new UnaryExpr(token.Value[0], ParseUnary(withFilter: false), line, column);
+            Nest();
+            try { node = new UnaryExpr(token.Value[0], ParseUnary(withFilter: false), line, column); }
+            finally { nesting--; }
         }
         else node = ParsePrimary();
         node = ParsePostfix(node);
@@ -564,23 +609,30 @@ internal sealed class TemplateParser
 
     Expr ParsePostfix(Expr node)
     {
-        while (true)
+        var chained = 0;
+        while (Current.IsOperator(".") || Current.IsOperator("[") || Current.IsOperator("("))
         {
-            if (Current.IsOperator(".") || Current.IsOperator("[")) node = ParseSubscript(node);
-            else if (Current.IsOperator("(")) node = ParseCall(node);
-            else return node;
+            Nest();
+            chained++;
+            node = Current.IsOperator("(") ? ParseCall(node) : ParseSubscript(node);
         }
+        nesting -= chained;
+        return node;
     }
 
     Expr ParseFilterExpression(Expr node)
     {
-        while (true)
+        var chained = 0;
+        while (Current.IsOperator("|") || Current.IsName("is") || Current.IsOperator("("))
         {
+            Nest();
+            chained++;
             if (Current.IsOperator("|")) node = ParseFilter(node);
             else if (Current.IsName("is")) node = ParseTest(node);
-            else if (Current.IsOperator("(")) node = ParseCall(node);
-            else return node;
+            else node = ParseCall(node);
         }
+        nesting -= chained;
+        return node;
     }
 
     Expr ParseSubscript(Expr node)
@@ -590,7 +642,8 @@ internal sealed class TemplateParser
         if (token.IsOperator("."))
         {
             var attribute = Next();
-            if (attribute.Kind == TokenKind.Name) return new AttributeExpr(node, attribute.Value, line, column);
+            var (attributeLine, attributeColumn) = Position(attribute);
+            if (attribute.Kind == TokenKind.Name) return new AttributeExpr(node, attribute.Value, attributeLine, attributeColumn);
             if (attribute.Kind != TokenKind.Integer) throw Error("expected name or number", attribute);
             return new ItemExpr(node, new ConstantExpr(IntValue.Of(long.Parse(attribute.Value, CultureInfo.InvariantCulture)), line, column), line, column);
         }
@@ -633,11 +686,8 @@ internal sealed class TemplateParser
         return (start, stop, step, true);
     }
 
-    Expr ParseCall(Expr node)
-    {
-        var (line, column) = Position(Current);
-        return new CallExpr(node, ParseCallArguments(), line, column);
-    }
+    /// <summary>A call, positioned where the callee starts (what a person looks for in an error message).</summary>
+    Expr ParseCall(Expr node) => new CallExpr(node, ParseCallArguments(), node.Line, node.Column);
 
     ArgumentList ParseCallArguments()
     {
@@ -671,18 +721,16 @@ internal sealed class TemplateParser
         return new ArgumentList(positional, keywords);
     }
 
+    /// <summary>One <c>| name(args)</c>; <see cref="ParseFilterExpression"/> loops over a chain.</summary>
     Expr ParseFilter(Expr node)
     {
-        while (SkipOperator("|"))
-        {
-            var (name, token) = ParseDottedName();
-            var (line, column) = Position(token);
-            var message = TemplateFilters.UnsupportedMessage(name);
-            if (message is not null) throw Error(message, token);
-            var arguments = Current.IsOperator("(") ? ParseCallArguments() : ArgumentList.Empty;
-            node = new FilterExpr(node, name, arguments, line, column);
-        }
-        return node;
+        Expect(TokenKind.Operator, "|");
+        var (name, token) = ParseDottedName();
+        var (line, column) = Position(token);
+        var message = TemplateFilters.UnsupportedMessage(name);
+        if (message is not null) throw Error(message, token);
+        var arguments = Current.IsOperator("(") ? ParseCallArguments() : ArgumentList.Empty;
+        return new FilterExpr(node, name, arguments, line, column);
     }
 
     Expr ParseTest(Expr node)
