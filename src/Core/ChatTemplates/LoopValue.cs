@@ -4,10 +4,13 @@ namespace TuningService.Core.ChatTemplates;
 
 /// <summary>
 /// The <c>loop</c> variable of the innermost <c>for</c>: index, index0, revindex, revindex0, first, last, length,
-/// previtem, nextitem, depth, depth0, cycle(...). One object per loop, advanced in place as Jinja's LoopContext is.
+/// previtem, nextitem, depth, depth0, cycle(...), changed(...). One object per loop, advanced in place as Jinja's LoopContext is.
 /// </summary>
 internal sealed class LoopValue(IReadOnlyList<TemplateValue> items) : TemplateValue
 {
+    /// <summary>What the last <c>loop.changed(...)</c> call saw (null before the first call).</summary>
+    TemplateValue? lastChanged;
+
     public int Index0 { get; set; }
 
     public override string TypeName => "LoopContext";
@@ -32,6 +35,13 @@ internal sealed class LoopValue(IReadOnlyList<TemplateValue> items) : TemplateVa
             if (args.Keywords.Count > 0) throw new TemplateRuntimeException("TypeError: loop.cycle() takes no keyword arguments");
             if (args.Positional.Count == 0) throw new TemplateRuntimeException("TypeError: no items for cycling given");
             return args.Positional[Index0 % args.Positional.Count];
+        }),
+        "changed" => new FunctionValue("loop.changed", (args, _) =>
+        {
+            TemplateValue current = new ListValue(args.Positional, isTuple: true);
+            if (lastChanged is not null && PythonOps.Equal(lastChanged, current)) return BoolValue.False;
+            lastChanged = current;
+            return BoolValue.True;
         }),
         _ => null,
     };

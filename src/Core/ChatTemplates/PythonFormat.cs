@@ -135,6 +135,7 @@ internal static class PythonFormat
         public int? Width;
         public int? Precision;
         public char Type;
+        public char Grouping;
     }
 
     static Spec ParseFormatSpec(string text, TemplateValue value)
@@ -147,6 +148,7 @@ internal static class PythonFormat
         if (i < text.Length && text[i] == '#') { spec.Alternate = true; i++; }
         if (i < text.Length && text[i] == '0') { spec.ZeroPad = true; i++; }
         spec.Width = ReadNumber(text, ref i);
+        if (i < text.Length && text[i] is ',' or '_') spec.Grouping = text[i++];
         if (i < text.Length && text[i] == '.') { i++; spec.Precision = ReadNumber(text, ref i) ?? throw new TemplateRuntimeException("ValueError: Format specifier missing precision"); }
         if (i < text.Length) spec.Type = text[i++];
         if (i != text.Length) throw new TemplateRuntimeException($"ValueError: Invalid format specifier '{text}'");
@@ -183,6 +185,7 @@ internal static class PythonFormat
                 };
                 if (spec.Alternate && spec.Type is 'x' or 'X' or 'o' or 'b') body = "0" + (spec.Type == 'X' ? 'X' : spec.Type) + body;
                 if (percentStyle && spec.Precision is { } digits && body.Length < digits) body = new string('0', digits - body.Length) + body;
+                if (spec.Grouping != '\0' && spec.Type is 'd') body = Group(body, spec.Grouping);
                 return Pad(body, spec, numeric: true, negative);
             case 'f' or 'F' or 'e' or 'E' or 'g' or 'G' or '%' or 'r':
                 var d = ToDouble(value, spec.Type);
@@ -196,10 +199,28 @@ internal static class PythonFormat
                     '%' => Fixed(d * 100, spec.Precision ?? 6) + "%",
                     _ => General(d, spec.Precision ?? 6, spec.Alternate, spec.Type),
                 };
+                if (spec.Grouping != '\0' && spec.Type is 'f' or 'F' or 'r' or '%')
+                {
+                    var end = body.IndexOfAny(['.', 'e', '%']);
+                    if (end < 0) end = body.Length;
+                    body = Group(body[..end], spec.Grouping) + body[end..];
+                }
                 return Pad(body, spec, numeric: true, negative);
             default:
                 throw new TemplateRuntimeException($"ValueError: unsupported format character '{spec.Type}'");
         }
+    }
+
+    /// <summary>Thousands separators in a run of digits (<c>{:,}</c>, <c>{:_}</c>).</summary>
+    static string Group(string digits, char separator)
+    {
+        var sb = new StringBuilder();
+        for (var i = 0; i < digits.Length; i++)
+        {
+            if (i > 0 && (digits.Length - i) % 3 == 0) sb.Append(separator);
+            sb.Append(digits[i]);
+        }
+        return sb.ToString();
     }
 
     static string Fixed(double d, int precision) =>

@@ -92,7 +92,7 @@ internal static class PythonString
                 if (i >= s.Length) break;
                 if (maxSplit >= 0 && parts.Count == maxSplit)
                 {
-                    parts.Add(Strip(s[i..], null, false, true));
+                    parts.Add(s[i..]);
                     break;
                 }
                 var start = i;
@@ -128,7 +128,7 @@ internal static class PythonString
                 if (i <= 0) break;
                 if (parts.Count == maxSplit)
                 {
-                    parts.Add(Strip(s[..i], null, true, false));
+                    parts.Add(s[..i]);
                     break;
                 }
                 var end = i;

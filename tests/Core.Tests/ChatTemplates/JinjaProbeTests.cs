@@ -25,6 +25,9 @@ public class JinjaProbeTests
         ["syntax_break_outside_loop"] = "'break' outside of a loop",
     };
 
+    static string Quote(string s) =>
+        System.Text.Json.JsonSerializer.Serialize(s, new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
     public static TheoryData<string> CaseNames()
     {
         var data = new TheoryData<string>();
@@ -58,7 +61,9 @@ public class JinjaProbeTests
         }
         else
         {
-            Assert.Equal((string)probe["expected"]!, ChatTemplate.Parse(source).Render(input));
+            var expected = (string)probe["expected"]!;
+            var actual = ChatTemplate.Parse(source).Render(input);
+            Assert.True(expected == actual, $"expected {Quote(expected)}\nactual   {Quote(actual)}");
         }
     }
 }
