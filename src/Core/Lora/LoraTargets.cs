@@ -20,6 +20,10 @@ public static class LoraTargets
         "t5" => ["q", "v"],
         "llama" => ["q_proj", "v_proj"],
         "gpt2" => ["c_attn"],
+        "qwen2" or "qwen3" or "mistral" or "gemma2" or "gemma3_text" => ["q_proj", "v_proj"],
+        // PEFT has no phi3 entry (it asks for target_modules). Phi-3 fuses q, k and v into qkv_proj, so, as for
+        // GPT-2's c_attn, the fused projection is the default: it holds the query and value projections.
+        "phi3" => ["qkv_proj"],
         _ => throw new NotSupportedException($"No default LoRA target modules for model type '{modelType}'; name them in target_modules."),
     };
 
