@@ -13,7 +13,8 @@ public static class LoraTargets
 
     /// <summary>
     /// PEFT's defaults (TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING): the attention query and value
-    /// projections, as in the LoRA paper. GPT-2 fuses q, k and v into c_attn, so the whole of it is wrapped.
+    /// projections, as in the LoRA paper. GPT-2 fuses q, k and v into c_attn, so the whole of it is wrapped; Phi-3,
+    /// which PEFT does not list, likewise gets its fused qkv_proj.
     /// </summary>
     public static IReadOnlyList<string> DefaultFor(string modelType) => modelType switch
     {
