@@ -1,3 +1,4 @@
+using TuningService.Core.Generation;
 using static TorchSharp.torch;
 
 namespace TuningService.Core.Tests.Models.Decoder;
@@ -41,6 +42,25 @@ public sealed class DecoderKeyValueCacheTests
             Golden.AssertLogitsClose(fullLogits.narrow(1, start - chunk, chunk).data<float>().ToArray(), logits.data<float>().ToArray(),
                 $"{name} positions {start - chunk}..{start - 1}");
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(DecoderFixtures.All), MemberType = typeof(DecoderFixtures))]
+    public void Batched_greedy_generation_with_the_cache_equals_each_prompt_alone(string name)
+    {
+        using var loaded = DecoderFixtures.Load(name);
+        var model = loaded.AsCausalLanguageModel();
+        var greedy = DecoderFixtures.GoldenOf(name)["greedy"]!;
+        var prompt = Golden.Ints(greedy["input_ids"]);
+        int[][] prompts = [prompt, prompt[..5], prompt[..9]];
+        // 20 new tokens take every row past every window while left padding is in the cache.
+        var options = new GenerationOptions { MaxNewTokens = 20, Temperature = 0, StopTokenIds = [], UseCache = true };
+
+        var batch = TextGenerator.Run(model, tokenizer: null, prompts, options, onToken: null, CancellationToken.None);
+
+        for (var i = 0; i < prompts.Length; i++)
+            Assert.Equal(TextGenerator.Run(model, null, [prompts[i]], options, null, CancellationToken.None)[0].TokenIds, batch[i].TokenIds);
+        Assert.Equal(Golden.Ints(greedy["new_tokens"]), batch[0].TokenIds.Take(8));
     }
 
     [Theory]
