@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace TuningService.Core.Models.Decoder;
 
 /// <summary>What every layer's attention shares in one forward.</summary>
@@ -8,4 +10,4 @@ namespace TuningService.Core.Models.Decoder;
 /// <param name="SlidingMask">As <paramref name="FullMask"/> with the window applied, for sliding layers.</param>
 /// <param name="Cache">Keys/values of earlier positions; each layer appends its new ones. Null = no past.</param>
 public sealed record DecoderAttentionContext(
-    RotaryAngles GlobalRope, RotaryAngles LocalRope, TorchSharp.torch.Tensor? FullMask, TorchSharp.torch.Tensor? SlidingMask, KeyValueCache? Cache);
+    RotaryAngles GlobalRope, RotaryAngles LocalRope, Tensor? FullMask, Tensor? SlidingMask, KeyValueCache? Cache);

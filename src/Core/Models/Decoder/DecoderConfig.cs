@@ -23,6 +23,7 @@ public sealed record DecoderConfig : PretrainedConfig
     public required int HeadDim { get; init; }
     public required int VocabSize { get; init; }
     public override int MaxPositionEmbeddings => MaxPositions;
+    /// <summary>config.json max_position_embeddings (an override cannot add the init accessor this record needs).</summary>
     public required int MaxPositions { get; init; }
     public required double RmsNormEps { get; init; }
     /// <summary>When true, lm_head is embed_tokens.weight (stored once, as model.embed_tokens.weight).</summary>
