@@ -4,4 +4,13 @@ namespace TuningService.Core.Files;
 /// One supervised example: the model reads <paramref name="Prompt"/> and learns to produce
 /// <paramref name="Completion"/>. <paramref name="Task"/> is the record's optional 'task' key (for per-task metrics).
 /// </summary>
-public sealed record TrainingExample(string Prompt, string Completion, string? Task = null);
+public sealed record TrainingExample(string Prompt, string Completion, string? Task = null)
+{
+    /// <summary>
+    /// The whole sequence as a chat template rendered it, in order, with the parts to learn marked, when the example
+    /// came from a model's own chat template. Training then tokenizes these (no BOS or EOS added: the template writes
+    /// its own) instead of Prompt + Completion + EOS; <see cref="Prompt"/> (the conversation up to the last answer,
+    /// with the generation prompt) and <see cref="Completion"/> (that answer's content) stay for evaluation.
+    /// </summary>
+    public IReadOnlyList<TextSegment>? Segments { get; init; }
+}
