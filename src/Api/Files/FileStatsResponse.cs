@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using TuningService.Core.Datasets.Statistics;
 
 namespace TuningService.Api.Files;
@@ -20,12 +21,17 @@ namespace TuningService.Api.Files;
 /// <param name="LossTokens">Tokens of one epoch the loss is taken on (completion + EOS after truncation).</param>
 /// <param name="Labels">The label distribution when the completions are classification labels; null otherwise.</param>
 /// <param name="Tasks">Records per `task` (records without one under the task name a job would give them).</param>
+/// <param name="PreferencePairs">Preference (DPO) files: the pairs; absent for other files.</param>
+/// <param name="NonPreferredTokens">Preference files: non-preferred answer + EOS per pair, before truncation (the
+/// preferred answers are in completion_tokens; training and loss tokens count both sequences of each pair).</param>
 /// <param name="Cached">True when the counts came from the in-memory cache (same file content, model files and limit).</param>
 public sealed record FileStatsResponse(
     string FileId, string Model, int MaxSeqLength, int ModelContext, int RecordCount,
     TokenCountSummary? PromptTokens, TokenCountSummary? CompletionTokens, TokenCountSummary? SequenceTokens,
     int TruncatedExamples, long TrainingTokens, long LossTokens, IReadOnlyList<LabelCount>? Labels, IReadOnlyList<TaskCount> Tasks,
-    bool Cached)
+    bool Cached,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? PreferencePairs = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TokenCountSummary? NonPreferredTokens = null)
 {
     public string Object => "file.stats";
     public string PercentileMethod => "linear";
@@ -33,5 +39,5 @@ public sealed record FileStatsResponse(
 
     public static FileStatsResponse From(string fileId, string model, DatasetStatistics s, bool cached) => new(
         fileId, model, s.MaxSeqLength, s.ModelContext, s.RecordCount, s.PromptTokens, s.CompletionTokens, s.SequenceTokens,
-        s.TruncatedCount, s.TrainingTokens, s.LossTokens, s.Labels, s.Tasks, cached);
+        s.TruncatedCount, s.TrainingTokens, s.LossTokens, s.Labels, s.Tasks, cached, s.PairCount, s.NonPreferredTokens);
 }

@@ -52,13 +52,16 @@ public static class CreateFineTuningJob
             throw ApiException.BadRequest("suffix may not contain ':', '/' or control characters.", "suffix");
         if (request.Metadata is { Count: > MaxMetadataPairs })
             throw ApiException.BadRequest($"metadata may hold at most {MaxMetadataPairs} pairs.", "metadata");
-        if (request.Method is { Type: { } type } && type != "supervised")
-            throw ApiException.BadRequest($"method.type '{type}' is not supported; use \"supervised\".", "method.type");
-        if (request.Method?.Supervised?.Hyperparameters is not null && request.Hyperparameters is not null)
-            throw ApiException.BadRequest("Give hyperparameters either in method.supervised.hyperparameters or in the deprecated top-level hyperparameters, not both.", "hyperparameters");
-        var hyperparameters = request.Hyperparameters is not null
-            ? HyperparameterParsing.Parse(request.Hyperparameters, "hyperparameters")
-            : HyperparameterParsing.Parse(request.Method?.Supervised?.Hyperparameters, "method.supervised.hyperparameters");
+        var hyperparameters = MethodHyperparameters(request);
+        await CheckTrainingFormatAsync(db, hyperparameters, [training, request.ValidationFile, request.TestFile,
+            .. tasks?.SelectMany(t => new[] { t.TrainingFile, t.ValidationFile }) ?? []], caller.Owner, ct);
+        if (hyperparameters.IsPreference)
+        {
+            if (tasks is not null)
+                throw ApiException.BadRequest("method.type \"dpo\" trains on one training_file of preference pairs; tasks are for supervised jobs.", "tasks");
+            if (request.Template is { ValueKind: not JsonValueKind.Null })
+                throw ApiException.BadRequest("method.type \"dpo\" renders each pair's input messages itself; leave template out.", "template");
+        }
 
         var now = Clock.Now();
         var job = new FineTuningJob
@@ -102,6 +105,51 @@ public static class CreateFineTuningJob
         }
         await JobDispatch.DispatchAsync(db, dispatcher, job.Id, ct);
         return Results.Ok(FineTuningJobResponse.From(job));
+    }
+
+    /// <summary>
+    /// OpenAI's method object: "supervised" (the default, also from the deprecated top-level hyperparameters) or
+    /// "dpo" with its hyperparameters in method.dpo.hyperparameters.
+    /// </summary>
+    static RequestedHyperparameters MethodHyperparameters(CreateFineTuningJobRequest request)
+    {
+        var type = request.Method?.Type ?? RequestedHyperparameters.SupervisedMethod;
+        switch (type)
+        {
+            case RequestedHyperparameters.SupervisedMethod:
+                if (request.Method?.Dpo is not null)
+                    throw ApiException.BadRequest("method.dpo is given but method.type is \"supervised\"; set method.type to \"dpo\".", "method.type");
+                if (request.Method?.Supervised?.Hyperparameters is not null && request.Hyperparameters is not null)
+                    throw ApiException.BadRequest("Give hyperparameters either in method.supervised.hyperparameters or in the deprecated top-level hyperparameters, not both.", "hyperparameters");
+                return request.Hyperparameters is not null
+                    ? HyperparameterParsing.Parse(request.Hyperparameters, "hyperparameters")
+                    : HyperparameterParsing.Parse(request.Method?.Supervised?.Hyperparameters, "method.supervised.hyperparameters");
+            case RequestedHyperparameters.PreferenceMethod:
+                if (request.Hyperparameters is not null)
+                    throw ApiException.BadRequest("For method.type \"dpo\", give hyperparameters in method.dpo.hyperparameters, not in the top-level hyperparameters.", "hyperparameters");
+                if (request.Method?.Supervised is not null)
+                    throw ApiException.BadRequest("method.supervised is given but method.type is \"dpo\"; put the hyperparameters in method.dpo.hyperparameters.", "method.supervised");
+                return HyperparameterParsing.ParseDpo(request.Method?.Dpo?.Hyperparameters, "method.dpo.hyperparameters");
+            default:
+                throw ApiException.BadRequest($"method.type '{type}' is not supported; use \"supervised\" or \"dpo\".", "method.type");
+        }
+    }
+
+    /// <summary>A DPO job trains on preference files and a supervised one cannot: each file given must fit the method.</summary>
+    static async Task CheckTrainingFormatAsync(TuningDbContext db, RequestedHyperparameters hyperparameters, IEnumerable<string?> fileIds,
+        string owner, CancellationToken ct)
+    {
+        const string preference = "preference";
+        var ids = fileIds.OfType<string>().Where(id => id.Length > 0).Distinct().ToList();
+        var formats = await db.Files.AsNoTracking().Where(f => ids.Contains(f.Id) && f.Owner == owner).Select(f => new { f.Id, f.Format }).ToListAsync(ct);
+        foreach (var file in formats)
+        {
+            if (hyperparameters.IsPreference && file.Format != preference)
+                throw ApiException.BadRequest($"method.type \"dpo\" trains on preference pairs, but file '{file.Id}' is in {file.Format ?? "an unknown"} format; " +
+                    "upload lines of {\"input\": {\"messages\": [...]}, \"preferred_output\": [...], \"non_preferred_output\": [...]}.", "training_file");
+            if (!hyperparameters.IsPreference && file.Format == preference)
+                throw ApiException.BadRequest($"File '{file.Id}' holds preference pairs; train on it with method: {{\"type\": \"dpo\"}}.", "method.type");
+        }
     }
 
     /// <summary>The tasks of a multi-task request, each file checked like training_file; null when the request has none.</summary>

@@ -60,9 +60,30 @@ public sealed class MixingRequest
 
 public sealed class MethodRequest
 {
+    /// <summary>"supervised" (default) or "dpo".</summary>
     /// <example>supervised</example>
     public string? Type { get; set; }
     public SupervisedMethodRequest? Supervised { get; set; }
+    public DpoMethodRequest? Dpo { get; set; }
+}
+
+public sealed class DpoMethodRequest
+{
+    public DpoHyperparametersRequest? Hyperparameters { get; set; }
+}
+
+/// <summary>OpenAI's DPO hyperparameters (beta, n_epochs, batch_size, learning_rate_multiplier: a number or "auto"),
+/// this service's extensions, and DPO's own loss settings.</summary>
+public sealed class DpoHyperparametersRequest : HyperparametersRequest
+{
+    /// <summary>β, how far the policy may move from the reference (a number or "auto": 0.1).</summary>
+    public JsonElement? Beta { get; set; }
+    /// <summary>"sigmoid" (DPO, default) or "ipo".</summary>
+    public JsonElement? LossType { get; set; }
+    /// <summary>Conservative DPO: the assumed share of flipped preferences, 0 ≤ ε &lt; 0.5 (sigmoid only; default 0).</summary>
+    public JsonElement? LabelSmoothing { get; set; }
+    /// <summary>The reference model: "base" (default), the job's starting model.</summary>
+    public JsonElement? Reference { get; set; }
 }
 
 public sealed class SupervisedMethodRequest
@@ -71,7 +92,7 @@ public sealed class SupervisedMethodRequest
 }
 
 /// <summary>OpenAI's three (a number or "auto") and extensions with Together-style names.</summary>
-public sealed class HyperparametersRequest
+public class HyperparametersRequest
 {
     public JsonElement? NEpochs { get; set; }
     public JsonElement? BatchSize { get; set; }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json;
 using TuningService.Core.Evaluation;
 using TuningService.Core.FineTuning;
@@ -34,11 +35,18 @@ public sealed record FineTuningJobResponse(
             requested.IsLora ? requested.LoraR : null, requested.IsLora ? requested.LoraAlpha : null,
             requested.IsLora ? requested.LoraDropout : null, requested.IsLora ? requested.LoraTargetModules : null,
             requested.EvalEverySteps, requested.CheckpointEverySteps, requested.EarlyStoppingPatience, requested.EarlyStoppingThreshold,
-            requested.GradientAccumulationSteps, requested.Precision, requested.Packing);
+            requested.GradientAccumulationSteps, requested.Precision, requested.Packing)
+        {
+            // "auto" is 0.1 whatever the data; shown resolved once training starts, as the other three.
+            Beta = requested.IsPreference ? (object?)requested.Beta ?? (job.NEpochs is null ? "auto" : RequestedHyperparameters.DefaultBeta) : null,
+            LossType = requested.IsPreference ? requested.LossType : null,
+            LabelSmoothing = requested.IsPreference ? requested.LabelSmoothing : null,
+            Reference = requested.IsPreference ? requested.Reference : null,
+        };
         return new FineTuningJobResponse(
             job.Id, job.CreatedAt, job.FinishedAt, job.EstimatedFinish, job.Model, job.FineTunedModel, job.Owner, job.Status,
             job.ErrorMessage is null ? null : new JobErrorResponse(job.ErrorCode ?? "error", job.ErrorMessage, job.ErrorParam),
-            hyper, new MethodResponse("supervised", new SupervisedResponse(hyper)),
+            hyper, requested.IsPreference ? new MethodResponse(requested.Method, null, new DpoResponse(hyper)) : new MethodResponse(requested.Method, new SupervisedResponse(hyper), null),
             job.ResultFileId is null ? [] : [job.ResultFileId, JobEvaluationFile.IdFor(job.Id)], job.TrainedTokens, job.TrainingFileId, job.ValidationFileId,
             job.Seed, job.Suffix, [],
             job.MetadataJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(job.MetadataJson),
@@ -63,9 +71,31 @@ public sealed record HyperparametersResponse(object NEpochs, object BatchSize, o
     string LrScheduler, double WarmupRatio, double WeightDecay, double MaxGradNorm, int? MaxSeqLength, bool TrainOnInputs,
     string TrainingType, int? LoraR, double? LoraAlpha, double? LoraDropout, IReadOnlyList<string>? LoraTargetModules,
     int EvalEverySteps, int CheckpointEverySteps, int EarlyStoppingPatience, double EarlyStoppingThreshold,
-    int GradientAccumulationSteps, string Precision, bool Packing);
+    int GradientAccumulationSteps, string Precision, bool Packing)
+{
+    /// <summary>DPO jobs: β, the resolved number once training starts, else what was asked for (a number or "auto").</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public object? Beta { get; init; }
 
-public sealed record MethodResponse(string Type, SupervisedResponse Supervised);
+    /// <summary>DPO jobs: "sigmoid" or "ipo".</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? LossType { get; init; }
+
+    /// <summary>DPO jobs: conservative DPO's ε.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? LabelSmoothing { get; init; }
+
+    /// <summary>DPO jobs: the reference model, "base" (the job's starting model).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Reference { get; init; }
+}
+
+/// <summary>OpenAI's method object: its type and that method's hyperparameters.</summary>
+public sealed record MethodResponse(string Type,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SupervisedResponse? Supervised,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DpoResponse? Dpo);
+
+public sealed record DpoResponse(HyperparametersResponse Hyperparameters);
 
 public sealed record SupervisedResponse(HyperparametersResponse Hyperparameters);
 

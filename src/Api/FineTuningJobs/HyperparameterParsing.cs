@@ -38,6 +38,29 @@ public static class HyperparameterParsing
         };
     }
 
+    /// <summary>method.dpo.hyperparameters: the supervised ones, DPO's loss settings, and the method recorded.</summary>
+    public static RequestedHyperparameters ParseDpo(DpoHyperparametersRequest? request, string paramPrefix)
+    {
+        var parsed = Parse(request, paramPrefix) with { Method = RequestedHyperparameters.PreferenceMethod };
+        if (request is null) return parsed;
+        var lossType = OneOf(request.LossType, $"{paramPrefix}.loss_type", ["sigmoid", "ipo"]) ?? parsed.LossType;
+        var labelSmoothing = Fixed(request.LabelSmoothing, $"{paramPrefix}.label_smoothing", 0, 0.4999) ?? parsed.LabelSmoothing;
+        if (labelSmoothing > 0 && lossType != "sigmoid")
+            throw ApiException.BadRequest($"{paramPrefix}.label_smoothing (conservative DPO) applies to loss_type \"sigmoid\" only; leave it out for \"{lossType}\".",
+                $"{paramPrefix}.label_smoothing");
+        if (parsed.TrainOnInputs)
+            throw ApiException.BadRequest($"{paramPrefix}.train_on_inputs does not apply to DPO: it scores the answers only.", $"{paramPrefix}.train_on_inputs");
+        if (parsed.Packing)
+            throw ApiException.BadRequest($"{paramPrefix}.packing does not apply to DPO: each answer of a pair is a row of its own.", $"{paramPrefix}.packing");
+        return parsed with
+        {
+            Beta = Number(request.Beta, $"{paramPrefix}.beta", 0, 100),
+            LossType = lossType,
+            LabelSmoothing = labelSmoothing,
+            Reference = OneOf(request.Reference, $"{paramPrefix}.reference", ["base"]) ?? parsed.Reference,
+        };
+    }
+
     static IReadOnlyList<string>? TargetModules(JsonElement? value, string param)
     {
         if (value is null || value.Value.ValueKind == JsonValueKind.Null) return null;

@@ -24,11 +24,16 @@ public sealed record JobMetricsResponse(string JobId, IReadOnlyList<MetricPointR
     public string Object => "fine_tuning.job.metrics";
 }
 
-/// <summary>One step; <c>per_task</c> (multi-task jobs, at epoch ends) holds each task's train and validation figures.</summary>
+/// <summary>One step; <c>per_task</c> (multi-task jobs, at epoch ends) holds each task's train and validation figures;
+/// <c>preference</c> (DPO jobs) the step's rewards/chosen, rewards/rejected, rewards/margins, rewards/accuracies,
+/// logps/chosen, logps/rejected, and valid_ ones where validation ran.</summary>
 public sealed record MetricPointResponse(int Step, int Epoch, double TrainLoss, double TrainMeanTokenAccuracy, double? ValidLoss,
-    double? ValidMeanTokenAccuracy, double LearningRate, double TokensPerSecond, long CreatedAt, System.Text.Json.JsonElement? PerTask)
+    double? ValidMeanTokenAccuracy, double LearningRate, double TokensPerSecond, long CreatedAt, System.Text.Json.JsonElement? PerTask,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyDictionary<string, double>? Preference = null)
 {
     public static MetricPointResponse From(MetricPoint p) => new(p.Step, p.Epoch, p.TrainLoss, p.TrainMeanTokenAccuracy, p.ValidLoss,
         p.ValidMeanTokenAccuracy, p.LearningRate, p.TokensPerSecond, p.CreatedAt,
-        p.PerTaskJson is null ? null : System.Text.Json.JsonDocument.Parse(p.PerTaskJson).RootElement.Clone());
+        p.PerTaskJson is null ? null : System.Text.Json.JsonDocument.Parse(p.PerTaskJson).RootElement.Clone(),
+        p.PreferenceJson is null ? null : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(p.PreferenceJson));
 }

@@ -8,8 +8,8 @@ namespace TuningService.Core.Files;
 /// (CSV/TSV, counting the header as row 1, so the first record is row 2, as a spreadsheet shows it).</param>
 /// <param name="Format">The record's schema. CSV/TSV rows are mapped to <see cref="FineTuneFormat.PromptCompletion"/> by the file's read options.</param>
 /// <param name="Fields">The record's string fields by key: prompt/completion, instruction/input/output (input is ""
-/// when the record has none), text, or a row's columns plus the mapped prompt/completion. Empty for chat records.</param>
-/// <param name="Messages">The messages of a chat record; null otherwise.</param>
+/// when the record has none), text, preferred/non_preferred (preference), or a row's columns plus the mapped prompt/completion. Empty for chat records.</param>
+/// <param name="Messages">The messages of a chat record, or a preference record's input messages; null otherwise.</param>
 /// <param name="Id">The record's optional 'id'.</param>
 /// <param name="Task">The record's optional 'task' (multi-task data).</param>
 public sealed record DatasetRecord(
@@ -30,6 +30,7 @@ public sealed record DatasetRecord(
         FineTuneFormat.PromptCompletion => new TrainingExample(Fields["prompt"], Fields["completion"], Task),
         FineTuneFormat.Alpaca => AlpacaTemplate.Render(Fields["instruction"], Fields.GetValueOrDefault("input"), Fields["output"], Task),
         FineTuneFormat.Text => new TrainingExample("", Fields["text"], Task),
+        FineTuneFormat.Preference => PreferenceTemplate.Render(Messages!, Fields[PreferenceTemplate.PreferredField], Fields[PreferenceTemplate.NonPreferredField], Task),
         _ => throw new NotSupportedException($"No default rendering for {Format} records."),
     };
 }

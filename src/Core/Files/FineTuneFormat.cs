@@ -15,4 +15,8 @@ public enum FineTuneFormat
 
     /// <summary><c>{"text": "..."}</c>: plain text for language modelling (retention data); wire name <c>text</c>.</summary>
     Text,
+
+    /// <summary>OpenAI's preference format for DPO: <c>{"input": {"messages": [...], "tools"?: [...]}, "preferred_output":
+    /// [{"role": "assistant", "content": ...}], "non_preferred_output": [...]}</c>; wire name <c>preference</c>.</summary>
+    Preference,
 }

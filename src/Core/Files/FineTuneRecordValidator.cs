@@ -4,7 +4,7 @@ namespace TuningService.Core.Files;
 
 /// <summary>
 /// Checks one parsed JSON record (a JSONL line or a JSON array element) against the accepted schemas: OpenAI's
-/// prompt/completion and chat, Alpaca and plain text. Each check returns the first problem as a complete message
+/// prompt/completion, chat and preference, Alpaca and plain text. Each check returns the first problem as a complete message
 /// starting with <c>where</c> (e.g. "line 3"), or null when the record is fine. Keys not named here are allowed and
 /// ignored. Every format may carry an optional 'task' (string) and 'id' (string or number).
 /// </summary>
@@ -20,6 +20,7 @@ internal static class FineTuneRecordValidator
         (FineTuneFormat.Chat, ["messages"], "'messages' (chat)"),
         (FineTuneFormat.Alpaca, ["instruction", "output"], "'instruction'/'output' (alpaca)"),
         (FineTuneFormat.Text, ["text"], "'text' (text)"),
+        (FineTuneFormat.Preference, ["preferred_output", "non_preferred_output"], "'input'/'preferred_output'/'non_preferred_output' (preference)"),
     ];
 
     public static string? DetectFormat(JsonElement record, string where, out FineTuneFormat format)
@@ -49,6 +50,7 @@ internal static class FineTuneRecordValidator
             FineTuneFormat.Chat => CheckChat(record, where),
             FineTuneFormat.Alpaca => CheckAlpaca(record, where),
             FineTuneFormat.Text => CheckText(record, where),
+            FineTuneFormat.Preference => CheckPreference(record, where),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
         }) ?? CheckTaskAndId(record, where);
     }
@@ -68,6 +70,64 @@ internal static class FineTuneRecordValidator
         ?? RequireNonEmptyString(record, "output", where);
 
     public static string? CheckText(JsonElement record, string where) => RequireNonEmptyString(record, "text", where);
+
+    /// <summary>
+    /// OpenAI's preference record: 'input' an object with a non-empty 'messages' array (system, user and assistant
+    /// messages, as in chat, without weights) and an optional 'tools' array; 'preferred_output' and
+    /// 'non_preferred_output' each an array of exactly one assistant message with non-empty content.
+    /// </summary>
+    public static string? CheckPreference(JsonElement record, string where)
+    {
+        if (!record.TryGetProperty("input", out var input))
+            return $"{where}: missing key 'input'";
+        if (input.ValueKind != JsonValueKind.Object)
+            return $"{where}: key 'input' must be an object with 'messages', got {KindName(input.ValueKind)}";
+        if (!input.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
+            return $"{where}: key 'input.messages' must be an array, got {KindName(messages.ValueKind)}";
+        if (messages.GetArrayLength() == 0)
+            return $"{where}: key 'input.messages' must hold at least one message (the prompt)";
+        if (input.TryGetProperty("tools", out var tools) && tools.ValueKind is not (JsonValueKind.Array or JsonValueKind.Null))
+            return $"{where}: key 'input.tools' must be an array, got {KindName(tools.ValueKind)}";
+        int index = 0;
+        foreach (var message in messages.EnumerateArray())
+        {
+            string at = $"{where}, input.messages[{index++}]";
+            if (CheckMessage(message, at, out _) is { } error)
+                return error;
+            if (message.TryGetProperty("weight", out _))
+                return $"{at}: key 'weight' is not used in preference data; remove it";
+        }
+        return CheckPreferenceOutput(record, "preferred_output", where) ?? CheckPreferenceOutput(record, "non_preferred_output", where);
+    }
+
+    private static string? CheckPreferenceOutput(JsonElement record, string key, string where)
+    {
+        if (!record.TryGetProperty(key, out var output))
+            return $"{where}: missing key '{key}'";
+        if (output.ValueKind != JsonValueKind.Array || output.GetArrayLength() != 1)
+            return $"{where}: key '{key}' must be an array of exactly one assistant message, got " +
+                (output.ValueKind == JsonValueKind.Array ? $"{output.GetArrayLength()} messages" : KindName(output.ValueKind));
+        var message = output[0];
+        string at = $"{where}, {key}[0]";
+        if (CheckMessage(message, at, out var role) is { } error)
+            return error;
+        if (role != ChatRoles.Assistant)
+            return $"{at}: role must be 'assistant', got '{Shorten(role)}'";
+        return RequireNonEmptyString(message, "content", at);
+    }
+
+    /// <summary>An object with a supported 'role' and a string 'content'.</summary>
+    private static string? CheckMessage(JsonElement message, string at, out string role)
+    {
+        role = "";
+        if (message.ValueKind != JsonValueKind.Object)
+            return $"{at}: must be an object with 'role' and 'content', got {KindName(message.ValueKind)}";
+        if (RequireString(message, "role", at, out role) is { } roleError)
+            return roleError;
+        if (role is not (ChatRoles.System or ChatRoles.User or ChatRoles.Assistant))
+            return $"{at}: role '{Shorten(role)}' is not supported; use 'system', 'user' or 'assistant'";
+        return RequireString(message, "content", at, out _);
+    }
 
     public static string? CheckChat(JsonElement record, string where)
     {

@@ -27,6 +27,11 @@ internal static class JsonRecordConverter
                 ["output"] = record.GetProperty("output").GetString()!,
             }, null, id, task),
             FineTuneFormat.Text => new DatasetRecord(position, format, Strings(record, "text"), null, id, task),
+            FineTuneFormat.Preference => new DatasetRecord(position, format, new Dictionary<string, string>
+            {
+                [PreferenceTemplate.PreferredField] = record.GetProperty("preferred_output")[0].GetProperty("content").GetString()!,
+                [PreferenceTemplate.NonPreferredField] = record.GetProperty("non_preferred_output")[0].GetProperty("content").GetString()!,
+            }, ReadMessages(record.GetProperty("input").GetProperty("messages")), id, task),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
         };
     }

@@ -3,6 +3,7 @@ namespace TuningService.Core.Files;
 /// <summary>
 /// One supervised example: the model reads <paramref name="Prompt"/> and learns to produce
 /// <paramref name="Completion"/>. <paramref name="Task"/> is the record's optional 'task' key (for per-task metrics).
+/// A preference pair (DPO) has the preferred answer as its completion and the other in <see cref="Rejected"/>.
 /// </summary>
 public sealed record TrainingExample(string Prompt, string Completion, string? Task = null)
 {
@@ -13,4 +14,7 @@ public sealed record TrainingExample(string Prompt, string Completion, string? T
     /// with the generation prompt) and <see cref="Completion"/> (that answer's content) stay for evaluation.
     /// </summary>
     public IReadOnlyList<TextSegment>? Segments { get; init; }
+
+    /// <summary>For a preference pair, the non-preferred answer to the same prompt; null otherwise.</summary>
+    public string? Rejected { get; init; }
 }

@@ -16,6 +16,7 @@ using TuningService.Core.Storage;
 using TuningService.Core.Templates;
 using TuningService.Core.Tokenization;
 using TuningService.Core.Training;
+using TuningService.Core.Training.Preference;
 
 namespace TuningService.Core.FineTuning;
 
@@ -51,7 +52,8 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
         await SetPhaseAsync(database, JobPhase.Tokenizing);
         var template = JobTemplate.FromJson(job.TemplateJson);
         var cacheKey = JobTrainingConfiguration.TokenCacheKey(model.Setup.Objective is Seq2SeqObjective, model.Setup.ContextLength, requested.TrainOnInputs, template, job.Seed);
-        var data = SetUpData(paths, tokenizedCache, job, files, template, baseModel.Directory, model.Setup.Examples, cacheKey);
+        var data = SetUpData(paths, tokenizedCache, job, files, template, baseModel.Directory, model.Setup.Examples, cacheKey,
+            ReferenceScoring(model, resume, ct));
 
         if (requested.Packing && model.Setup.Objective is Seq2SeqObjective)
             throw new TrainingDataException("packing is for decoder-only models; an encoder-decoder model reads each prompt on its own.");
@@ -126,20 +128,51 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
     /// asks, tokenized through the cache under <paramref name="cacheKey"/>. The dry run calls this too, so the tokens
     /// it makes are the ones the job reads back.
     /// </summary>
+    /// <param name="reference">A DPO job with full fine-tuning: scores the pairs with the starting model, cached with the
+    /// tokens under its key (the dry run passes null: it plans, it does not score).</param>
     public static RecipeData SetUpData(DataPaths paths, TokenizedDatasetCache tokenizedCache, FineTuningJob job, IReadOnlyDictionary<string, StoredFile> files,
-        JobTemplate? template, string modelDirectory, IExampleTokenizer exampleTokenizer, string cacheKey)
+        JobTemplate? template, string modelDirectory, IExampleTokenizer exampleTokenizer, string cacheKey, PreferenceReferenceScoring? reference = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(tokenizedCache);
         ArgumentNullException.ThrowIfNull(exampleTokenizer);
         IReadOnlyList<TrainingExample> Read(StoredFile file) => TemplateRenderer.ReadExamples(paths.Resolve(file.RelativePath), file, template, job.Seed);
+        var preference = JobTrainingConfiguration.IsPreference(job);
+        TokenizedDataset Tokenize(StoredFile file) => preference
+            ? PreferencePairs.Tokenize(exampleTokenizer, Read(file).Select(e => (e.Prompt, e.Completion,
+                e.Rejected ?? throw new TrainingDataException($"The file {file.Id} holds no preference pairs; a DPO job trains on the preference format."))))
+            : exampleTokenizer.TokenizeAll(Read(file).Select(e => (e.Prompt, e.Completion)));
+        // Pairs are cached apart from the single sequences evaluation tokenizes under cacheKey, and scored pairs apart from both.
+        var key = cacheKey + (preference ? ":preference" : "") + (reference is null ? "" : $":reference={reference.Key}");
         var data = JobTrainingDataBuilder.Build(job, files, Read, file =>
         {
-            var dataset = tokenizedCache.GetOrCreate(file.Sha256, modelDirectory, cacheKey,
-                () => exampleTokenizer.TokenizeAll(Read(file).Select(e => (e.Prompt, e.Completion))), out var cached);
+            var dataset = tokenizedCache.GetOrCreate(file.Sha256, modelDirectory, key,
+                () => reference is null ? Tokenize(file) : reference.Score(Tokenize(file)), out var cached);
             return (dataset, cached);
         });
         return new RecipeData(data, Read, cacheKey);
+    }
+
+    /// <summary>
+    /// For a DPO job with full fine-tuning: how each file's pairs get their reference log-probs, from the job's
+    /// starting model, before training. The model in memory is that model unless this attempt resumes (it then
+    /// holds a checkpoint's weights): on a resume whose scores are not cached here, the starting model is loaded
+    /// for the scoring alone and freed before training. Null for other jobs.
+    /// </summary>
+    static PreferenceReferenceScoring? ReferenceScoring(RecipeModel model, JobCheckpoint? resume, CancellationToken ct)
+    {
+        if (model.Setup.Objective is not PreferenceObjective { Reference: PreferenceReference.Precomputed } objective) return null;
+        return new PreferenceReferenceScoring(PreferenceReferenceScoring.KeyOf(model.BaseModel), dataset =>
+        {
+            if (resume is null) return Score(objective, dataset);
+            using var starting = PretrainedModelLoader.Load(model.BaseModel.Directory, torch.device(model.Device));
+            return Score(new PreferenceObjective((Models.CausalLanguageModel)starting.Model, objective.Options, PreferenceReference.Precomputed), dataset);
+        });
+
+        TokenizedDataset Score(PreferenceObjective scorer, TokenizedDataset dataset) =>
+            new(ReferenceLogProbs.Score(scorer, dataset.Examples, PreferenceReferenceScoring.BatchSize, model.Setup.Examples.PaddingId,
+                    torch.device(model.Device), ct) ?? throw new OperationCanceledException(ct),
+                dataset.TruncatedCount);
     }
 
     /// <summary>"auto" resolved, the trainer's options, and the steps and tokens they make — counted by the trainer's own code (packed epochs depend on the lengths).</summary>
@@ -151,7 +184,8 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
         var (hyper, explanations) = HyperparameterResolver.Resolve(requested, train.Count, parameterCount);
         var options = JobTrainingConfiguration.Options(requested, hyper, seed, device);
         var totalSteps = new SupervisedTrainer(objective, options, NoObserver.Instance).PlannedSteps(train, paddingId);
-        var trainedTokens = (long)hyper.NEpochs * train.Sum(e => (long)e.Length);
+        // A preference pair trains on both of its sequences.
+        var trainedTokens = (long)hyper.NEpochs * train.Sum(e => (long)e.InputIds.Length + (e.Rejected?.InputIds.Length ?? 0));
         return new TrainingPlan(hyper, explanations, options, totalSteps, trainedTokens);
     }
 
@@ -224,6 +258,7 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
             $"Optimiser: AdamW (betas {FusedAdamW.Beta1}, {FusedAdamW.Beta2}, eps {FusedAdamW.Epsilon}), lr_scheduler={requested.LrScheduler}, warmup_ratio={requested.WarmupRatio}, weight_decay={requested.WeightDecay}, " +
             $"max_grad_norm={requested.MaxGradNorm}; max_seq_length={setup.ContextLength}; train_on_inputs={requested.TrainOnInputs.ToString().ToLowerInvariant()}" +
             (requested.TrainOnInputs && setup.Objective is Seq2SeqObjective ? " (no effect on an encoder-decoder model: its input is not predicted)." : "."),
+            .. PreferenceNotes(setup),
             .. data.Notes,
         ];
         var explanations = plan.Explanations;
@@ -237,6 +272,18 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
             $"Hyperparameters: n_epochs={hyper.NEpochs}, batch_size={hyper.BatchSize}, learning_rate_multiplier={hyper.LearningRateMultiplier}, " +
             $"learning_rate={hyper.LearningRate:G3}; {totalSteps} steps in all."));
     });
+
+    /// <summary>What a DPO job optimises and what its reference is; nothing for a supervised job.</summary>
+    static IEnumerable<string> PreferenceNotes(TrainingSetup setup)
+    {
+        if (setup.Objective is not PreferenceObjective preference) yield break;
+        var options = preference.Options;
+        yield return $"DPO: loss_type={options.LossType.ToString().ToLowerInvariant()}, beta={options.Beta}, label_smoothing={options.LabelSmoothing}; " +
+            "each pair's preferred and non-preferred answers are scored in one forward pass (summed log-probs of the answer tokens, EOS included).";
+        yield return preference.Reference == PreferenceReference.AdaptersDisabled
+            ? "DPO reference: the starting model, computed as this model with its LoRA adapters turned off (no second copy in memory)."
+            : "DPO reference: the starting model's log-probs of every pair, computed once before training and kept with the tokenized data (no second copy in memory).";
+    }
 
     /// <summary>The last checkpoint becomes the fine-tuned model; the step metrics become a fine-tune-results CSV file.</summary>
     /// <remarks>After training, whatever happens to the token: results are registered whole or not at all (one fenced transaction).</remarks>

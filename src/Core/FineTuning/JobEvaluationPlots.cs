@@ -45,7 +45,20 @@ public static class JobEvaluationPlots
         var retention = checkpoints.SelectMany(c => c.Retention.Where(r => r.TeacherForced is not null).Select(r => (c.Step, r.DatasetName, r.TeacherForced!.Loss)))
             .GroupBy(x => x.DatasetName);
         series.AddRange(retention.Select(g => new PlotSeries($"retention loss: {g.Key}", [.. g.Select(x => new PlotPoint(x.Step, x.Loss))])));
+        series.AddRange(PreferenceSeries(points));
         return LossCurvesPlot.Render($"Loss curves of {jobId}", series);
+    }
+
+    /// <summary>DPO jobs: the reward margin and the share of pairs ranked right, on the training batches and on validation.</summary>
+    static IEnumerable<PlotSeries> PreferenceSeries(IReadOnlyList<MetricPoint> points)
+    {
+        var values = points.Where(p => p.PreferenceJson is not null)
+            .Select(p => (p.Step, Metrics: JsonSerializer.Deserialize<Dictionary<string, double>>(p.PreferenceJson!)!)).ToList();
+        foreach (var name in new[] { "rewards/margins", "rewards/accuracies", PreferenceMetricNames.ValidPrefix + "rewards/margins", PreferenceMetricNames.ValidPrefix + "rewards/accuracies" })
+        {
+            var curve = values.Where(v => v.Metrics.ContainsKey(name)).Select(v => new PlotPoint(v.Step, v.Metrics[name])).ToList();
+            if (curve.Count > 0) yield return new PlotSeries(name, curve);
+        }
     }
 
     /// <summary>The test set's 0..1 metrics (token accuracy, exact match, ROUGE, classification) for base and fine-tuned.</summary>

@@ -55,17 +55,21 @@ public sealed class JobProgressRecorder(
         db.Metrics.Where(m => m.JobId == job.Id && m.Step >= first && m.Step <= lastStep).ExecuteDelete();
         foreach (var s in steps)
         {
+            var preference = s.Preference is { } p ? PreferenceMetricNames.Of(p) : null;
             db.Metrics.Add(new MetricPoint
             {
                 JobId = job.Id, Step = s.Step, Epoch = s.Epoch, TrainLoss = s.TrainLoss, TrainMeanTokenAccuracy = s.TrainMeanTokenAccuracy,
                 LearningRate = s.LearningRate, TokensPerSecond = s.TokensPerSecond, CreatedAt = now,
+                PreferenceJson = preference is null ? null : JsonSerializer.Serialize(preference),
             });
-            db.JobEvents.Add(JobEvents.Metrics(job.Id, s.Step, new Dictionary<string, object>
+            var data = new Dictionary<string, object>
             {
                 ["step"] = s.Step, ["total_steps"] = totalSteps, ["epoch"] = s.Epoch, ["train_loss"] = s.TrainLoss,
                 ["train_mean_token_accuracy"] = s.TrainMeanTokenAccuracy, ["learning_rate"] = s.LearningRate,
                 ["tokens_per_second"] = s.TokensPerSecond,
-            }));
+            };
+            foreach (var (name, value) in preference ?? []) data[name] = value;
+            db.JobEvents.Add(JobEvents.Metrics(job.Id, s.Step, data));
         }
         var last = steps[^1];
         db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdate(u => u.SetProperty(j => j.Step, last.Step).SetProperty(j => j.Epoch, last.Epoch)
@@ -84,11 +88,25 @@ public sealed class JobProgressRecorder(
     {
         db.Metrics.Where(m => m.JobId == job.Id && m.Step == evaluation.Step).ExecuteUpdate(u => u
             .SetProperty(m => m.ValidLoss, evaluation.Loss).SetProperty(m => m.ValidMeanTokenAccuracy, evaluation.MeanTokenAccuracy));
-        db.JobEvents.Add(JobEvents.Metrics(job.Id, evaluation.Step, new Dictionary<string, object>
+        var data = new Dictionary<string, object>
         {
             ["step"] = evaluation.Step, ["epoch"] = evaluation.Epoch, ["valid_loss"] = evaluation.Loss,
             ["valid_mean_token_accuracy"] = evaluation.MeanTokenAccuracy, ["is_best"] = evaluation.IsBest,
-        }));
+        };
+        if (evaluation.Preference is { } preference)
+        {
+            var valid = PreferenceMetricNames.Of(preference, PreferenceMetricNames.ValidPrefix);
+            foreach (var (name, value) in valid) data[name] = value;
+            // The step's row holds its training values already; the validation ones join them.
+            var point = db.Metrics.FirstOrDefault(m => m.JobId == job.Id && m.Step == evaluation.Step);
+            if (point is not null)
+            {
+                var merged = point.PreferenceJson is null ? [] : JsonSerializer.Deserialize<Dictionary<string, double>>(point.PreferenceJson)!;
+                foreach (var (name, value) in valid) merged[name] = value;
+                point.PreferenceJson = JsonSerializer.Serialize(merged);
+            }
+        }
+        db.JobEvents.Add(JobEvents.Metrics(job.Id, evaluation.Step, data));
     }
 
     public void OnEpochEnd(EpochSummary summary)

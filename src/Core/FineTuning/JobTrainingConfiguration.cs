@@ -1,11 +1,13 @@
 using System.Text.Json;
 using TuningService.Core.Datasets.Statistics;
 using TuningService.Core.Lora;
+using TuningService.Core.Models;
 using TuningService.Core.Models.HuggingFace;
 using TuningService.Core.Persistence;
 using TuningService.Core.Templates;
 using TuningService.Core.Tokenization;
 using TuningService.Core.Training;
+using TuningService.Core.Training.Preference;
 
 namespace TuningService.Core.FineTuning;
 
@@ -25,10 +27,40 @@ public static class JobTrainingConfiguration
             .OfType<string>().Distinct()];
     }
 
-    /// <summary>The model set up for full fine-tuning or LoRA as <paramref name="requested"/> says.</summary>
+    /// <summary>The model set up for full fine-tuning or LoRA as <paramref name="requested"/> says, with the DPO
+    /// objective for a preference job.</summary>
     public static TrainingSetup Setup(LoadedModel loaded, ITextTokenizer tokenizer, RequestedHyperparameters requested, int seed)
     {
         ArgumentNullException.ThrowIfNull(requested);
+        var setup = SupervisedSetup(loaded, tokenizer, requested, seed);
+        if (!requested.IsPreference) return setup;
+        if (setup.Objective.Model is not CausalLanguageModel causal)
+            throw new TrainingDataException($"DPO (method.type \"dpo\") trains decoder-only models; '{loaded.Config.ModelType}' is an encoder-decoder model.");
+        // The reference costs no second model: LoRA turns its adapters off, full fine-tuning scores every pair first.
+        return setup with
+        {
+            Objective = new PreferenceObjective(causal, PreferenceOptions(requested),
+                setup.Lora is null ? PreferenceReference.Precomputed : PreferenceReference.AdaptersDisabled),
+        };
+    }
+
+    /// <summary>DPO's loss settings, "auto" resolved.</summary>
+    public static PreferenceLossOptions PreferenceOptions(RequestedHyperparameters requested)
+    {
+        ArgumentNullException.ThrowIfNull(requested);
+        return new PreferenceLossOptions(requested.Beta ?? RequestedHyperparameters.DefaultBeta,
+            requested.LossType == "ipo" ? PreferenceLossType.Ipo : PreferenceLossType.Sigmoid, requested.LabelSmoothing);
+    }
+
+    /// <summary>Whether the job trains on preference pairs (method.type "dpo").</summary>
+    public static bool IsPreference(FineTuningJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return (JsonSerializer.Deserialize<RequestedHyperparameters>(job.RequestedHyperparametersJson) ?? RequestedHyperparameters.Auto).IsPreference;
+    }
+
+    static TrainingSetup SupervisedSetup(LoadedModel loaded, ITextTokenizer tokenizer, RequestedHyperparameters requested, int seed)
+    {
         return requested.IsLora
             ? TrainingSetup.ForLora(loaded, tokenizer, new LoraConfig
             {

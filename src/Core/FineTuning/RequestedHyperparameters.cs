@@ -54,4 +54,26 @@ public sealed record RequestedHyperparameters(int? NEpochs, int? BatchSize, doub
 
     /// <summary>Pack several short examples into each sequence (decoder-only models), attention kept inside each example.</summary>
     public bool Packing { get; init; }
+
+    /// <summary>OpenAI's method.type: "supervised" (default) or "dpo" (preference pairs, direct preference optimisation).</summary>
+    public string Method { get; init; } = SupervisedMethod;
+
+    public const string SupervisedMethod = "supervised", PreferenceMethod = "dpo";
+
+    public bool IsPreference => Method == PreferenceMethod;
+
+    /// <summary>DPO's β: how far the policy may move from the reference; null for "auto" (<see cref="DefaultBeta"/>).</summary>
+    public double? Beta { get; init; }
+
+    /// <summary>TRL's default β.</summary>
+    public const double DefaultBeta = 0.1;
+
+    /// <summary>DPO's loss: "sigmoid" (DPO, default) or "ipo".</summary>
+    public string LossType { get; init; } = "sigmoid";
+
+    /// <summary>Conservative DPO's ε (sigmoid loss only), 0 by default.</summary>
+    public double LabelSmoothing { get; init; }
+
+    /// <summary>DPO's reference model: "base", the job's starting model (a base model or the fine-tuned one the job starts from).</summary>
+    public string Reference { get; init; } = "base";
 }

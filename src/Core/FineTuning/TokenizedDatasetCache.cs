@@ -12,7 +12,8 @@ namespace TuningService.Core.FineTuning;
 /// </summary>
 public sealed class TokenizedDatasetCache(DataPaths paths)
 {
-    const int FormatVersion = 1;
+    // 2: preference pairs (the non-preferred sequence and the reference log-probs) after each example.
+    const int FormatVersion = 2;
 
     public TokenizedDataset GetOrCreate(string fileSha256, string tokenizerFolder, string framing, Func<TokenizedDataset> tokenize, out bool hit)
     {
@@ -64,6 +65,18 @@ public sealed class TokenizedDatasetCache(DataPaths paths)
             writer.Write(e.WasTruncated);
             WriteInts(writer, e.InputIds);
             WriteInts(writer, e.Labels);
+            writer.Write(e.Rejected is not null);
+            if (e.Rejected is { } rejected)
+            {
+                WriteInts(writer, rejected.InputIds);
+                WriteInts(writer, rejected.Labels);
+            }
+            writer.Write(e.Reference is not null);
+            if (e.Reference is { } reference)
+            {
+                writer.Write(reference.Chosen);
+                writer.Write(reference.Rejected);
+            }
         }
     }
 
@@ -77,7 +90,10 @@ public sealed class TokenizedDatasetCache(DataPaths paths)
         for (var i = 0; i < count; i++)
         {
             var wasTruncated = reader.ReadBoolean();
-            examples.Add(new TokenizedExample(ReadInts(reader), ReadInts(reader), wasTruncated));
+            var example = new TokenizedExample(ReadInts(reader), ReadInts(reader), wasTruncated);
+            if (reader.ReadBoolean()) example = example with { Rejected = new TokenizedExample(ReadInts(reader), ReadInts(reader)) };
+            if (reader.ReadBoolean()) example = example with { Reference = new PairReference(reader.ReadSingle(), reader.ReadSingle()) };
+            examples.Add(example);
         }
         return new TokenizedDataset(examples, truncated);
     }

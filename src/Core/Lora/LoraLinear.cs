@@ -93,6 +93,10 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>, ICheckpointTensorSou
     /// <summary>True once <see cref="Merge"/> has folded the adapter into the base weight.</summary>
     public bool Merged { get; private set; }
 
+    /// <summary>False while <see cref="AdaptersDisabled"/> is in force: forward is the base layer's alone (PEFT's
+    /// disable_adapter), e.g. to score the reference model of preference training without holding a copy of it.</summary>
+    public bool Enabled { get; internal set; } = true;
+
     /// <summary>A [r, in].</summary>
     public Parameter LoraA => lora_A.weight;
 
@@ -107,7 +111,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>, ICheckpointTensorSou
     public override Tensor forward(Tensor x)
     {
         var result = BaseForward(x);
-        if (Merged)
+        if (Merged || !Enabled)
             return result;
         var adapterInput = FastDropout.Apply(x, dropout, training);
         return result + lora_B.forward(lora_A.forward(adapterInput)) * Scaling;

@@ -15,5 +15,9 @@ public sealed class MetricPoint
 
     /// <summary>Multi-task jobs, at epoch ends: each task's train and validation loss and accuracy (JSON).</summary>
     public string? PerTaskJson { get; set; }
+
+    /// <summary>DPO jobs: the step's rewards/chosen, rewards/rejected, rewards/margins, rewards/accuracies, logps/chosen
+    /// and logps/rejected, and the same with a "valid_" prefix where validation ran (a JSON object of numbers).</summary>
+    public string? PreferenceJson { get; set; }
     public long CreatedAt { get; init; }
 }

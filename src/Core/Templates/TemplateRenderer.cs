@@ -71,6 +71,8 @@ public sealed class TemplateRenderer
         if (record.Format == FineTuneFormat.Chat)
             return "chat records cannot be templated: they are rendered from their messages. Leave template out for chat files, " +
                    "or use records with fields (prompt/completion, instruction/input/output, CSV columns).";
+        if (record.Format == FineTuneFormat.Preference)
+            return "preference records cannot be templated: their prompt is rendered from the input messages. Leave template out for preference files.";
         var missing = template.Template.Fields.FirstOrDefault(f => Field(record, f) is null);
         if (missing is null) return null;
         var has = $"the record's fields are: {string.Join(", ", record.Fields.Keys.Order(StringComparer.Ordinal))}";

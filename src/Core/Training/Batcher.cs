@@ -68,9 +68,30 @@ public sealed class Batcher
         // Not HashCode.Combine: it is salted per process. The odd multiplier gives each epoch its own order.
         new(unchecked((seed * 1_000_003) + epoch));
 
-    private PaddedBatch Pad(TokenizedExample[] rows)
+    private PaddedBatch Pad(TokenizedExample[] examples)
     {
-        int columns = rows.Max(r => r.Length);
+        if (!examples.Any(e => e.IsPair))
+        {
+            return PadRows(examples);
+        }
+        if (!examples.All(e => e.IsPair) || !_labelsAreShifted)
+        {
+            throw new ArgumentException("A batch of preference pairs holds pairs only, for a decoder-only model.", nameof(examples));
+        }
+        // TRL's concatenated forward: the preferred answers, then the non-preferred ones, in one right-padded batch.
+        PaddedBatch rows = PadRows([.. examples, .. examples.Select(e => e.Rejected!)]);
+        float[]? reference = examples.All(e => e.Reference is not null)
+            ? [.. examples.Select(e => e.Reference!.Chosen), .. examples.Select(e => e.Reference!.Rejected)]
+            : examples.Any(e => e.Reference is not null)
+                ? throw new ArgumentException("Some pairs carry reference log-probs and some do not.", nameof(examples))
+                : null;
+        return rows with { PairCount = examples.Length, ReferenceLogProbs = reference };
+    }
+
+    private PaddedBatch PadRows(TokenizedExample[] rows)
+    {
+        // Each row is one sequence: a pair's own Length would be the longer of its two.
+        int columns = rows.Max(r => r.InputIds.Length);
         int labelColumns = rows.Max(r => r.Labels.Length);
         var ids = new long[rows.Length * columns];
         var mask = new long[rows.Length * columns];
@@ -83,7 +104,7 @@ public sealed class Batcher
         for (int r = 0; r < rows.Length; r++)
         {
             TokenizedExample row = rows[r];
-            for (int t = 0; t < row.Length; t++)
+            for (int t = 0; t < row.InputIds.Length; t++)
             {
                 ids[(r * columns) + t] = row.InputIds[t];
                 mask[(r * columns) + t] = 1;
@@ -97,7 +118,7 @@ public sealed class Batcher
                     predictedTokens++;
                 }
             }
-            realTokens += row.Length + (_labelsAreShifted ? 0 : row.Labels.Length);
+            realTokens += row.InputIds.Length + (_labelsAreShifted ? 0 : row.Labels.Length);
         }
         return new PaddedBatch(ids, labels, rows.Length, columns, realTokens, predictedTokens, mask, labelColumns, positions);
     }

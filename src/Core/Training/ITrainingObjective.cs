@@ -25,4 +25,14 @@ public interface ITrainingObjective
     /// <param name="segmentIds">[B, T] int64 for packed rows (examples 1, 2, 3, … per row, 0 = padding; see
     /// <see cref="SequencePacker"/>), or null when each row is one example.</param>
     (Tensor Loss, Tensor Correct) Compute(Tensor inputIds, Tensor inputMask, Tensor labels, Tensor? segmentIds = null);
+
+    /// <summary>The loss of one padded batch, its tensors made on <paramref name="device"/> in the current dispose scope.
+    /// Objectives that need more than the token tensors (preference pairs with their reference log-probs) override it.</summary>
+    BatchLoss ComputeBatch(PaddedBatch batch, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        (Tensor ids, Tensor labels) = batch.ToTensors(device);
+        (Tensor loss, Tensor correct) = Compute(ids, batch.MaskTensor(device), labels, batch.SegmentTensor(device));
+        return new BatchLoss(loss, correct);
+    }
 }

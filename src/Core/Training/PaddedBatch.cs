@@ -13,11 +13,18 @@ namespace TuningService.Core.Training;
 /// <param name="LabelColumns">Width of <paramref name="Labels"/>: equal to Columns for causal LMs, the target length for seq2seq.</param>
 /// <param name="PositionCount">Positions the model computes, real or padding: the inputs' (Rows × Columns), plus the
 /// targets' (Rows × LabelColumns) for seq2seq. <see cref="RealTokenCount"/> counts the real ones among them.</param>
+/// <param name="PairCount">For a batch of preference pairs: the pairs, whose preferred answers are rows 0..N-1 and
+/// non-preferred ones rows N..2N-1 (one forward pass for both); 0 for any other batch.</param>
+/// <param name="ReferenceLogProbs">For preference pairs with precomputed reference log-probs: [2N], in row order; else null.</param>
 /// <param name="SegmentIds">[Rows, Columns] for packed rows (<see cref="SequencePacker"/>): the examples of a row
 /// numbered 1, 2, 3, …, 0 on padding; null when each row holds one example.</param>
 public sealed record PaddedBatch(long[] InputIds, long[] Labels, int Rows, int Columns, int RealTokenCount, int PredictedTokenCount,
-    long[] InputMask, int LabelColumns, int PositionCount, long[]? SegmentIds = null)
+    long[] InputMask, int LabelColumns, int PositionCount, long[]? SegmentIds = null, int PairCount = 0, float[]? ReferenceLogProbs = null)
 {
+    /// <summary>What the batch's loss is a mean over, to weight batches of a step: pairs for preference batches
+    /// (DPO's loss is a mean over pairs), labelled tokens otherwise.</summary>
+    public int LossWeight => PairCount > 0 ? PairCount : PredictedTokenCount;
+
     /// <summary>Positions that hold padding: compute spent on nothing.</summary>
     public int PaddingCount => PositionCount - RealTokenCount;
 

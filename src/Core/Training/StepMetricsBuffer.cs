@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TuningService.Core.Training.Preference;
 using static TorchSharp.torch;
 
 namespace TuningService.Core.Training;
@@ -9,7 +10,7 @@ namespace TuningService.Core.Training;
 /// </summary>
 internal sealed class StepMetricsBuffer : IDisposable
 {
-    private readonly record struct PendingStep(int Step, int Epoch, double LearningRate, int RealTokens, int PredictedTokens, Tensor Stats);
+    private readonly record struct PendingStep(int Step, int Epoch, double LearningRate, int RealTokens, int PredictedTokens, int Pairs, Tensor Stats);
 
     private readonly List<PendingStep> _pending = [];
     private readonly Stopwatch _sinceLastRead = Stopwatch.StartNew();
@@ -17,10 +18,11 @@ internal sealed class StepMetricsBuffer : IDisposable
     public int Count => _pending.Count;
 
     /// <param name="batches">The batches the step trained on (several with gradient accumulation).</param>
-    /// <param name="stats">[loss, grad norm, correct tokens] as an fp32 vector that outlives its step's scope;
-    /// the buffer takes ownership.</param>
+    /// <param name="stats">[loss, grad norm, correct tokens], then for preference steps the DPO metrics' sums, as an
+    /// fp32 vector that outlives its step's scope (see <see cref="OptimizerStep.Take"/>); the buffer takes ownership.</param>
     public void Add(int step, int epoch, double learningRate, IReadOnlyCollection<PaddedBatch> batches, Tensor stats) =>
-        _pending.Add(new PendingStep(step, epoch, learningRate, batches.Sum(b => b.RealTokenCount), batches.Sum(b => b.PredictedTokenCount), stats));
+        _pending.Add(new PendingStep(step, epoch, learningRate, batches.Sum(b => b.RealTokenCount), batches.Sum(b => b.PredictedTokenCount),
+            batches.Sum(b => b.PairCount), stats));
 
     /// <summary>Reads the pending steps back to the host (waits for the device) and empties the buffer.</summary>
     public IReadOnlyList<StepMetrics> Read()
@@ -32,8 +34,9 @@ internal sealed class StepMetricsBuffer : IDisposable
         float[] values;
         using (var scope = NewDisposeScope())
         {
-            values = stack(_pending.Select(p => p.Stats)).cpu().data<float>().ToArray(); // (steps, 3), the sync point
+            values = stack(_pending.Select(p => p.Stats)).cpu().data<float>().ToArray(); // (steps, width), the sync point
         }
+        int width = values.Length / _pending.Count; // every step of a run has the same objective
         double seconds = Math.Max(_sinceLastRead.Elapsed.TotalSeconds, 1e-9);
         double tokensPerSecond = _pending.Sum(p => p.RealTokens) / seconds;
 
@@ -41,8 +44,11 @@ internal sealed class StepMetricsBuffer : IDisposable
         for (int i = 0; i < _pending.Count; i++)
         {
             PendingStep p = _pending[i];
-            double loss = values[3 * i], gradNorm = values[(3 * i) + 1], correct = values[(3 * i) + 2];
-            metrics.Add(new StepMetrics(p.Step, p.Epoch, loss, correct / p.PredictedTokens, p.LearningRate, gradNorm, tokensPerSecond));
+            double loss = values[width * i], gradNorm = values[(width * i) + 1], correct = values[(width * i) + 2];
+            PreferenceMetrics? preference = p.Pairs > 0
+                ? PreferenceMetrics.FromSums(values.AsSpan((width * i) + 3, PreferenceMetrics.SumCount), p.Pairs)
+                : null;
+            metrics.Add(new StepMetrics(p.Step, p.Epoch, loss, correct / p.PredictedTokens, p.LearningRate, gradNorm, tokensPerSecond, preference));
         }
         Dispose();
         return metrics;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using TuningService.Core.Models;
+using TuningService.Core.Training.Preference;
 
 namespace TuningService.Core.Training;
 
@@ -80,6 +81,10 @@ public sealed class SupervisedTrainer
         {
             throw new ArgumentException($"An example is longer than the model's {_objective.MaxInputLength} positions.", nameof(trainExamples));
         }
+        if (_objective is PreferenceObjective preference)
+        {
+            CheckPairs(preference, train.Concat(validationExamples));
+        }
         string trajectory = Trajectory(train.Count);
         if (resume is not null && resume.State.Trajectory != trajectory)
         {
@@ -99,7 +104,8 @@ public sealed class SupervisedTrainer
     /// <summary>The settings and data size that fix the sequence of updates, as a readable key.</summary>
     private string Trajectory(int trainCount) => Settings(trainCount) +
         // Only when on, so that states saved before packing existed still resume.
-        (_options.Packing ? " packing=True" : "");
+        (_options.Packing ? " packing=True" : "") +
+        (_objective is PreferenceObjective preference ? $" {preference.Options.Describe()} reference={preference.Reference}" : "");
 
     private string Settings(int trainCount) => string.Create(CultureInfo.InvariantCulture,
         $"seed={_options.Seed} epochs={_options.Epochs} train_examples={trainCount} batch_size={_options.BatchSize} " +
@@ -115,6 +121,23 @@ public sealed class SupervisedTrainer
         return TrainingRun.PlannedSteps(_options, train, packer);
     }
 
+    private static void CheckPairs(PreferenceObjective preference, IEnumerable<TokenizedExample> examples)
+    {
+        foreach (TokenizedExample example in examples)
+        {
+            if (!example.IsPair)
+            {
+                throw new ArgumentException("Preference training takes pairs of a preferred and a non-preferred answer; an example is a single sequence.");
+            }
+            if (preference.Reference == PreferenceReference.Precomputed && example.Reference is null)
+            {
+                throw new ArgumentException("This run's reference log-probs are precomputed (ReferenceLogProbs.Score), but a pair carries none.");
+            }
+        }
+    }
+
+    /// <summary>A pair needs both answers to have a token to score.</summary>
     private bool HasPredictableLabel(TokenizedExample example) =>
-        example.Labels.Skip(_objective.LabelsAreShifted ? 1 : 0).Any(label => label != CausalLmLoss.IgnoreIndex);
+        example.Labels.Skip(_objective.LabelsAreShifted ? 1 : 0).Any(label => label != CausalLmLoss.IgnoreIndex)
+        && (example.Rejected is null || HasPredictableLabel(example.Rejected));
 }

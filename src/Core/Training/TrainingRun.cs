@@ -163,7 +163,7 @@ internal sealed class TrainingRun : IDisposable
             }
             _state = _state.WithEvaluation(measured.Loss, _options.EarlyStoppingThreshold) with { EvaluationPending = false };
             evaluation = new EvaluationResult(step, _state.Epoch, measured.Loss, measured.Accuracy, _state.BestStep == step,
-                _state.EvaluationsWithoutImprovement);
+                _state.EvaluationsWithoutImprovement, measured.Preference);
             _observer.OnEvaluation(evaluation);
         }
 

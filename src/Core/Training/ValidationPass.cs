@@ -1,4 +1,5 @@
 using TorchSharp;
+using TuningService.Core.Training.Preference;
 using static TorchSharp.torch;
 
 namespace TuningService.Core.Training;
@@ -8,8 +9,9 @@ internal sealed class ValidationPass(ITrainingObjective objective, Device device
 {
     public bool HasExamples => batches.Count > 0;
 
-    /// <summary>Token-weighted loss and accuracy in eval mode, read back once at the end; null when cancelled.</summary>
-    public (double Loss, double Accuracy)? Run(CancellationToken cancellationToken)
+    /// <summary>Loss weighted by what each batch's loss averages over (tokens, or pairs), token accuracy, and the DPO
+    /// metrics of preference batches, in eval mode, read back once at the end; null when cancelled.</summary>
+    public (double Loss, double Accuracy, PreferenceMetrics? Preference)? Run(CancellationToken cancellationToken)
     {
         nn.Module model = objective.Model;
         model.eval();
@@ -19,7 +21,8 @@ internal sealed class ValidationPass(ITrainingObjective objective, Device device
             using var scope = NewDisposeScope();
             Tensor lossSum = zeros(Array.Empty<long>(), ScalarType.Float32, device);
             Tensor correctSum = zeros(Array.Empty<long>(), ScalarType.Int64, device);
-            long predicted = 0;
+            Tensor preferenceSums = zeros([PreferenceMetrics.SumCount], ScalarType.Float32, device);
+            long predicted = 0, weight = 0, pairs = 0;
             foreach (PaddedBatch batch in batches.Where(b => b.PredictedTokenCount > 0))
             {
                 if (cancellationToken.IsCancellationRequested)
@@ -27,16 +30,24 @@ internal sealed class ValidationPass(ITrainingObjective objective, Device device
                     return null;
                 }
                 using var batchScope = NewDisposeScope();
-                (Tensor ids, Tensor labels) = batch.ToTensors(device);
-                (Tensor loss, Tensor correct) = objective.Compute(ids, batch.MaskTensor(device), labels, batch.SegmentTensor(device));
-                // The batch loss is a mean over its tokens; weighting by the count makes the total a mean over all.
-                lossSum.add_(loss * batch.PredictedTokenCount);
-                correctSum.add_(correct);
+                BatchLoss result = objective.ComputeBatch(batch, device);
+                // The batch loss is a mean over its tokens (or pairs); weighting by the count makes the total a mean over all.
+                lossSum.add_(result.Loss * batch.LossWeight);
+                correctSum.add_(result.Correct);
+                if (result.PreferenceSums is { } sums)
+                {
+                    preferenceSums.add_(sums);
+                }
                 predicted += batch.PredictedTokenCount;
+                weight += batch.LossWeight;
+                pairs += batch.PairCount;
             }
+            PreferenceMetrics? preference = pairs > 0
+                ? PreferenceMetrics.FromSums(preferenceSums.cpu().data<float>().ToArray(), (int)pairs)
+                : null;
             return predicted == 0
-                ? (double.NaN, double.NaN)
-                : (lossSum.item<float>() / predicted, (double)correctSum.item<long>() / predicted);
+                ? (double.NaN, double.NaN, preference)
+                : (lossSum.item<float>() / weight, (double)correctSum.item<long>() / predicted, preference);
         }
         finally
         {

@@ -39,7 +39,7 @@ public class PromptCompletionValidationTests
     [InlineData("""{"prompt": "a", "completion": "b", "task": 3}""", "line 2: key 'task' must be a string, got number")]
     [InlineData("""[{"prompt": "a", "completion": "b"}]""", "line 2: expected a JSON object, got array")]
     [InlineData("\"just text\"", "line 2: expected a JSON object, got string")]
-    [InlineData("""{"id": 1, "body": "a"}""", "line 2: record has none of the keys of a known format: 'prompt'/'completion' (prompt_completion), 'messages' (chat), 'instruction'/'output' (alpaca), 'text' (text)")]
+    [InlineData("""{"id": 1, "body": "a"}""", "line 2: record has none of the keys of a known format: 'prompt'/'completion' (prompt_completion), 'messages' (chat), 'instruction'/'output' (alpaca), 'text' (text), 'input'/'preferred_output'/'non_preferred_output' (preference)")]
     [InlineData("""{"prompt": "a", "completion": "b", "messages": []}""", "line 2: record mixes the keys of several formats: 'prompt'/'completion' (prompt_completion) and 'messages' (chat); use one format")]
     [InlineData("""{"messages": [{"role": "assistant", "content": "b"}]}""", "line 2: record is in chat format but the file is prompt_completion (decided by line 1); use one format per file")]
     public void Invalid_record_is_reported_with_its_line(string badLine, string expected)

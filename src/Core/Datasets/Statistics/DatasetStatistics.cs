@@ -17,6 +17,9 @@ namespace TuningService.Core.Datasets.Statistics;
 /// <param name="Labels">The label distribution when the completions are classification labels
 /// (<see cref="ClassificationLabels"/>), else null.</param>
 /// <param name="Tasks">Records per task, in order of each task's first record.</param>
+/// <param name="PairCount">Preference files: the pairs (one per record); null for other files. Their preferred answers
+/// are counted in <paramref name="CompletionTokens"/>, and both sequences of a pair in the training and loss tokens.</param>
+/// <param name="NonPreferredTokens">Preference files: non-preferred answer + EOS per pair, before truncation; else null.</param>
 public sealed record DatasetStatistics(
     int RecordCount,
     int MaxSeqLength,
@@ -28,7 +31,9 @@ public sealed record DatasetStatistics(
     long TrainingTokens,
     long LossTokens,
     IReadOnlyList<LabelCount>? Labels,
-    IReadOnlyList<TaskCount> Tasks)
+    IReadOnlyList<TaskCount> Tasks,
+    int? PairCount = null,
+    TokenCountSummary? NonPreferredTokens = null)
 {
     /// <param name="records">The file's records (DatasetReader.Read), rendered with each format's default.</param>
     /// <param name="defaultTaskName">The task of records without one: the name a job gives them (TaskGrouping.DefaultTaskName).</param>
@@ -36,7 +41,7 @@ public sealed record DatasetStatistics(
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(framing);
-        List<int> prompts = [], completions = [], sequences = [];
+        List<int> prompts = [], completions = [], sequences = [], nonPreferred = [];
         List<string> completionTexts = [];
         var tasks = new Dictionary<string, (int Order, int Records, long Tokens)>(StringComparer.Ordinal);
         int truncated = 0;
@@ -49,10 +54,19 @@ public sealed record DatasetStatistics(
             prompts.Add(framed.PromptTokens);
             completions.Add(framed.CompletionTokens);
             sequences.Add(framed.UntruncatedLength);
-            completionTexts.Add(example.Completion);
+            if (example.Rejected is null) completionTexts.Add(example.Completion); // preferred answers are no label set
             if (framed.Trained.WasTruncated) truncated++;
             trainingTokens += framed.Trained.Length;
             lossTokens += framed.LossTokens;
+            if (example.Rejected is { } rejected)
+            {
+                // DPO trains on both sequences of a pair, each prompt + answer.
+                var other = framing.Frame(example.Prompt, rejected);
+                nonPreferred.Add(other.CompletionTokens);
+                if (other.Trained.WasTruncated && !framed.Trained.WasTruncated) truncated++;
+                trainingTokens += other.Trained.Length;
+                lossTokens += other.LossTokens;
+            }
             var task = string.IsNullOrWhiteSpace(record.Task) ? defaultTaskName : record.Task;
             var (order, count, tokens) = tasks.GetValueOrDefault(task, (tasks.Count, 0, 0));
             tasks[task] = (order, count + 1, tokens + framed.Trained.Length);
@@ -60,7 +74,8 @@ public sealed record DatasetStatistics(
         return new DatasetStatistics(prompts.Count, framing.ContextLength, framing.ModelContext,
             TokenCountSummary.Of(prompts), TokenCountSummary.Of(completions), TokenCountSummary.Of(sequences),
             truncated, trainingTokens, lossTokens, LabelDistribution(completionTexts),
-            [.. tasks.OrderBy(t => t.Value.Order).Select(t => new TaskCount(t.Key, t.Value.Records, t.Value.Tokens))]);
+            [.. tasks.OrderBy(t => t.Value.Order).Select(t => new TaskCount(t.Key, t.Value.Records, t.Value.Tokens))],
+            nonPreferred.Count > 0 ? nonPreferred.Count : null, nonPreferred.Count > 0 ? TokenCountSummary.Of(nonPreferred) : null);
     }
 
     /// <summary>Records per label, in the label set's (ordinal) order; null when the data is not classification data.</summary>

@@ -354,6 +354,9 @@ namespace TuningService.Core.Persistence.Migrations.Postgres
                     b.Property<string>("PerTaskJson")
                         .HasColumnType("text");
 
+                    b.Property<string>("PreferenceJson")
+                        .HasColumnType("text");
+
                     b.Property<double>("TokensPerSecond")
                         .HasColumnType("double precision");
 

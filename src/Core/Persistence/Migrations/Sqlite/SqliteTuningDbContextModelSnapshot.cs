@@ -347,6 +347,9 @@ namespace TuningService.Core.Persistence.Migrations.Sqlite
                     b.Property<string>("PerTaskJson")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PreferenceJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<double>("TokensPerSecond")
                         .HasColumnType("REAL");
 
