@@ -122,6 +122,26 @@ public sealed class ChatFormat : IChatExampleRenderer
         return (example.Prompt, trained.Text);
     }
 
+    /// <summary>
+    /// A preference pair: each answer rendered after the same prompt through its end-of-turn marker, trained; the plain
+    /// layout gives <see cref="PreferenceTemplate"/>'s rendering (EOS added by tokenization).
+    /// </summary>
+    public TrainingExample RenderPreference(IReadOnlyList<ChatMessage> messages, string preferred, string nonPreferred, string? task)
+    {
+        if (template is null) return PreferenceTemplate.Render(messages, preferred, nonPreferred, task);
+        var (prompt, chosen) = RenderAnswer(messages, preferred);
+        var (rejectedPrompt, rejected) = RenderAnswer(messages, nonPreferred);
+        if (rejectedPrompt != prompt)
+            throw new ChatTemplateException($"The chat template ({Description}) writes the prompt differently depending on the answer; a preference pair needs one prompt.",
+                ChatTemplateErrorKind.Runtime);
+        return new TrainingExample(prompt, preferred, task)
+        {
+            Rejected = nonPreferred,
+            Segments = [new TextSegment(prompt, false), new TextSegment(chosen, true)],
+            RejectedSegments = [new TextSegment(prompt, false), new TextSegment(rejected, true)],
+        };
+    }
+
     string Render(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt) =>
         RenderPrompt(new JsonArray([.. messages.Select(m => (JsonNode)new JsonObject { ["role"] = m.Role, ["content"] = m.Content })]), null, addGenerationPrompt);
 

@@ -30,7 +30,7 @@ public sealed record DatasetRecord(
         FineTuneFormat.PromptCompletion => new TrainingExample(Fields["prompt"], Fields["completion"], Task),
         FineTuneFormat.Alpaca => AlpacaTemplate.Render(Fields["instruction"], Fields.GetValueOrDefault("input"), Fields["output"], Task),
         FineTuneFormat.Text => new TrainingExample("", Fields["text"], Task),
-        FineTuneFormat.Preference => PreferenceTemplate.Render(Messages!, Fields[PreferenceTemplate.PreferredField], Fields[PreferenceTemplate.NonPreferredField], Task),
+        FineTuneFormat.Preference => chat?.RenderPreference(Messages!, Fields[PreferenceTemplate.PreferredField], Fields[PreferenceTemplate.NonPreferredField], Task) ?? PreferenceTemplate.Render(Messages!, Fields[PreferenceTemplate.PreferredField], Fields[PreferenceTemplate.NonPreferredField], Task),
         _ => throw new NotSupportedException($"No default rendering for {Format} records."),
     };
 }

@@ -11,4 +11,7 @@ public interface IChatExampleRenderer
     string Fingerprint { get; }
 
     TrainingExample Render(IReadOnlyList<ChatMessage> messages, string? task);
+
+    /// <summary>A preference record: the prompt messages with each answer (<see cref="TrainingExample.Rejected"/> the non-preferred).</summary>
+    TrainingExample RenderPreference(IReadOnlyList<ChatMessage> messages, string preferred, string nonPreferred, string? task);
 }

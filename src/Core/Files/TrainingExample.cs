@@ -17,4 +17,12 @@ public sealed record TrainingExample(string Prompt, string Completion, string? T
 
     /// <summary>For a preference pair, the non-preferred answer to the same prompt; null otherwise.</summary>
     public string? Rejected { get; init; }
+
+    /// <summary>A preference pair's non-preferred sequence as the chat template rendered it (see <see cref="Segments"/>).</summary>
+    public IReadOnlyList<TextSegment>? RejectedSegments { get; init; }
+
+    /// <summary>A preference pair's non-preferred side as an example of its own (same prompt), for tokenization.</summary>
+    public TrainingExample RejectedExample => Rejected is { } rejected
+        ? new TrainingExample(Prompt, rejected, Task) { Segments = RejectedSegments }
+        : throw new InvalidOperationException("Only a preference pair has a non-preferred answer.");
 }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using TorchSharp;
 using TuningService.Core.Catalog;
+using TuningService.Core.ChatTemplates;
 using TuningService.Core.Common;
 using TuningService.Core.Configuration;
 using TuningService.Core.Evaluation;
@@ -51,9 +52,12 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
 
         await SetPhaseAsync(database, JobPhase.Tokenizing);
         var template = JobTemplate.FromJson(job.TemplateJson);
-        var cacheKey = JobTrainingConfiguration.TokenCacheKey(model.Setup.Objective is Seq2SeqObjective, model.Setup.ContextLength, requested.TrainOnInputs, template, job.Seed);
-        var data = SetUpData(paths, tokenizedCache, job, files, template, baseModel.Directory, model.Setup.Examples, cacheKey,
+        var encoderDecoder = model.Setup.Objective is Seq2SeqObjective;
+        var chat = JobChatFormat.For(job, baseModel.Directory, model.Tokenizer, encoderDecoder);
+        var cacheKey = JobTrainingConfiguration.TokenCacheKey(encoderDecoder, model.Setup.ContextLength, requested.TrainOnInputs, template, job.Seed, chat);
+        var data = SetUpData(paths, tokenizedCache, job, files, template, chat, baseModel.Directory, model.Setup.Examples, cacheKey,
             ReferenceScoring(model, resume, ct));
+        if (chat is not null && resume is null) await LogAsync(database, $"Chat records are rendered with {chat.Description}.", ct);
 
         if (requested.Packing && model.Setup.Objective is Seq2SeqObjective)
             throw new TrainingDataException("packing is for decoder-only models; an encoder-decoder model reads each prompt on its own.");
@@ -131,17 +135,28 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
     /// <param name="reference">A DPO job with full fine-tuning: scores the pairs with the starting model, cached with the
     /// tokens under its key (the dry run passes null: it plans, it does not score).</param>
     public static RecipeData SetUpData(DataPaths paths, TokenizedDatasetCache tokenizedCache, FineTuningJob job, IReadOnlyDictionary<string, StoredFile> files,
-        JobTemplate? template, string modelDirectory, IExampleTokenizer exampleTokenizer, string cacheKey, PreferenceReferenceScoring? reference = null)
+        JobTemplate? template, IChatExampleRenderer? chat, string modelDirectory, IExampleTokenizer exampleTokenizer, string cacheKey,
+        PreferenceReferenceScoring? reference = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(tokenizedCache);
         ArgumentNullException.ThrowIfNull(exampleTokenizer);
-        IReadOnlyList<TrainingExample> Read(StoredFile file) => TemplateRenderer.ReadExamples(paths.Resolve(file.RelativePath), file, template, job.Seed);
+        IReadOnlyList<TrainingExample> Read(StoredFile file)
+        {
+            try
+            {
+                return TemplateRenderer.ReadExamples(paths.Resolve(file.RelativePath), file, template, job.Seed, chat);
+            }
+            catch (ChatTemplateException e)
+            {
+                throw new TrainingDataException($"The file {file.Id} ({file.Filename}) cannot be rendered with the chat template: {e.Message}");
+            }
+        }
         var preference = JobTrainingConfiguration.IsPreference(job);
         TokenizedDataset Tokenize(StoredFile file) => preference
-            ? PreferencePairs.Tokenize(exampleTokenizer, Read(file).Select(e => (e.Prompt, e.Completion,
-                e.Rejected ?? throw new TrainingDataException($"The file {file.Id} holds no preference pairs; a DPO job trains on the preference format."))))
-            : exampleTokenizer.TokenizeAll(Read(file).Select(e => (e.Prompt, e.Completion)));
+            ? PreferencePairs.Tokenize(exampleTokenizer, Read(file).Select(e => e.Rejected is null
+                ? throw new TrainingDataException($"The file {file.Id} holds no preference pairs; a DPO job trains on the preference format.") : e))
+            : TokenizeExamples(exampleTokenizer, Read(file));
         // Pairs are cached apart from the single sequences evaluation tokenizes under cacheKey, and scored pairs apart from both.
         var key = cacheKey + (preference ? ":preference" : "") + (reference is null ? "" : $":reference={reference.Key}");
         var data = JobTrainingDataBuilder.Build(job, files, Read, file =>
@@ -151,6 +166,14 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
             return (dataset, cached);
         });
         return new RecipeData(data, Read, cacheKey);
+    }
+
+    /// <summary>Examples as training reads them: chat-template ones from their segments, the others as prompt + completion.</summary>
+    static TokenizedDataset TokenizeExamples(IExampleTokenizer tokenizer, IReadOnlyList<TrainingExample> examples)
+    {
+        if (examples.All(e => e.Segments is null)) return tokenizer.TokenizeAll(examples.Select(e => (e.Prompt, e.Completion)));
+        List<TokenizedExample> tokenized = [.. examples.Select(tokenizer.Tokenize)];
+        return new TokenizedDataset(tokenized, tokenized.Count(e => e.WasTruncated));
     }
 
     /// <summary>
