@@ -227,7 +227,7 @@ public static class CreateFineTuningJob
             throw ApiException.BadRequest($"chat_template may be at most {MaxChatTemplateLength} characters, got {chatTemplate.Length}.", "chat_template");
         try
         {
-            Core.Chat.ChatFormats.Check(chatTemplate);
+            Core.ChatFormatting.ChatFormats.Check(chatTemplate);
         }
         catch (Core.ChatTemplates.ChatTemplateException e)
         {

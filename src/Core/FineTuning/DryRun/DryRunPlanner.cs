@@ -90,7 +90,7 @@ public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokeniz
         {
             throw new JobWouldFailException(e.Message, "template");
         }
-        Chat.ChatFormat? chat;
+        ChatFormatting.ChatFormat? chat;
         try
         {
             chat = JobChatFormat.For(job, model.Directory, framing.Tokenizer, framing.IsEncoderDecoder);

@@ -3,7 +3,7 @@ using TuningService.Core.ChatTemplates;
 using TuningService.Core.Models.HuggingFace;
 using TuningService.Core.Tokenization;
 
-namespace TuningService.Core.Chat;
+namespace TuningService.Core.ChatFormatting;
 
 /// <summary>
 /// Picks a model's <see cref="ChatFormat"/>: the template a job or request names (a Jinja source, or a built-in name),
@@ -35,6 +35,10 @@ public static class ChatFormats
         if (config.EosToken is { } eosText) AddStop(TryTokenToId(tokenizer, eosText));
         var endOfTurnId = endOfTurn is null ? null : TryTokenToId(tokenizer, endOfTurn);
         AddStop(endOfTurnId);
+        // Only with a template: the plain layout ends answers with the tokenizer's EOS, as it always has.
+        if (template is not null)
+            foreach (var marker in EndOfTurnMarkers.Known)
+                if (TryTokenToId(tokenizer, marker) is { } markerId && IsSpecial(tokenizer, markerId)) AddStop(markerId);
 
         var endOfTurnTexts = stopIds.Select(id => TryIdToToken(tokenizer, id)).Append(config.EosToken).Append(endOfTurn)
             .OfType<string>().Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
@@ -106,6 +110,13 @@ public static class ChatFormats
     {
         try { return tokenizer.TokenToId(token); }
         catch (NotSupportedException) { return null; }
+    }
+
+    /// <summary>A marker counts only as a token the tokenizer treats as special (a vocabulary piece spelled "&lt;/s&gt;" in a byte-level BPE is not one).</summary>
+    static bool IsSpecial(ITextTokenizer tokenizer, int id)
+    {
+        var text = TryIdToToken(tokenizer, id);
+        return text is not null && tokenizer.Decode([id], skipSpecialTokens: true).Length == 0;
     }
 
     static string? TryIdToToken(ITextTokenizer tokenizer, int id)

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using TuningService.Core.ChatTemplates;
 
-namespace TuningService.Core.Chat;
+namespace TuningService.Core.ChatFormatting;
 
 /// <summary>A message's content as text: a string, or OpenAI's list of parts of which only text parts are accepted.</summary>
 public static class ChatContent

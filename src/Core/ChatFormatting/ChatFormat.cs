@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using TuningService.Core.ChatTemplates;
 using TuningService.Core.Files;
 
-namespace TuningService.Core.Chat;
+namespace TuningService.Core.ChatFormatting;
 
 /// <summary>
 /// How one model writes a conversation: its chat template (the model's own, a built-in one or the job's) or, for a
@@ -87,8 +87,12 @@ public sealed class ChatFormat : IChatExampleRenderer
             if (!conversation[i].IsTrainable) continue;
             var before = Render(conversation.Take(i).ToList(), addGenerationPrompt: true);
             var through = i == target ? full : Render(conversation.Take(i + 1).ToList(), addGenerationPrompt: false);
-            var located = before.Length >= position && through.Length > before.Length
-                          && full.StartsWith(before, StringComparison.Ordinal) && full.StartsWith(through, StringComparison.Ordinal);
+            var answerStart = AnswerStart(conversation.Take(i).ToList(), before, full);
+            // Templates that end a conversation with EOS (Phi-3) write an answer followed by EOS alone, but by the next
+            // turn once one follows: the answer then ends where the two part.
+            var throughEnd = full.StartsWith(through, StringComparison.Ordinal) ? through.Length : full.AsSpan().CommonPrefixLength(through);
+            var located = answerStart >= position && throughEnd > answerStart
+                          && (i == target || full.AsSpan(answerStart, throughEnd - answerStart).Contains(conversation[i].Content.Trim(), StringComparison.Ordinal));
             if (!located)
             {
                 if (i < target) continue;
@@ -97,9 +101,9 @@ public sealed class ChatFormat : IChatExampleRenderer
                     "whole conversation, so the answer to learn cannot be found in it. Choose another template with the job's chat_template.",
                     ChatTemplateErrorKind.Runtime);
             }
-            var answerEnd = before.Length + TrainedLength(through.AsSpan(before.Length));
-            if (before.Length > position) segments.Add(new TextSegment(full[position..before.Length], Trained: false));
-            segments.Add(new TextSegment(full[before.Length..answerEnd], Trained: true));
+            var answerEnd = answerStart + TrainedLength(full.AsSpan(answerStart, throughEnd - answerStart));
+            if (answerStart > position) segments.Add(new TextSegment(full[position..answerStart], Trained: false));
+            segments.Add(new TextSegment(full[answerStart..answerEnd], Trained: true));
             position = answerEnd;
             if (i == target) targetPrompt = before;
         }
@@ -144,6 +148,22 @@ public sealed class ChatFormat : IChatExampleRenderer
 
     string Render(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt) =>
         RenderPrompt(new JsonArray([.. messages.Select(m => (JsonNode)new JsonObject { ["role"] = m.Role, ["content"] = m.Content })]), null, addGenerationPrompt);
+
+    /// <summary>
+    /// Where the answer after <paramref name="earlier"/> begins in <paramref name="full"/>: after the generation prompt
+    /// (<paramref name="prompt"/>) when the whole conversation starts with it, as most templates write it. Some
+    /// generation prompts open what the answer would write differently (DeepSeek-R1's think tag): then the
+    /// conversation without the generation prompt must still be the start, and the answer begins where the prompt and
+    /// the whole conversation part. -1 when neither holds.
+    /// </summary>
+    int AnswerStart(IReadOnlyList<ChatMessage> earlier, string prompt, string full)
+    {
+        if (full.StartsWith(prompt, StringComparison.Ordinal)) return prompt.Length;
+        var withoutPrompt = earlier.Count == 0 ? "" : Render(earlier, addGenerationPrompt: false);
+        if (!full.StartsWith(withoutPrompt, StringComparison.Ordinal)) return -1;
+        var common = full.AsSpan().CommonPrefixLength(prompt);
+        return common >= withoutPrompt.Length ? common : -1;
+    }
 
     /// <summary>How much of an answer's rendering is learned: through the last end-of-turn marker in it (what follows, a newline before the next turn, is context), else all of it.</summary>
     int TrainedLength(ReadOnlySpan<char> answer)

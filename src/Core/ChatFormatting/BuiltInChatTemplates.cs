@@ -1,4 +1,4 @@
-namespace TuningService.Core.Chat;
+namespace TuningService.Core.ChatFormatting;
 
 /// <summary>
 /// The chat templates a job can name with <c>chat_template</c> for a base model that ships none. Each is the common
