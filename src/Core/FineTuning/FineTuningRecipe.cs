@@ -34,7 +34,7 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
     /// <summary>Tokenizer and generation files copied from the base model into every checkpoint.</summary>
     static readonly string[] TokenizerFileNames =
         ["tokenizer.model", "spiece.model", "tokenizer.json", "vocab.json", "merges.txt", "tokenizer_config.json",
-         "special_tokens_map.json", "added_tokens.json", "generation_config.json"];
+         "special_tokens_map.json", "added_tokens.json", "generation_config.json", "chat_template.jinja"];
 
     /// <param name="database">The job's fenced database access.</param>
     /// <param name="job">The job's row as its worker started it.</param>
@@ -238,11 +238,33 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
     {
         var setup = model.Setup;
         var tokenizerFiles = TokenizerFileNames.Select(n => Path.Combine(model.BaseModel.Directory, n)).Where(File.Exists).ToList();
+        if (JobChatTemplateFile(job) is { } chatTemplateFile)
+        {
+            // The model keeps the template it was trained in: chat_template.jinja wins over tokenizer_config.json's, as in transformers.
+            tokenizerFiles.RemoveAll(f => Path.GetFileName(f) == "chat_template.jinja");
+            tokenizerFiles.Add(chatTemplateFile);
+        }
         return new JobProgressRecorder(database, store, mirror, job, model.Loaded.Model, model.Loaded.Config, tokenizerFiles, fineTunedId, plan.TotalSteps,
             new JobRecorderOptions(resumeState?.State.Step ?? 0, tuning.KeepCheckpoints, keepsStopCheckpoint,
                 setup.Lora is { } adapters ? folder => adapters.SaveAdapter(Path.Combine(folder, CheckpointLayout.AdapterFolder), model.BaseModel.RootBaseModel) : null,
                 data.IsMultiTask ? () => PerTaskMetrics.Evaluate(setup.Objective, setup.Examples.PaddingId, data, ct) : null,
                 job.BestCheckpointId, checkpoint => evaluation.EvaluateCheckpoint(setup, checkpoint, ct)));
+    }
+
+    /// <summary>
+    /// The job's own chat_template (a Jinja source or a built-in's) as a chat_template.jinja to save with every
+    /// checkpoint, or null when the job uses the model's own. ("plain" has no Jinja form: a model asked to train plain
+    /// keeps whatever template it shipped, which chat completions then use.)
+    /// </summary>
+    string? JobChatTemplateFile(FineTuningJob job)
+    {
+        var source = job.ChatTemplate is { } requested ? ChatFormatting.BuiltInChatTemplates.Source(requested) ?? (requested == ChatFormatting.BuiltInChatTemplates.Plain ? null : requested) : null;
+        if (source is null) return null;
+        var folder = Path.Combine(paths.Temp, $"chat-template-{job.Id}");
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, "chat_template.jinja");
+        File.WriteAllText(file, source);
+        return file;
     }
 
     /// <summary>The training loop, on its own thread; a cancellation (cancel, pause, shutdown, lost lease) comes back as the exception the runner expects.</summary>
