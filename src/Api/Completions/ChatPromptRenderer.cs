@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using TuningService.Api.Infrastructure;
-using TuningService.Core.Chat;
+using TuningService.Core.ChatFormatting;
 using TuningService.Core.ChatTemplates;
 using TuningService.Core.Files;
 

@@ -97,7 +97,7 @@ public sealed class CompletionRunner(ModelCatalog catalog, ModelCache cache, Gen
         }
     }
 
-    static Core.Chat.ChatFormat ChatFormatOf(LoadedInferenceModel loaded)
+    static Core.ChatFormatting.ChatFormat ChatFormatOf(LoadedInferenceModel loaded)
     {
         try
         {

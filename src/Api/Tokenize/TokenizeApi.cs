@@ -1,7 +1,7 @@
 using TuningService.Api.Completions;
 using TuningService.Api.Infrastructure;
 using TuningService.Core.Catalog;
-using TuningService.Core.Chat;
+using TuningService.Core.ChatFormatting;
 using TuningService.Core.ChatTemplates;
 using TuningService.Core.Inference;
 using TuningService.Core.Persistence;

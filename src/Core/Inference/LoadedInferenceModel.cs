@@ -1,4 +1,4 @@
-using TuningService.Core.Chat;
+using TuningService.Core.ChatFormatting;
 using TuningService.Core.ChatTemplates;
 using TuningService.Core.Models.HuggingFace;
 using TuningService.Core.Tokenization;
