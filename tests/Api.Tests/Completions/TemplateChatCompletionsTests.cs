@@ -58,6 +58,25 @@ public sealed class TemplateChatCompletionsTests : IDisposable
     }
 
     [Fact]
+    public async Task Either_generation_config_eos_id_ends_the_turn_and_never_shows_in_the_content()
+    {
+        foreach (var stream in new[] { false, true })
+        {
+            var response = await http.PostAsJsonAsync("/v1/chat/completions",
+                new { model = ChatModelFolders.EndsAtOnce, messages = Messages, max_tokens = 8, temperature = 0, stream });
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.DoesNotContain("<|im_end|>", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("<|endoftext|>", text, StringComparison.Ordinal);
+            if (stream) continue;
+            var body = JsonNode.Parse(text)!;
+            Assert.Equal("", body["choices"]![0]!["message"]!["content"]!.GetValue<string>());
+            Assert.Equal("stop", body["choices"]![0]!["finish_reason"]!.GetValue<string>());
+            Assert.Equal(1, body["usage"]!["completion_tokens"]!.GetValue<int>());
+        }
+    }
+
+    [Fact]
     public async Task A_templates_raise_exception_is_a_400_naming_messages()
     {
         var messages = new[] { new { role = "user", content = "Hi" }, new { role = "user", content = "Hello?" } };
