@@ -33,6 +33,8 @@ public static class ChatPromptRenderer
             return PlainChatTemplate.RenderPrompt(ChatMessages.Parse(prompt.Messages));
         }
         var messages = ChatMessages.ForTemplate(prompt.Messages);
+        if (prompt.TemplateVariables?.Select(p => p.Key).FirstOrDefault(ReservedVariables.Contains) is { } reserved)
+            throw ApiException.BadRequest($"chat_template_kwargs may not set '{reserved}': give it as the request's own field.", "chat_template_kwargs");
         var variables = (prompt.TemplateVariables ?? new JsonObject()).ToDictionary(p => p.Key, p => p.Value?.DeepClone(), StringComparer.Ordinal);
         try
         {
@@ -44,6 +46,9 @@ public static class ChatPromptRenderer
             throw ApiException.BadRequest(e.Message, "messages");
         }
     }
+
+    /// <summary>Variables the request's own fields set; a kwarg of the same name would silently replace them.</summary>
+    static readonly HashSet<string> ReservedVariables = new(["messages", "tools", "documents", "add_generation_prompt"], StringComparer.Ordinal);
 
     /// <summary>The rendering up to the end of the last message's content (its trailing whitespace aside), where transformers cuts it.</summary>
     static string CutAfterFinalMessage(string rendered, JsonArray messages)

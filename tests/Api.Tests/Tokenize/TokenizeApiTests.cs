@@ -110,6 +110,22 @@ public sealed class TokenizeApiTests : IDisposable
     }
 
     [Fact]
+    public async Task An_encoder_decoder_prompt_ends_with_eos_as_the_t5_tokenizer_writes_it()
+    {
+        var modelsPath = TinyModelFolders.Create();
+        using var t5Factory = new TuningApiFactory(settings: new Dictionary<string, string>
+        {
+            ["Tuning:RunWorkerInProcess"] = "false", ["Tuning:ModelsPath"] = modelsPath,
+        });
+        using var t5Http = t5Factory.CreateClient();
+        var tokenizer = TokenizerLoader.FromModelFolder(Path.Combine(modelsPath, "flan-t5-tiny"));
+        var with = await ApiClient.JsonAsync(await t5Http.PostAsJsonAsync("/tokenize", new { model = "flan-t5-tiny", prompt = "Once upon a time" }));
+        var without = await ApiClient.JsonAsync(await t5Http.PostAsJsonAsync("/tokenize", new { model = "flan-t5-tiny", prompt = "Once upon a time", add_special_tokens = false }));
+        Assert.Equal([.. tokenizer.Encode("Once upon a time"), tokenizer.EosId!.Value], Ids(with));
+        Assert.Equal(tokenizer.Encode("Once upon a time"), Ids(without));
+    }
+
+    [Fact]
     public async Task The_plain_layout_gives_what_chat_completions_feed_the_model()
     {
         var tokenizer = TokenizerLoader.FromModelFolder(RepoPaths.BuiltInModel);
@@ -143,6 +159,8 @@ public sealed class TokenizeApiTests : IDisposable
     [InlineData("/tokenize", """{"model": "babyllama-tinystories"}""", "prompt", HttpStatusCode.BadRequest)]
     [InlineData("/tokenize", """{"model": "qwen3-chat-tiny", "messages": [{"role": "user", "content": "x"}], "chat_template": "qwen9"}""", "chat_template", HttpStatusCode.BadRequest)]
     [InlineData("/detokenize", """{"model": "babyllama-tinystories", "tokens": [1, 100000]}""", "tokens", HttpStatusCode.BadRequest)]
+    [InlineData("/tokenize", """{"model": "qwen3-chat-tiny", "messages": [{"role": "user", "content": "x"}], "chat_template_kwargs": {"messages": []}}""", "chat_template_kwargs", HttpStatusCode.BadRequest)]
+    [InlineData("/tokenize", """{"model": "qwen3-chat-tiny", "messages": ["x"]}""", "messages[0]", HttpStatusCode.BadRequest)]
     public async Task Bad_requests_name_the_parameter(string url, string json, string param, HttpStatusCode status)
     {
         var response = await http.PostAsync(url, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
