@@ -17,7 +17,9 @@ public static class ChatPromptRenderer
     /// <param name="addGenerationPrompt">End with the assistant's opening, for the model to answer.</param>
     /// <param name="continueFinalMessage">End inside the last message (a prefill to continue), as transformers'
     /// continue_final_message: the rendering is cut right after that message's content.</param>
-    public static string Render(ChatFormat format, ChatPrompt prompt, bool addGenerationPrompt = true, bool continueFinalMessage = false)
+    /// <param name="ct">Stops a long render (a template's loops) when the request is abandoned.</param>
+    public static string Render(ChatFormat format, ChatPrompt prompt, bool addGenerationPrompt = true, bool continueFinalMessage = false,
+        CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(format);
         ArgumentNullException.ThrowIfNull(prompt);
@@ -38,7 +40,7 @@ public static class ChatPromptRenderer
         var variables = (prompt.TemplateVariables ?? new JsonObject()).ToDictionary(p => p.Key, p => p.Value?.DeepClone(), StringComparer.Ordinal);
         try
         {
-            var rendered = format.RenderPrompt(messages, prompt.Tools?.DeepClone(), addGenerationPrompt && !continueFinalMessage, variables);
+            var rendered = format.RenderPrompt(messages, prompt.Tools?.DeepClone(), addGenerationPrompt && !continueFinalMessage, variables, ct);
             return continueFinalMessage ? CutAfterFinalMessage(rendered, messages) : rendered;
         }
         catch (ChatTemplateException e)

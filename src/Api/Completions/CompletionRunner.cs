@@ -56,7 +56,7 @@ public sealed class CompletionRunner(ModelCatalog catalog, ModelCache cache, Gen
         if (request.Chat is not null)
         {
             var format = ChatFormatOf(loaded);
-            var text = ChatPromptRenderer.Render(format, request.Chat);
+            var text = ChatPromptRenderer.Render(format, request.Chat, ct: ct);
             // A template writes BOS and every marker itself (transformers' apply_chat_template tokenizes with
             // add_special_tokens=False); the plain layout is framed as training frames it. The answer ends at any
             // of the format's stop ids (never part of the text) or stop texts.

@@ -48,7 +48,7 @@ public static class TokenizeApi
         {
             var format = ChatFormatFor(loaded, body.ChatTemplate);
             rendered = ChatPromptRenderer.Render(format, new ChatPrompt(messages, body.Tools, body.ChatTemplateKwargs),
-                body.AddGenerationPrompt ?? true, body.ContinueFinalMessage ?? false);
+                body.AddGenerationPrompt ?? true, body.ContinueFinalMessage ?? false, ct);
             tokens = body.AddSpecialTokens ?? format.IsPlain ? WithSpecialTokens(rendered, loaded) : tokenizer.Encode(rendered);
         }
         else
