@@ -66,9 +66,18 @@ public static class FilesApi
     static async Task<IResult> Content(string file_id, HttpContext http, TuningDbContext db, DataPaths paths, ArtifactMirror mirror, CancellationToken ct)
     {
         var file = await FindOwnedAsync(db, file_id, Caller.From(http).Owner, ct);
-        await mirror.EnsureLocalFileAsync(file.RelativePath, ct); // uploaded or written on another machine
         var contentType = file.Filename.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? "text/csv" : "application/octet-stream";
-        return Results.File(paths.Resolve(file.RelativePath), contentType, file.Filename);
+        var lease = mirror.Cache.Lease(file.RelativePath); // this machine's copy stays while it is sent
+        http.Response.RegisterForDispose(lease);
+        var local = paths.Resolve(file.RelativePath);
+        if (!mirror.IsActive || File.Exists(local))
+        {
+            mirror.Cache.Touch(file.RelativePath);
+            return Results.File(local, contentType, file.Filename);
+        }
+        lease.Dispose();
+        // Uploaded or written on another machine: streamed from the artifact store, not fetched to disk first.
+        return new ArtifactDownloadResult(await mirror.OpenReadAsync(file.RelativePath, ct), contentType, file.Filename);
     }
 
     static async Task<FileDeletedResponse> Delete(string file_id, HttpContext http, TuningDbContext db, DataPaths paths, ArtifactMirror mirror,

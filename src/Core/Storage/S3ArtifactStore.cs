@@ -115,13 +115,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         if (first < PartSizeBytes)
         {
             var sha256 = Sha256Copy.Hex(SHA256.HashData(buffer.AsSpan(0, first)));
-            var request = new PutObjectRequest
-            {
-                BucketName = bucket, Key = objectKey, InputStream = new MemoryStream(buffer, 0, first, writable: false), AutoCloseStream = false,
-                UseChunkEncoding = false, // see UploadPartRequest below
-            };
-            request.Metadata.Add(Sha256MetadataKey, sha256);
-            await Call("PUT", key, () => client.PutObjectAsync(request, ct), ct);
+            await PutBufferAsync(key, objectKey, buffer, first, sha256, ct);
             return new ArtifactInfo(key, first, sha256);
         }
 
@@ -150,6 +144,76 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         {
             File.Delete(spool);
         }
+    }
+
+    public Task<ArtifactUpload> BeginUploadAsync(string key, CancellationToken ct = default) =>
+        Task.FromResult<ArtifactUpload>(new S3ArtifactUpload(this, key, ObjectKey(key)));
+
+    /// <summary>One PUT of a buffer's first <paramref name="length"/> bytes, with their sha256 in the metadata.</summary>
+    internal async Task PutBufferAsync(string key, string objectKey, byte[] buffer, int length, string sha256, CancellationToken ct)
+    {
+        var request = new PutObjectRequest
+        {
+            BucketName = bucket, Key = objectKey, InputStream = new MemoryStream(buffer, 0, length, writable: false), AutoCloseStream = false,
+            UseChunkEncoding = false, // see UploadPartAsync
+        };
+        request.Metadata.Add(Sha256MetadataKey, sha256);
+        await Call("PUT", key, () => client.PutObjectAsync(request, ct), ct);
+    }
+
+    /// <summary>Starts a multipart upload whose sha256 is not known yet (<see cref="CompleteUploadAsync"/> records it).</summary>
+    internal async Task<string> StartUploadAsync(string key, string objectKey, CancellationToken ct)
+    {
+        var start = new InitiateMultipartUploadRequest { BucketName = bucket, Key = objectKey };
+        return (await Call("PUT (start multipart)", key, () => client.InitiateMultipartUploadAsync(start, ct), ct)).UploadId;
+    }
+
+    internal async Task<PartETag> UploadPartAsync(string key, string objectKey, string uploadId, int partNumber, byte[] buffer, int length, CancellationToken ct)
+    {
+        var part = new UploadPartRequest
+        {
+            BucketName = bucket, Key = objectKey, UploadId = uploadId, PartNumber = partNumber,
+            InputStream = new MemoryStream(buffer, 0, length, writable: false), PartSize = length,
+            UseChunkEncoding = false, // plain bodies: s3rver stores aws-chunked framing as if it were data
+        };
+        var uploaded = await Call($"PUT (part {partNumber})", key, () => client.UploadPartAsync(part, ct), ct);
+        return new PartETag(partNumber, uploaded.ETag);
+    }
+
+    /// <summary>
+    /// Completes a multipart upload started by <see cref="StartUploadAsync"/>, then records its sha256 by copying the
+    /// object onto itself with replaced metadata (S3 metadata can be set only when an upload starts; the copy rewrites
+    /// metadata, the server keeps the bytes). If the copy fails the object is deleted, so that no object without its
+    /// sha256 stays under the key. S3 copies objects of at most 5 GB this way, which Tuning:MaxUploadBytes keeps under.
+    /// </summary>
+    internal async Task CompleteUploadAsync(string key, string objectKey, string uploadId, List<PartETag> parts, string sha256, CancellationToken ct)
+    {
+        var complete = new CompleteMultipartUploadRequest { BucketName = bucket, Key = objectKey, UploadId = uploadId, PartETags = parts };
+        await Call("PUT (complete multipart)", key, () => client.CompleteMultipartUploadAsync(complete, ct), ct);
+        try
+        {
+            var copy = new CopyObjectRequest
+            {
+                SourceBucket = bucket, SourceKey = objectKey, DestinationBucket = bucket, DestinationKey = objectKey,
+                MetadataDirective = S3MetadataDirective.REPLACE,
+            };
+            copy.Metadata.Add(Sha256MetadataKey, sha256);
+            await Call("COPY (record sha256)", key, () => client.CopyObjectAsync(copy, ct), ct);
+        }
+        catch
+        {
+            try { await client.DeleteObjectAsync(bucket, objectKey, CancellationToken.None); }
+            catch (Exception) { /* the copy's failure is the one to report */ }
+            throw;
+        }
+    }
+
+    /// <summary>Aborts a multipart upload so that its parts are not kept; best effort (a lifecycle rule cleans up what this misses).</summary>
+    internal async Task AbortUploadAsync(string key, string objectKey, string uploadId)
+    {
+        // Not with the caller's token: a cancelled upload must still be aborted, or its parts stay in the bucket.
+        try { await client.AbortMultipartUploadAsync(bucket, objectKey, uploadId, CancellationToken.None); }
+        catch (Exception) { /* the failure that made the caller abort is the one to report */ }
     }
 
     public Task<ArtifactReadStream> OpenReadAsync(string key, CancellationToken ct = default) =>
