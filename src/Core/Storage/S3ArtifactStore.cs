@@ -181,30 +181,41 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
     }
 
     /// <summary>
-    /// Completes a multipart upload started by <see cref="StartUploadAsync"/>, then records its sha256 by copying the
-    /// object onto itself with replaced metadata (S3 metadata can be set only when an upload starts; the copy rewrites
-    /// metadata, the server keeps the bytes). If the copy fails the object is deleted, so that no object without its
-    /// sha256 stays under the key. S3 copies objects of at most 5 GB this way, which Tuning:MaxUploadBytes keeps under.
+    /// Completes a multipart upload started by <see cref="StartUploadAsync"/>, its sha256 written first to a sidecar
+    /// object (<see cref="SidecarKey"/>): S3 takes metadata only when an upload starts, before the hash is known, and
+    /// the usual way round, a copy of the object onto itself with new metadata, is not understood by every
+    /// S3-compatible server (s3rver decodes the copy source wrongly). The sidecar goes first, so that a completed
+    /// object always has its sha256; a crash in between leaves a sidecar of a few bytes that no listing shows.
     /// </summary>
     internal async Task CompleteUploadAsync(string key, string objectKey, string uploadId, List<PartETag> parts, string sha256, CancellationToken ct)
     {
+        var sidecar = new PutObjectRequest
+        {
+            BucketName = bucket, Key = SidecarKey(key), ContentBody = sha256, UseChunkEncoding = false,
+        };
+        await Call("PUT (sha256 sidecar)", key, () => client.PutObjectAsync(sidecar, ct), ct);
         var complete = new CompleteMultipartUploadRequest { BucketName = bucket, Key = objectKey, UploadId = uploadId, PartETags = parts };
         await Call("PUT (complete multipart)", key, () => client.CompleteMultipartUploadAsync(complete, ct), ct);
+    }
+
+    /// <summary>The object that holds the sha256 of an object stored by a streamed upload, in the store's own folder (never listed).</summary>
+    string SidecarKey(string key) => $"{objectPrefix}{SidecarFolder}{key}";
+
+    const string SidecarFolder = ArtifactKeys.ReservedFolder + "/sha256/";
+
+    /// <summary>The sha256 in the object's metadata, or else in its sidecar (a streamed upload's), or null.</summary>
+    async Task<string?> Sha256OfAsync(string key, MetadataCollection metadata, CancellationToken ct)
+    {
+        if (Sha256Of(metadata) is { } recorded) return recorded;
         try
         {
-            var copy = new CopyObjectRequest
-            {
-                SourceBucket = bucket, SourceKey = objectKey, DestinationBucket = bucket, DestinationKey = objectKey,
-                MetadataDirective = S3MetadataDirective.REPLACE,
-            };
-            copy.Metadata.Add(Sha256MetadataKey, sha256);
-            await Call("COPY (record sha256)", key, () => client.CopyObjectAsync(copy, ct), ct);
+            using var response = await client.GetObjectAsync(bucket, SidecarKey(key), ct);
+            using var reader = new StreamReader(response.ResponseStream);
+            return (await reader.ReadToEndAsync(ct)).Trim();
         }
-        catch
+        catch (AmazonS3Exception e) when (e.ErrorCode is "NoSuchKey" || e.StatusCode == HttpStatusCode.NotFound)
         {
-            try { await client.DeleteObjectAsync(bucket, objectKey, CancellationToken.None); }
-            catch (Exception) { /* the copy's failure is the one to report */ }
-            throw;
+            return null;
         }
     }
 
@@ -243,7 +254,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         try
         {
             var response = await Call("HEAD", key, () => client.GetObjectMetadataAsync(bucket, objectKey, ct), ct);
-            return new ArtifactInfo(key, response.ContentLength, Sha256Of(response.Metadata));
+            return new ArtifactInfo(key, response.ContentLength, await Call("GET (sha256 sidecar)", key, () => Sha256OfAsync(key, response.Metadata, ct), ct));
         }
         catch (ArtifactNotFoundException)
         {
@@ -269,10 +280,11 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         }
     }
 
-    public Task DeleteAsync(string key, CancellationToken ct = default)
+    public async Task DeleteAsync(string key, CancellationToken ct = default)
     {
         var objectKey = ObjectKey(key);
-        return Call("DELETE", key, () => client.DeleteObjectAsync(bucket, objectKey, ct), ct);
+        await Call("DELETE", key, () => client.DeleteObjectAsync(bucket, objectKey, ct), ct);
+        await Call("DELETE", key, () => client.DeleteObjectAsync(bucket, SidecarKey(key), ct), ct); // a streamed upload's sha256
     }
 
     public async Task<int> DeletePrefixAsync(string folderPrefix, CancellationToken ct = default)
@@ -282,9 +294,19 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         // Listed first, deleted after: deleting while paginating would move the continuation token's ground.
         var keys = new List<string>();
         await foreach (var entry in ListAsync(folder, ct)) keys.Add(entry.Key);
-        foreach (var batch in keys.Chunk(1000))
+        // With the sidecars of streamed uploads under the folder (ListAsync leaves the store's own folder out).
+        var objectKeys = keys.Select(ObjectKey).ToList();
+        var sidecars = new ListObjectsV2Request { BucketName = bucket, Prefix = SidecarKey(folder), MaxKeys = ListPageSize };
+        while (true)
         {
-            var request = new DeleteObjectsRequest { BucketName = bucket, Objects = [.. batch.Select(k => new KeyVersion { Key = ObjectKey(k) })], Quiet = true };
+            var page = await Call("LIST", folder, () => client.ListObjectsV2Async(sidecars, ct), ct);
+            objectKeys.AddRange((page.S3Objects ?? []).Select(o => o.Key));
+            if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken)) break;
+            sidecars.ContinuationToken = page.NextContinuationToken;
+        }
+        foreach (var batch in objectKeys.Chunk(1000))
+        {
+            var request = new DeleteObjectsRequest { BucketName = bucket, Objects = [.. batch.Select(k => new KeyVersion { Key = k })], Quiet = true };
             var response = await Call("DELETE", folder, () => client.DeleteObjectsAsync(request, ct), ct);
             if (response.DeleteErrors is { Count: > 0 } errors)
                 throw new ArtifactStoreException($"S3 could not delete {errors.Count} of the objects under '{folder}' in {Description}, e.g. " +
@@ -354,7 +376,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         try
         {
             var size = response.ContentRange is { } range && TotalOf(range) is { } total ? total : response.ContentLength;
-            var info = new ArtifactInfo(key, size, Sha256Of(response.Metadata));
+            var info = new ArtifactInfo(key, size, await Call("GET (sha256 sidecar)", key, () => Sha256OfAsync(key, response.Metadata, ct), ct));
             return new ArtifactReadStream(info, response.ResponseStream, response.ContentLength, response);
         }
         catch

@@ -10,10 +10,10 @@ namespace TuningService.Core.Storage;
 /// buffers exist: memory is 16 MiB whatever the object's size.
 /// <para>
 /// S3 takes user metadata only when a multipart upload starts, and the sha256 is known only at the end, so a
-/// multipart object gets its sha256 by a copy onto itself with replaced metadata after completion (a metadata
-/// rewrite on the server; no bytes travel). If that copy fails the object is deleted: nothing without a sha256 is
-/// left under the key. A process that dies mid-upload leaves an incomplete multipart upload, invisible to reads and
-/// listings, which a bucket lifecycle rule (AbortIncompleteMultipartUpload) removes.
+/// multipart object's sha256 is written to a sidecar object just before the upload is completed
+/// (<see cref="S3ArtifactStore.CompleteUploadAsync"/>). A process that dies mid-upload leaves an incomplete
+/// multipart upload, invisible to reads and listings, which a bucket lifecycle rule (AbortIncompleteMultipartUpload)
+/// removes.
 /// </para>
 /// </summary>
 sealed class S3ArtifactUpload : ArtifactUpload
