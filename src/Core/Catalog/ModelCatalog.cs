@@ -9,6 +9,11 @@ namespace TuningService.Core.Catalog;
 /// Every model a job can start from: the built-in models (the `models/` folder shipped beside the application),
 /// the sub-folders of `Tuning:ModelsPath`, the models imported over the API (`{DataDir}/models`), and the caller's
 /// fine-tuned models (from the database). A base model's id is its folder name; the first root that has it wins.
+/// <para>
+/// Imported and fine-tuned models are known from the database, not from this machine's disk: with an artifact store
+/// (Tuning:Storage:Kind=s3) a model imported or trained through another machine is listed and found here too, and its
+/// folder is fetched only by <see cref="EnsureLocalAsync"/>, when something is about to read its files.
+/// </para>
 /// </summary>
 public sealed class ModelCatalog(TuningOptions options, DataPaths paths, ArtifactMirror mirror)
 {
@@ -39,7 +44,9 @@ public sealed class ModelCatalog(TuningOptions options, DataPaths paths, Artifac
     {
         var fineTuned = await db.FineTunedModels.AsNoTracking().Where(m => m.Owner == owner)
             .OrderBy(m => m.CreatedAt).ToListAsync(ct);
-        return [.. BaseModels(), .. fineTuned.Select(FromFineTuned)];
+        var local = BaseModels();
+        var imported = await ImportedElsewhereAsync(db, local, null, ct);
+        return [.. local, .. imported, .. fineTuned.Select(FromFineTuned)];
     }
 
     /// <summary>The model with this id that <paramref name="owner"/> may use (base, fine-tuned or checkpoint), or null.</summary>
@@ -54,31 +61,27 @@ public sealed class ModelCatalog(TuningOptions options, DataPaths paths, Artifac
                                 join j in db.Jobs.AsNoTracking() on c.JobId equals j.Id
                                 where c.FineTunedModelCheckpoint == id && j.Owner == owner
                                 select new { c.RelativePath, c.CreatedAt, c.JobId, j.Model }).FirstOrDefaultAsync(ct);
-        if (checkpoint is null) return await FetchImportedAsync(db, id, ct);
+        if (checkpoint is null) return (await ImportedElsewhereAsync(db, BaseModels(), id, ct)).FirstOrDefault();
         var root = BaseModels().Any(b => b.Id == checkpoint.Model) ? checkpoint.Model
             : (await db.FineTunedModels.AsNoTracking().Where(x => x.Id == checkpoint.Model).Select(x => x.BaseModel).FirstOrDefaultAsync(ct)) ?? checkpoint.Model;
         return new CatalogModel(id, paths.Resolve(checkpoint.RelativePath), checkpoint.CreatedAt, owner, root, checkpoint.JobId);
     }
 
     /// <summary>
-    /// A model imported through another machine: in the artifact store under <c>models/{id}</c>, fetched into the
-    /// imported models' folder (once; then it is a local one), or null when the store has none. Only an import that
-    /// succeeded is fetched: a failed one's push may have left part of a model behind.
+    /// Models imported (successfully, not deleted since) whose folders this machine lacks: imported through another
+    /// machine, or evicted from the local cache; their files are in the artifact store under <c>models/{id}</c>.
+    /// Only with an artifact store: without one, the data directory is the only copy and a missing folder is gone.
     /// </summary>
-    async Task<CatalogModel?> FetchImportedAsync(TuningDbContext db, string id, CancellationToken ct)
+    async Task<IReadOnlyList<CatalogModel>> ImportedElsewhereAsync(TuningDbContext db, IReadOnlyList<CatalogModel> local, string? id, CancellationToken ct)
     {
-        if (!mirror.IsActive || id != Path.GetFileName(id) || id.StartsWith('.')) return null; // not a folder name: not an import
+        if (!mirror.IsActive) return [];
         // ModelImportStatus.Succeeded (Imports builds on the catalog, so the constant cannot be named here).
-        if (!await db.ModelImports.AsNoTracking().AnyAsync(i => i.Name == id && i.Status == "succeeded", ct)) return null;
-        try
-        {
-            await mirror.EnsureLocalFolderAsync(Path.GetRelativePath(paths.Root, Path.Combine(paths.ImportedModels, id)), ct);
-        }
-        catch (Exception e) when (e is ArtifactNotFoundException or ArgumentException)
-        {
-            return null;
-        }
-        return BaseModels().FirstOrDefault(m => m.Id == id);
+        var query = db.ModelImports.AsNoTracking().Where(i => i.Status == "succeeded");
+        if (id is not null) query = query.Where(i => i.Name == id);
+        var rows = await query.OrderBy(i => i.CreatedAt).Select(i => new { i.Name, i.CreatedAt }).ToListAsync(ct);
+        var known = local.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+        return [.. rows.Where(r => known.Add(r.Name) && r.Name == Path.GetFileName(r.Name) && !r.Name.StartsWith('.'))
+            .Select(r => new CatalogModel(r.Name, Path.Combine(paths.ImportedModels, r.Name), r.CreatedAt, "system", BaseModel: null, JobId: null) { Origin = ModelOrigin.Imported })];
     }
 
     /// <summary>
@@ -92,12 +95,12 @@ public sealed class ModelCatalog(TuningOptions options, DataPaths paths, Artifac
         return found;
     }
 
-    /// <summary>Fetches the folder of a fine-tuned model or checkpoint from the artifact store when this machine lacks it.</summary>
+    /// <summary>Fetches the folder of an imported or fine-tuned model, or a checkpoint, from the artifact store when this machine lacks it.</summary>
     public Task EnsureLocalAsync(CatalogModel model, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(model);
-        // Built-in and Tuning:ModelsPath models ship beside every process; imported ones are not in the store yet.
-        if (model.Origin != ModelOrigin.FineTuned) return Task.CompletedTask;
+        // Built-in and Tuning:ModelsPath models ship beside every process, never in the store.
+        if (model.Origin is ModelOrigin.BuiltIn or ModelOrigin.ModelsPath) return Task.CompletedTask;
         return mirror.EnsureLocalFolderAsync(Path.GetRelativePath(paths.Root, model.Directory), ct);
     }
 

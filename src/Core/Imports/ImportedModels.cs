@@ -30,10 +30,16 @@ public sealed partial class ImportedModels(DataPaths paths, ModelCatalog catalog
         return null;
     }
 
-    /// <summary>True when a model with this id exists, or an unfinished import will create one.</summary>
+    /// <summary>
+    /// True when a model with this id exists, or an unfinished import will create one. With an artifact store it is
+    /// asked of the database, not only of this machine's folder: an import that succeeded through another machine (and
+    /// was not deleted since) holds its name. Without one the folder says it, as it always did (rows of models deleted
+    /// before deletions were recorded still say "succeeded").
+    /// </summary>
     public async Task<bool> IsTakenAsync(TuningDbContext db, string name, CancellationToken ct) =>
         catalog.BaseModels().Any(m => m.Id == name)
-        || await db.ModelImports.AnyAsync(i => i.Name == name && i.Status != ModelImportStatus.Succeeded && i.Status != ModelImportStatus.Failed, ct);
+        || await db.ModelImports.AnyAsync(i => i.Name == name && i.Status != ModelImportStatus.Failed && i.Status != ModelImportStatus.Deleted
+                                               && (i.Status != ModelImportStatus.Succeeded || mirror.IsActive), ct);
 
     /// <summary>A staging folder for one import; the same key gives the same folder, so a restarted download finds its partial files.</summary>
     public string StagingFolder(string key) => Path.Combine(paths.Temp, $"import-{key}");
