@@ -41,6 +41,43 @@ public sealed partial class ImportedModels(DataPaths paths, ModelCatalog catalog
         || await db.ModelImports.AnyAsync(i => i.Name == name && i.Status != ModelImportStatus.Failed && i.Status != ModelImportStatus.Deleted
                                                && (i.Status != ModelImportStatus.Succeeded || mirror.IsActive), ct);
 
+    // Claims made by this process wait for each other here; with PostgreSQL, claims from other processes and machines
+    // also wait on an advisory lock of the name (embedded SQLite has one process).
+    static readonly SemaphoreSlim ClaimGate = new(1, 1);
+
+    /// <summary>
+    /// Records <paramref name="import"/> (an unfinished import: it holds its name from now on) unless its name is taken,
+    /// as one step across every API process: the check and the insert run under a lock of the name (PostgreSQL: an
+    /// advisory transaction lock; this process: a semaphore), so two imports of one name, on two machines at once, end
+    /// with one row and one refusal, and only the holder ever writes under <c>models/{name}</c> in the bucket.
+    /// </summary>
+    /// <returns>False when the name is taken (nothing was recorded).</returns>
+    public async Task<bool> TryClaimAsync(TuningDbContext db, ModelImport import, CancellationToken ct)
+    {
+        await ClaimGate.WaitAsync(ct);
+        try
+        {
+            // A retrying execution strategy (PostgreSQL) allows a transaction of ours only inside it; it re-runs the
+            // whole unit on a broken connection, so each try starts from a clean context.
+            return await db.Database.CreateExecutionStrategy().ExecuteAsync(async c =>
+            {
+                db.ChangeTracker.Clear();
+                await using var transaction = await db.Database.BeginTransactionAsync(c);
+                if (db.Database.IsNpgsql())
+                    await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtext({"model-import-name:" + import.Name}))", c);
+                if (await IsTakenAsync(db, import.Name, c)) return false;
+                db.ModelImports.Add(import);
+                await db.SaveChangesAsync(c);
+                await transaction.CommitAsync(c);
+                return true;
+            }, ct);
+        }
+        finally
+        {
+            ClaimGate.Release();
+        }
+    }
+
     /// <summary>A staging folder for one import; the same key gives the same folder, so a restarted download finds its partial files.</summary>
     public string StagingFolder(string key) => Path.Combine(paths.Temp, $"import-{key}");
 
