@@ -28,6 +28,32 @@ public sealed class SeveralMachinesTests(PostgresServer postgres, S3rverServer s
     readonly List<ServiceProcess> processes = [];
 
     [Fact]
+    public async Task Two_API_processes_importing_one_name_at_once_give_one_model_and_one_conflict_and_both_list_it()
+    {
+        var database = postgres.CreateDatabase();
+        var (first, firstDir, _) = await StartApiAsync(database);
+        var (second, secondDir, _) = await StartApiAsync(database);
+        var archive = ModelArchives.Tar(ModelArchives.LlamaTiny, root: "llama-tiny");
+
+        var answers = await Task.WhenAll(first.ImportArchiveAsync(archive, "shared-llama"), second.ImportArchiveAsync(archive, "shared-llama"));
+
+        var codes = answers.Select(a => a.StatusCode).Order().ToList();
+        var bodies = string.Join(" | ", await Task.WhenAll(answers.Select(async a => (await ApiClient.JsonAsync(a)).ToJsonString())));
+        Assert.True(codes.SequenceEqual([HttpStatusCode.OK, HttpStatusCode.Conflict]), $"{string.Join(", ", codes)}: {bodies}");
+        var refused = await ApiClient.JsonAsync(answers.Single(a => a.StatusCode == HttpStatusCode.Conflict));
+        Assert.Equal("model_exists", refused["error"]!["code"]!.GetValue<string>());
+        // The winner's model, whole, in the bucket; the loser wrote nothing there.
+        var objects = await ListAsync("models/shared-llama/");
+        Assert.Equal(Directory.EnumerateFiles(ModelArchives.LlamaTiny).Select(f => "models/shared-llama/" + Path.GetFileName(f)).Order(), objects.Order());
+        foreach (var key in objects)
+            Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(ModelArchives.LlamaTiny, key["models/shared-llama/".Length..])), await ObjectBytesAsync(key));
+        // Each API lists it, the one that imported it and the one that did not (from the database, not its disk).
+        foreach (var api in new[] { first, second })
+            Assert.Contains((await api.GetJsonAsync("/v1/models"))["data"]!.AsArray(), m => m!["id"]!.GetValue<string>() == "shared-llama");
+        Assert.Single(new[] { firstDir, secondDir }, dir => Directory.Exists(Path.Combine(dir, "models", "shared-llama")));
+    }
+
+    [Fact]
     public async Task A_job_whose_worker_is_killed_continues_on_another_machine_from_the_bucket_and_its_model_is_served_by_a_third()
     {
         var wall = Stopwatch.StartNew();
