@@ -37,6 +37,29 @@ for (int round = 0; round < rounds; round++)
         uploads.Add(RunChild(store == "s3" ? ["upload", store, file, s3.ServiceUrl] : ["upload", store, file]));
     }
 
+var storeUploads = new List<(string Store, double Write, double Complete)>();
+for (int round = 0; round < rounds; round++)
+    foreach (var store in new[] { "local", "s3" })
+    {
+        Console.WriteLine($"store upload {store} (round {round + 1}) ...");
+        var dataDir = Directory.CreateTempSubdirectory("storage-bench-store-").FullName;
+        try
+        {
+            using var s3Store = new TuningService.Core.Storage.S3ArtifactStore(new TuningService.Core.Storage.S3StorageOptions
+            {
+                ServiceUrl = s3.ServiceUrl, Bucket = S3rverProcess.Bucket, Prefix = $"bench-{Guid.NewGuid():N}/", ForcePathStyle = true,
+                AccessKey = S3rverProcess.Key, SecretKey = S3rverProcess.Key,
+            }, dataDir);
+            TuningService.Core.Storage.IArtifactStore target = store == "s3" ? s3Store : new TuningService.Core.Storage.LocalArtifactStore(dataDir);
+            var (write, complete) = await StoreUploadRun.RunAsync(target, file);
+            storeUploads.Add((store, write, complete));
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
 var checkpoints = new List<(string Store, double Write, double Read, long Bytes)>();
 for (int round = 0; round < rounds; round++)
     foreach (var store in new[] { "local", "s3" })
@@ -57,6 +80,12 @@ double localMbs = Median(uploads.Where(u => u.Store == "local").Select(u => u.Me
 double s3Mbs = Median(uploads.Where(u => u.Store == "s3").Select(u => u.MegabytesPerSecond));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"median: local {localMbs:F1} MB/s, s3 {s3Mbs:F1} MB/s = {100 * s3Mbs / localMbs:F0}% of local; peak above baseline: local {Median(uploads.Where(u => u.Store == "local").Select(u => u.PeakAboveBaselineMb)):F0} MiB, s3 {Median(uploads.Where(u => u.Store == "s3").Select(u => u.PeakAboveBaselineMb)):F0} MiB"));
+Console.WriteLine();
+Console.WriteLine("| store upload only (no API) | write s | complete s | MB/s |");
+Console.WriteLine("|---|---:|---:|---:|");
+long fileBytes = new FileInfo(file).Length;
+foreach (var u in storeUploads)
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {u.Store} | {u.Write:F2} | {u.Complete:F2} | {fileBytes / 1e6 / (u.Write + u.Complete):F1} |"));
 Console.WriteLine();
 Console.WriteLine("| checkpoint | MB | write s | read s |");
 Console.WriteLine("|---|---:|---:|---:|");

@@ -92,7 +92,8 @@ public static class FilesApi
                 "or wait until they finish, then delete the file.", "file_id", "file_in_use");
         db.Files.Remove(file);
         await db.SaveChangesAsync(ct);
-        File.Delete(paths.Resolve(file.RelativePath));
+        var local = paths.Resolve(file.RelativePath);
+        if (File.Exists(local)) File.Delete(local); // a machine that only streamed it from the bucket has no copy (nor files/)
         await mirror.DeleteAsync(file.RelativePath, CancellationToken.None); // the row is gone: its bytes follow, whatever the client does now
         return new FileDeletedResponse(file.Id, true);
     }

@@ -104,6 +104,29 @@ public sealed class ModelCatalog(TuningOptions options, DataPaths paths, Artifac
         return mirror.EnsureLocalFolderAsync(Path.GetRelativePath(paths.Root, model.Directory), ct);
     }
 
+    /// <summary>
+    /// <see cref="EnsureLocalAsync"/> under a cache lease: the model's folder stays on this machine, whatever
+    /// Tuning:LocalCacheBytes says, until the lease is disposed (while a job trains from it or a request loads it).
+    /// Built-in and Tuning:ModelsPath models are not the cache's: their lease holds nothing.
+    /// </summary>
+    public async Task<CacheLease> LeaseLocalAsync(CatalogModel model, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var lease = model.Origin is ModelOrigin.BuiltIn or ModelOrigin.ModelsPath
+            ? new CacheLease(() => { })
+            : mirror.Cache.Lease(Path.GetRelativePath(paths.Root, model.Directory));
+        try
+        {
+            await EnsureLocalAsync(model, ct);
+            return lease;
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
     CatalogModel FromFineTuned(FineTunedModel m) =>
         new(m.Id, paths.Resolve(m.RelativePath), m.CreatedAt, m.Owner, m.BaseModel, m.JobId) { Origin = ModelOrigin.FineTuned };
 }

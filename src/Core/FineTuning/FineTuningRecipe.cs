@@ -108,9 +108,7 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
         if (ids.FirstOrDefault(id => !files.ContainsKey(id)) is { } missing)
             throw new TrainingDataException($"The file {missing} was deleted.");
         // Uploaded, or trained, on another machine: fetched from the artifact store (the evaluation's files too).
-        if (baseModel.Directory.StartsWith(paths.Root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            leases.Add(mirror.Cache.Lease(Path.GetRelativePath(paths.Root, baseModel.Directory)));
-        await catalog.EnsureLocalAsync(baseModel, ct);
+        leases.Add(await catalog.LeaseLocalAsync(baseModel, ct));
         var evaluationIds = (job.RetentionFileIdsJson is null ? [] : JsonSerializer.Deserialize<List<string>>(job.RetentionFileIdsJson)!).Append(job.TestFileId);
         var all = ids.Concat(evaluationIds.OfType<string>()).Distinct().ToList();
         foreach (var relative in await database.ReadAsync((db, c) => db.Files.AsNoTracking().Where(f => all.Contains(f.Id)).Select(f => f.RelativePath).ToListAsync(c), ct))

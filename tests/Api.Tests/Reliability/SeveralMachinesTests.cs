@@ -118,7 +118,7 @@ public sealed class SeveralMachinesTests(PostgresServer postgres, S3rverServer s
         Assert.True(await ObjectExistsAsync($"files/{file}"), "the upload is not in the bucket");
 
         Assert.Equal(await File.ReadAllBytesAsync(path), await other.Http.GetByteArrayAsync($"/v1/files/{file}/content"));
-        Assert.True(File.Exists(Path.Combine(otherDir, "files", file)), "the other API process did not keep its copy");
+        Assert.False(File.Exists(Path.Combine(otherDir, "files", file)), "the other API process fetched the file to disk instead of streaming it from the bucket");
 
         using var deleted = await other.Http.DeleteAsync($"/v1/files/{file}");
         Assert.True(deleted.IsSuccessStatusCode, $"{(int)deleted.StatusCode} {await deleted.Content.ReadAsStringAsync()}\n{otherProcess.Output}");
@@ -156,7 +156,7 @@ public sealed class SeveralMachinesTests(PostgresServer postgres, S3rverServer s
         {
             Directory.Delete(Path.GetDirectoryName(folder)!, recursive: true);
         }
-        Assert.True(Directory.Exists(Path.Combine(otherDir, "models", "tiny-llama")), "the other API process did not keep its copy");
+        Assert.False(Directory.Exists(Path.Combine(otherDir, "models", "tiny-llama")), "the other API process fetched the model to disk instead of streaming it from the bucket");
 
         using var deleted = await importer.Http.DeleteAsync("/v1/models/tiny-llama");
         Assert.True(deleted.IsSuccessStatusCode, $"{(int)deleted.StatusCode} {await deleted.Content.ReadAsStringAsync()}\n{importerProcess.Output}");
