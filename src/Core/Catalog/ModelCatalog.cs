@@ -44,15 +44,13 @@ public sealed class ModelCatalog(TuningOptions options, DataPaths paths, Artifac
     {
         var fineTuned = await db.FineTunedModels.AsNoTracking().Where(m => m.Owner == owner)
             .OrderBy(m => m.CreatedAt).ToListAsync(ct);
-        var local = BaseModels();
-        var imported = await ImportedElsewhereAsync(db, local, null, ct);
-        return [.. local, .. imported, .. fineTuned.Select(FromFineTuned)];
+        return [.. await SharedBaseModelsAsync(db, null, ct), .. fineTuned.Select(FromFineTuned)];
     }
 
     /// <summary>The model with this id that <paramref name="owner"/> may use (base, fine-tuned or checkpoint), or null.</summary>
     public async Task<CatalogModel?> FindAsync(TuningDbContext db, string id, string owner, CancellationToken ct)
     {
-        var builtIn = BaseModels().FirstOrDefault(m => m.Id == id);
+        var builtIn = (await SharedBaseModelsAsync(db, id, ct)).FirstOrDefault(m => m.Id == id);
         if (builtIn is not null) return builtIn;
         var m = await db.FineTunedModels.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id && x.Owner == owner, ct);
         if (m is not null) return FromFineTuned(m);
@@ -61,27 +59,34 @@ public sealed class ModelCatalog(TuningOptions options, DataPaths paths, Artifac
                                 join j in db.Jobs.AsNoTracking() on c.JobId equals j.Id
                                 where c.FineTunedModelCheckpoint == id && j.Owner == owner
                                 select new { c.RelativePath, c.CreatedAt, c.JobId, j.Model }).FirstOrDefaultAsync(ct);
-        if (checkpoint is null) return (await ImportedElsewhereAsync(db, BaseModels(), id, ct)).FirstOrDefault();
+        if (checkpoint is null) return null;
         var root = BaseModels().Any(b => b.Id == checkpoint.Model) ? checkpoint.Model
             : (await db.FineTunedModels.AsNoTracking().Where(x => x.Id == checkpoint.Model).Select(x => x.BaseModel).FirstOrDefaultAsync(ct)) ?? checkpoint.Model;
         return new CatalogModel(id, paths.Resolve(checkpoint.RelativePath), checkpoint.CreatedAt, owner, root, checkpoint.JobId);
     }
 
     /// <summary>
-    /// Models imported (successfully, not deleted since) whose folders this machine lacks: imported through another
-    /// machine, or evicted from the local cache; their files are in the artifact store under <c>models/{id}</c>.
-    /// Only with an artifact store: without one, the data directory is the only copy and a missing folder is gone.
+    /// The base models as every machine sees them. Without an artifact store: this machine's folders
+    /// (<see cref="BaseModels"/>). With one, imported models are those the database records as imported and not
+    /// deleted since, whether this machine has their folder or not (imported through another machine, or evicted from
+    /// the local cache: their files are in the store under <c>models/{id}</c>), and a folder left here of a model
+    /// deleted through another machine is not one. <paramref name="id"/>: only that model, or null for all.
     /// </summary>
-    async Task<IReadOnlyList<CatalogModel>> ImportedElsewhereAsync(TuningDbContext db, IReadOnlyList<CatalogModel> local, string? id, CancellationToken ct)
+    async Task<IReadOnlyList<CatalogModel>> SharedBaseModelsAsync(TuningDbContext db, string? id, CancellationToken ct)
     {
-        if (!mirror.IsActive) return [];
+        var local = BaseModels();
+        if (!mirror.IsActive) return local;
         // ModelImportStatus.Succeeded (Imports builds on the catalog, so the constant cannot be named here).
         var query = db.ModelImports.AsNoTracking().Where(i => i.Status == "succeeded");
         if (id is not null) query = query.Where(i => i.Name == id);
         var rows = await query.OrderBy(i => i.CreatedAt).Select(i => new { i.Name, i.CreatedAt }).ToListAsync(ct);
-        var known = local.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
-        return [.. rows.Where(r => known.Add(r.Name) && r.Name == Path.GetFileName(r.Name) && !r.Name.StartsWith('.'))
-            .Select(r => new CatalogModel(r.Name, Path.Combine(paths.ImportedModels, r.Name), r.CreatedAt, "system", BaseModel: null, JobId: null) { Origin = ModelOrigin.Imported })];
+        var imported = rows.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        var shared = local.Where(m => m.Origin != ModelOrigin.Imported || imported.Contains(m.Id)).ToList();
+        var known = local.Select(m => m.Id).ToHashSet(StringComparer.Ordinal); // a built-in model shadows an import of its name
+        shared.AddRange(rows.Where(r => known.Add(r.Name) && r.Name == Path.GetFileName(r.Name) && !r.Name.StartsWith('.'))
+            .Select(r => new CatalogModel(r.Name, Path.Combine(paths.ImportedModels, r.Name), r.CreatedAt, "system", BaseModel: null, JobId: null)
+                { Origin = ModelOrigin.Imported }));
+        return shared;
     }
 
     /// <summary>

@@ -103,6 +103,15 @@ public sealed partial class ImportedModels(DataPaths paths, ModelCatalog catalog
     {
         var target = Path.Combine(paths.ImportedModels, name);
         Directory.CreateDirectory(paths.ImportedModels);
+        if (mirror.IsActive && Directory.Exists(target))
+        {
+            // With an artifact store the database says which imports exist, and this import holds the name there
+            // (TryClaimAsync): a folder here is a cached copy of a model deleted through another machine. Out of the way.
+            var stale = Path.Combine(paths.Temp, $"deleted-{Guid.NewGuid():N}");
+            Directory.Move(target, stale);
+            Directory.Delete(stale, recursive: true);
+            mirror.Cache.Forget(RelativePath(name));
+        }
         if (catalog.BaseModels().Any(m => m.Id == name) || Directory.Exists(target))
             throw new ModelImportException($"A model named '{name}' already exists.") { NameTaken = true };
         try
@@ -117,7 +126,7 @@ public sealed partial class ImportedModels(DataPaths paths, ModelCatalog catalog
 
     /// <summary>
     /// Removes an imported model: renamed out of the catalog first, so it disappears at once, then deleted; then its
-    /// objects in the artifact store (best effort, logged). Copies other machines fetched earlier stay in their caches.
+    /// objects in the artifact store (best effort, logged). Copies other machines fetched earlier stay in their caches, unlisted (the catalog asks the database, where DeleteModel marked the import deleted), until evicted.
     /// </summary>
     public async Task DeleteAsync(string name, CancellationToken ct)
     {

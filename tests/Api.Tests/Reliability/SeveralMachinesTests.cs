@@ -98,6 +98,26 @@ public sealed class SeveralMachinesTests(PostgresServer postgres, S3rverServer s
         {
             Directory.Delete(Path.GetDirectoryName(folder)!, recursive: true);
         }
+        // A checkpoint too, every file of its folder equal to its object in the bucket.
+        var earliest = checkpoints.MinBy(c => c!["step_number"]!.GetValue<int>())!;
+        var earliestStep = earliest["step_number"]!.GetValue<int>();
+        using var checkpointDownload = await api.Http.GetAsync($"/v1/fine_tuning/jobs/{jobId}/checkpoints/{earliest["id"]!.GetValue<string>()}/content");
+        Assert.True(checkpointDownload.IsSuccessStatusCode, $"checkpoint download: {(int)checkpointDownload.StatusCode}\n{apiProcess.Output}");
+        var checkpointFolder = await TarArchive.ExtractSingleFolderAsync(checkpointDownload);
+        try
+        {
+            var objects = await ListAsync($"jobs/{jobId}/step-{earliestStep}/");
+            var files = Directory.EnumerateFiles(checkpointFolder, "*", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(checkpointFolder, f).Replace(Path.DirectorySeparatorChar, '/')).Order().ToList();
+            Assert.Equal(objects.Select(k => k[$"jobs/{jobId}/step-{earliestStep}/".Length..]).Order(), files);
+            foreach (var key in objects)
+                Assert.Equal(await ObjectBytesAsync(key), await File.ReadAllBytesAsync(Path.Combine(checkpointFolder, key[$"jobs/{jobId}/step-{earliestStep}/".Length..])));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(checkpointFolder)!, recursive: true);
+        }
+        Assert.False(Directory.Exists(Path.Combine(apiDir, "jobs")), "the API machine fetched job folders to disk instead of streaming them");
 
         // An undisturbed run of the same job, on the second worker alone, has the same losses step for step.
         var reference = (await api.CreateJobAsync(Job()))["id"]!.GetValue<string>();
@@ -161,6 +181,12 @@ public sealed class SeveralMachinesTests(PostgresServer postgres, S3rverServer s
         using var deleted = await importer.Http.DeleteAsync("/v1/models/tiny-llama");
         Assert.True(deleted.IsSuccessStatusCode, $"{(int)deleted.StatusCode} {await deleted.Content.ReadAsStringAsync()}\n{importerProcess.Output}");
         Assert.Empty(await ListAsync("models/"));
+
+        // Gone for the other process too, and its name free again there.
+        Assert.DoesNotContain((await other.GetJsonAsync("/v1/models"))["data"]!.AsArray(), m => m!["id"]!.GetValue<string>() == "tiny-llama");
+        using var again = await other.ImportArchiveAsync(ModelArchives.Tar(ModelArchives.LlamaTiny, root: "llama-tiny"), "tiny-llama", "llama-tiny.tar");
+        Assert.True(again.IsSuccessStatusCode, $"{(int)again.StatusCode} {await again.Content.ReadAsStringAsync()}\n{otherProcess.Output}");
+        Assert.Contains((await importer.GetJsonAsync("/v1/models"))["data"]!.AsArray(), m => m!["id"]!.GetValue<string>() == "tiny-llama");
     }
 
     [Fact]
