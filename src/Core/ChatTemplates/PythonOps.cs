@@ -43,7 +43,7 @@ internal static class PythonOps
             case IntValue or BoolValue or FloatValue when IsNumber(b): return ToDouble(a) == ToDouble(b);
             case NoneValue: return b is NoneValue;
             case UndefinedValue: return b is UndefinedValue;
-            case ListValue la2 when b is ListValue lb2 && la2.IsTuple == lb2.IsTuple:
+            case ListValue la2 when b is ListValue lb2 && la2.IsTuple == lb2.IsTuple && la2.ViewName == lb2.ViewName:
                 if (la2.Items.Count != lb2.Items.Count) return false;
                 for (var i = 0; i < la2.Items.Count; i++)
                     if (!Equal(la2.Items[i], lb2.Items[i])) return false;
@@ -108,7 +108,7 @@ internal static class PythonOps
             return x < y ? -1 : x > y ? 1 : 0;
         }
         if (a is StringValue sa && b is StringValue sb) return Math.Sign(PythonString.CompareCodePoints(sa.Value, sb.Value));
-        if (a is ListValue la2 && b is ListValue lb2 && la2.IsTuple == lb2.IsTuple)
+        if (a is ListValue { IsSequence: true } la2 && b is ListValue { IsSequence: true } lb2 && la2.IsTuple == lb2.IsTuple)
         {
             var n = Math.Min(la2.Items.Count, lb2.Items.Count);
             for (var i = 0; i < n; i++)
@@ -133,6 +133,10 @@ internal static class PythonOps
                     throw new TemplateRuntimeException($"TypeError: 'in <string>' requires string as left operand, not {needle.TypeName}");
                 return s.Value.Contains(n.Value, StringComparison.Ordinal);
             case UndefinedValue: return false;
+            case IteratorValue iterator:
+                foreach (var item in iterator.Iterate())
+                    if (Equal(item, needle)) return true;
+                return false;
             default: throw new TemplateRuntimeException($"TypeError: argument of type '{haystack.TypeName}' is not iterable");
         }
     }
@@ -163,9 +167,9 @@ internal static class PythonOps
             context.CheckLength((long)sa.Value.Length + sb.Value.Length);
             return new StringValue(string.Concat(sa.Value, sb.Value));
         }
-        if (a is ListValue la)
+        if (a is ListValue { IsSequence: true } la)
         {
-            if (b is not ListValue lb || la.IsTuple != lb.IsTuple)
+            if (b is not ListValue { IsSequence: true } lb || la.IsTuple != lb.IsTuple)
                 throw new TemplateRuntimeException($"TypeError: can only concatenate {a.TypeName} (not \"{b.TypeName}\") to {a.TypeName}");
             context.CheckLength((long)la.Items.Count + lb.Items.Count);
             return new ListValue([.. la.Items, .. lb.Items], la.IsTuple);
@@ -186,7 +190,7 @@ internal static class PythonOps
         FailIfUndefined(a, b);
         if (TryGetInteger(a, out var x) && TryGetInteger(b, out var y)) return Checked(() => checked(x * y));
         if (IsNumber(a) && IsNumber(b)) return new FloatValue(ToDouble(a) * ToDouble(b));
-        if (a is IntValue or BoolValue && b is StringValue or ListValue) (a, b) = (b, a);
+        if (a is IntValue or BoolValue && b is StringValue or ListValue { IsSequence: true }) (a, b) = (b, a);
         if (a is StringValue s && TryGetInteger(b, out var n))
         {
             if (n <= 0) return StringValue.Empty;
@@ -195,7 +199,7 @@ internal static class PythonOps
             for (long i = 0; i < n; i++) sb.Append(s.Value);
             return new StringValue(sb.ToString());
         }
-        if (a is ListValue l && TryGetInteger(b, out var m))
+        if (a is ListValue { IsSequence: true } l && TryGetInteger(b, out var m))
         {
             if (m <= 0) return new ListValue([], l.IsTuple);
             context.CheckLength(l.Items.Count * m);
