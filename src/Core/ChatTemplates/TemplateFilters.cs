@@ -27,6 +27,7 @@ internal static partial class TemplateFilters
             return v switch
             {
                 FloatValue f => new FloatValue(Math.Abs(f.Value)),
+                BigIntValue big => BigIntValue.Of(System.Numerics.BigInteger.Abs(big.Value)),
                 _ when PythonOps.TryGetInteger(v, out var n) => n < 0 ? PythonOps.Negate(IntValue.Of(n)) : IntValue.Of(n),
                 _ => throw new TemplateRuntimeException($"TypeError: bad operand type for abs(): '{v.TypeName}'"),
             };
@@ -125,6 +126,7 @@ internal static partial class TemplateFilters
             switch (v)
             {
                 case UndefinedValue u: throw u.Fail();
+                case BigIntValue: return v;
                 case IntValue or BoolValue: PythonOps.TryGetInteger(v, out var n); return IntValue.Of(n);
                 case FloatValue f: return double.IsFinite(f.Value) && Math.Abs(f.Value) < 9.2e18 ? IntValue.Of((long)Math.Truncate(f.Value)) : fallback;
                 case StringValue s:
