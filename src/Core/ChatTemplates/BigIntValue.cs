@@ -15,9 +15,19 @@ internal sealed class BigIntValue : TemplateValue
 
     public BigInteger Value { get; }
 
+    /// <summary>Python 3.11 refuses to print an int of more digits than this (sys.get_int_max_str_digits()); the
+    /// sandbox refuses to build one, which also keeps a squaring loop from spending seconds in one multiplication.</summary>
+    public const int MaxDigits = 4300;
+
     /// <summary>The value as an <see cref="IntValue"/> when it fits in 64 bits, else as a big one.</summary>
-    public static TemplateValue Of(BigInteger value) =>
-        value >= long.MinValue && value <= long.MaxValue ? IntValue.Of((long)value) : new BigIntValue(value);
+    public static TemplateValue Of(BigInteger value)
+    {
+        if (value >= long.MinValue && value <= long.MaxValue) return IntValue.Of((long)value);
+        if (BigInteger.Abs(value).GetBitLength() > MaxDigits * 3.3219)
+            throw new TemplateRuntimeException(
+                $"the template built an integer of more than {MaxDigits} digits (Python refuses to print those)", ChatTemplateErrorKind.LimitExceeded);
+        return new BigIntValue(value);
+    }
 
     public override string TypeName => "int";
     public override bool IsTrue => !Value.IsZero;

@@ -213,11 +213,7 @@ internal static class PythonOps
     {
         FailIfUndefined(a, b);
         if (TryGetInteger(a, out var x) && TryGetInteger(b, out var y)) return Checked(() => checked(x * y), () => (BigInteger)x * y);
-        if (TryBig(a, b, out var bx, out var by))
-        {
-            context.CheckLength((long)(BigInteger.Abs(bx).GetBitLength() + BigInteger.Abs(by).GetBitLength()) / 3);
-            return BigIntValue.Of(bx * by);
-        }
+        if (TryBig(a, b, out var bx, out var by)) return BigIntValue.Of(bx * by);
         if (IsNumber(a) && IsNumber(b)) return new FloatValue(ToDouble(a) * ToDouble(b));
         if (a is IntValue or BoolValue && b is StringValue or ListValue { IsSequence: true }) (a, b) = (b, a);
         if (a is StringValue s && TryGetInteger(b, out var n))
@@ -304,12 +300,9 @@ internal static class PythonOps
         FailIfUndefined(a, b);
         if (TryGetInteger(a, out var x) && TryGetInteger(b, out var y) && y >= 0)
         {
-            if (y > 64 && Math.Abs(x) > 1)
-            {
-                // Python computes any size; the result's digits are bounded like any other value the template builds.
-                var digits = y * Math.Log10(Math.Abs((double)x));
-                if (digits > 100_000) throw new TemplateRuntimeException($"the template built a number of about {digits:0} digits, more than the limit of 100000", ChatTemplateErrorKind.LimitExceeded);
-            }
+            if (y > 64 && Math.Abs(x) > 1 && y * Math.Log10(Math.Abs((double)x)) > BigIntValue.MaxDigits)
+                throw new TemplateRuntimeException(
+                    $"the template built an integer of more than {BigIntValue.MaxDigits} digits (Python refuses to print those)", ChatTemplateErrorKind.LimitExceeded);
             return Checked(() =>
             {
                 long result = 1, power = x;
