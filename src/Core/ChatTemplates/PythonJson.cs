@@ -30,7 +30,7 @@ internal static class PythonJson
             case IntValue i: sb.Append(i.Value.ToString(CultureInfo.InvariantCulture)); break;
             case BigIntValue b: b.WriteStr(sb); break;
             case FloatValue f: sb.Append(FloatText(f.Value)); break;
-            case ListValue l: WriteList(sb, l, o, level); break;
+            case ListValue { IsSequence: true } l: WriteList(sb, l, o, level); break;
             case DictValue d: WriteDict(sb, d, o, level); break;
             default: throw new TemplateRuntimeException($"TypeError: Object of type {value.TypeName} is not JSON serializable");
         }
