@@ -35,8 +35,10 @@ public sealed class CompletionRunner(ModelCatalog catalog, ModelCache cache, Gen
     async Task<CompletionResult> RunCoreAsync(GenerationRequest request, Caller caller, TuningDbContext db,
         Action<int, GeneratedToken>? onToken, CancellationToken ct)
     {
-        var model = await catalog.FindLocalAsync(db, request.Model, caller.Owner, ct)
+        var model = await catalog.FindAsync(db, request.Model, caller.Owner, ct)
             ?? throw new ApiException(404, $"The model '{request.Model}' does not exist or you do not have access to it.", "model", "model_not_found");
+        // Fetched if this machine lacks it, and kept on disk (Tuning:LocalCacheBytes) while this request loads it.
+        using var files = await catalog.LeaseLocalAsync(model, ct);
         using var slot = await gate.TryEnterAsync(ct)
             ?? throw new ApiException(429, "Too many generation requests are waiting; retry shortly.", null, "rate_limit_exceeded", "requests");
         using var lease = await cache.AcquireAsync(model, ct);

@@ -7,7 +7,9 @@ namespace TuningService.Core.ChatTemplates;
 /// <c>messages</c>, <c>tools</c> and <c>documents</c> (always defined; null is Python's None),
 /// <c>add_generation_prompt</c>, the special tokens that are set, and any further keyword arguments
 /// (<c>enable_thinking</c>, <c>date_string</c>, ...), which win over special tokens of the same name.
-/// Values are JSON, as the API receives them; object key order is kept (it is what <c>tojson</c> prints).
+/// Values are JSON, as the API receives them; object key order is kept (it is what <c>tojson</c> prints). From a
+/// <see cref="System.Text.Json.JsonElement"/>, wrap it without copying: <c>JsonArray.Create(element)</c> or
+/// <c>JsonObject.Create(element)</c>.
 /// </summary>
 public sealed class ChatTemplateInput
 {

@@ -18,9 +18,9 @@ internal static class CollectionMethods
         if (UnsafeDictMethods.Contains(name)) return Unsafe(name, "dict");
         return name switch
         {
-            "items" => new FunctionValue("dict.items", (a, _) => { a.Bind("items"); return Items(d); }),
-            "keys" => new FunctionValue("dict.keys", (a, _) => { a.Bind("keys"); return new ListValue(d.Entries.Select(e => e.Key).ToList()); }),
-            "values" => new FunctionValue("dict.values", (a, _) => { a.Bind("values"); return new ListValue(d.Entries.Select(e => e.Value).ToList()); }),
+            "items" => new FunctionValue("dict.items", (a, _) => { a.Bind("items"); return new ListValue(Items(d).Items, viewName: "dict_items"); }),
+            "keys" => new FunctionValue("dict.keys", (a, _) => { a.Bind("keys"); return new ListValue(d.Entries.Select(e => e.Key).ToList(), viewName: "dict_keys"); }),
+            "values" => new FunctionValue("dict.values", (a, _) => { a.Bind("values"); return new ListValue(d.Entries.Select(e => e.Value).ToList(), viewName: "dict_values"); }),
             "get" => new FunctionValue("dict.get", (a, _) =>
             {
                 var b = a.Bind("get", "key", "default");

@@ -3,7 +3,8 @@ using System.Text;
 
 namespace TuningService.Core.ChatTemplates;
 
-/// <summary>Python's <c>int</c>, held in 64 bits: arithmetic that overflows fails instead of growing like Python's.</summary>
+/// <summary>Python's <c>int</c> in 64 bits, the fast common case; arithmetic that overflows continues in
+/// <see cref="BigIntValue"/>, as Python's ints do not overflow.</summary>
 internal sealed class IntValue : TemplateValue
 {
     static readonly IntValue[] Small = Enumerable.Range(-16, 272).Select(i => new IntValue(i)).ToArray();

@@ -44,6 +44,7 @@ internal static class JsonValueConverter
                 if (v.TryGetValue<int>(out var i)) return IntValue.Of(i);
                 if (v.TryGetValue<double>(out var d)) return new FloatValue(d);
                 if (v.TryGetValue<float>(out var f)) return new FloatValue(f);
+                if (v.TryGetValue<ulong>(out var u)) return BigIntValue.Of(u);
                 if (v.TryGetValue<decimal>(out var m)) return new FloatValue((double)m);
                 return Number(v.ToJsonString());
             default:
@@ -67,12 +68,14 @@ internal static class JsonValueConverter
         };
     }
 
-    /// <summary>A JSON number as Python reads it: an int unless it has a fraction or an exponent. Integers beyond
-    /// 64 bits (Python would keep them exact) become floats.</summary>
+    /// <summary>A JSON number as Python reads it: an int (of any size) unless it has a fraction or an exponent.</summary>
     static TemplateValue Number(string raw)
     {
-        if (raw.IndexOfAny(['.', 'e', 'E']) < 0 && long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
-            return IntValue.Of(n);
+        if (raw.IndexOfAny(['.', 'e', 'E']) < 0)
+        {
+            if (long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)) return IntValue.Of(n);
+            return BigIntValue.Of(System.Numerics.BigInteger.Parse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
+        }
         return new FloatValue(double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture));
     }
 }

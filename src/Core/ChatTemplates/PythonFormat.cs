@@ -14,6 +14,9 @@ internal static class PythonFormat
     {
         IReadOnlyList<TemplateValue> args = arguments is ListValue { IsTuple: true } t ? t.Items : [arguments];
         var mapping = arguments as DictValue;
+        // Python skips the "not all arguments converted" check when the right operand supports item access and is
+        // not a tuple (a dict, but a list too): 'text' % [] is 'text'.
+        var mappingLike = arguments is DictValue or ListValue { IsTuple: false, IsSequence: true };
         var sb = new StringBuilder();
         var next = 0;
         var i = 0;
@@ -68,7 +71,7 @@ internal static class PythonFormat
             sb.Append(FormatValue(value, spec, percentStyle: true));
             context.CheckLength(sb.Length);
         }
-        if (next < args.Count && mapping is null)
+        if (next < args.Count && !mappingLike)
             throw new TemplateRuntimeException("TypeError: not all arguments converted during string formatting");
         return new StringValue(sb.ToString());
     }

@@ -28,8 +28,9 @@ internal static class PythonJson
             case NoneValue: sb.Append("null"); break;
             case BoolValue b: sb.Append(b.Value ? "true" : "false"); break;
             case IntValue i: sb.Append(i.Value.ToString(CultureInfo.InvariantCulture)); break;
+            case BigIntValue b: b.WriteStr(sb); break;
             case FloatValue f: sb.Append(FloatText(f.Value)); break;
-            case ListValue l: WriteList(sb, l, o, level); break;
+            case ListValue { IsSequence: true } l: WriteList(sb, l, o, level); break;
             case DictValue d: WriteDict(sb, d, o, level); break;
             default: throw new TemplateRuntimeException($"TypeError: Object of type {value.TypeName} is not JSON serializable");
         }
@@ -83,6 +84,7 @@ internal static class PythonJson
                 StringValue s => s.Value,
                 BoolValue b => b.Value ? "true" : "false",
                 IntValue i => i.Value.ToString(CultureInfo.InvariantCulture),
+                BigIntValue b => b.Str(),
                 FloatValue f => FloatText(f.Value),
                 NoneValue => "null",
                 _ => throw new TemplateRuntimeException($"TypeError: keys must be str, int, float, bool or None, not {key.TypeName}"),

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Text;
 
 namespace TuningService.Core.ChatTemplates;
@@ -21,11 +22,21 @@ internal static class PythonOps
 
     public static bool TryGetIndex(TemplateValue v, out long index) => TryGetInteger(v, out index);
 
-    static bool IsNumber(TemplateValue v) => v is IntValue or BoolValue or FloatValue;
+    /// <summary>Any Python int (bool included) as a BigInteger.</summary>
+    static bool TryGetBigInteger(TemplateValue v, out BigInteger value)
+    {
+        if (v is BigIntValue big) { value = big.Value; return true; }
+        var ok = TryGetInteger(v, out var l);
+        value = l;
+        return ok;
+    }
+
+    static bool IsNumber(TemplateValue v) => v is IntValue or BoolValue or FloatValue or BigIntValue;
 
     static double ToDouble(TemplateValue v) => v switch
     {
         IntValue i => i.Value,
+        BigIntValue b => (double)b.Value,
         BoolValue b => b.Value ? 1 : 0,
         FloatValue f => f.Value,
         _ => throw new InvalidOperationException("not a number"),
@@ -40,10 +51,11 @@ internal static class PythonOps
             case IntValue or BoolValue when TryGetInteger(b, out var lb):
                 TryGetInteger(a, out var la);
                 return la == lb;
-            case IntValue or BoolValue or FloatValue when IsNumber(b): return ToDouble(a) == ToDouble(b);
+            case BigIntValue or IntValue or BoolValue when TryGetBigInteger(a, out var ba) && TryGetBigInteger(b, out var bb): return ba == bb;
+            case IntValue or BoolValue or FloatValue or BigIntValue when IsNumber(b): return ToDouble(a) == ToDouble(b);
             case NoneValue: return b is NoneValue;
             case UndefinedValue: return b is UndefinedValue;
-            case ListValue la2 when b is ListValue lb2 && la2.IsTuple == lb2.IsTuple:
+            case ListValue la2 when b is ListValue lb2 && la2.IsTuple == lb2.IsTuple && la2.ViewName == lb2.ViewName:
                 if (la2.Items.Count != lb2.Items.Count) return false;
                 for (var i = 0; i < la2.Items.Count; i++)
                     if (!Equal(la2.Items[i], lb2.Items[i])) return false;
@@ -82,6 +94,7 @@ internal static class PythonOps
                 return l.GetHashCode();
             case FloatValue f:
                 return f.Value == Math.Floor(f.Value) && Math.Abs(f.Value) < 9.2e18 ? ((long)f.Value).GetHashCode() : f.Value.GetHashCode();
+            case BigIntValue big: return big.Value.GetHashCode();
             case ListValue t:
                 var h = new HashCode();
                 foreach (var item in t.Items) h.Add(Hash(item));
@@ -102,13 +115,14 @@ internal static class PythonOps
             TryGetInteger(a, out var la);
             return la.CompareTo(lb);
         }
+        if (TryGetBigInteger(a, out var bigA) && TryGetBigInteger(b, out var bigB)) return bigA.CompareTo(bigB);
         if (IsNumber(a) && IsNumber(b))
         {
             double x = ToDouble(a), y = ToDouble(b);
             return x < y ? -1 : x > y ? 1 : 0;
         }
         if (a is StringValue sa && b is StringValue sb) return Math.Sign(PythonString.CompareCodePoints(sa.Value, sb.Value));
-        if (a is ListValue la2 && b is ListValue lb2 && la2.IsTuple == lb2.IsTuple)
+        if (a is ListValue { IsSequence: true } la2 && b is ListValue { IsSequence: true } lb2 && la2.IsTuple == lb2.IsTuple)
         {
             var n = Math.Min(la2.Items.Count, lb2.Items.Count);
             for (var i = 0; i < n; i++)
@@ -133,6 +147,10 @@ internal static class PythonOps
                     throw new TemplateRuntimeException($"TypeError: 'in <string>' requires string as left operand, not {needle.TypeName}");
                 return s.Value.Contains(n.Value, StringComparison.Ordinal);
             case UndefinedValue: return false;
+            case IteratorValue iterator:
+                foreach (var item in iterator.Iterate())
+                    if (Equal(item, needle)) return true;
+                return false;
             default: throw new TemplateRuntimeException($"TypeError: argument of type '{haystack.TypeName}' is not iterable");
         }
     }
@@ -146,16 +164,25 @@ internal static class PythonOps
         if (b is UndefinedValue ub) throw ub.Fail();
     }
 
-    static IntValue Checked(Func<long> op)
+    /// <summary>64-bit integer arithmetic, redone with BigInteger when it overflows: Python's ints do not overflow.</summary>
+    static TemplateValue Checked(Func<long> op, Func<BigInteger> big)
     {
         try { return IntValue.Of(op()); }
-        catch (OverflowException) { throw new TemplateRuntimeException("OverflowError: integer result does not fit in 64 bits"); }
+        catch (OverflowException) { return BigIntValue.Of(big()); }
+    }
+
+    /// <summary>Arithmetic where an operand is already a big int (both operands Python ints).</summary>
+    static bool TryBig(TemplateValue a, TemplateValue b, out BigInteger x, out BigInteger y)
+    {
+        y = default;
+        return (a is BigIntValue || b is BigIntValue) & TryGetBigInteger(a, out x) && TryGetBigInteger(b, out y);
     }
 
     public static TemplateValue Add(TemplateValue a, TemplateValue b, RenderContext context)
     {
         FailIfUndefined(a, b);
-        if (TryGetInteger(a, out var x) && TryGetInteger(b, out var y)) return Checked(() => checked(x + y));
+        if (TryGetInteger(a, out var x) && TryGetInteger(b, out var y)) return Checked(() => checked(x + y), () => (BigInteger)x + y);
+        if (TryBig(a, b, out var bx, out var by)) return BigIntValue.Of(bx + by);
         if (IsNumber(a) && IsNumber(b)) return new FloatValue(ToDouble(a) + ToDouble(b));
         if (a is StringValue sa)
         {
@@ -163,9 +190,9 @@ internal static class PythonOps
             context.CheckLength((long)sa.Value.Length + sb.Value.Length);
             return new StringValue(string.Concat(sa.Value, sb.Value));
         }
-        if (a is ListValue la)
+        if (a is ListValue { IsSequence: true } la)
         {
-            if (b is not ListValue lb || la.IsTuple != lb.IsTuple)
+            if (b is not ListValue { IsSequence: true } lb || la.IsTuple != lb.IsTuple)
                 throw new TemplateRuntimeException($"TypeError: can only concatenate {a.TypeName} (not \"{b.TypeName}\") to {a.TypeName}");
             context.CheckLength((long)la.Items.Count + lb.Items.Count);
             return new ListValue([.. la.Items, .. lb.Items], la.IsTuple);
@@ -176,7 +203,8 @@ internal static class PythonOps
     public static TemplateValue Subtract(TemplateValue a, TemplateValue b)
     {
         FailIfUndefined(a, b);
-        if (TryGetInteger(a, out var x) && TryGetInteger(b, out var y)) return Checked(() => checked(x - y));
+        if (TryGetInteger(a, out var x) && TryGetInteger(b, out var y)) return Checked(() => checked(x - y), () => (BigInteger)x - y);
+        if (TryBig(a, b, out var bx, out var by)) return BigIntValue.Of(bx - by);
         if (IsNumber(a) && IsNumber(b)) return new FloatValue(ToDouble(a) - ToDouble(b));
         throw Unsupported("-", a, b);
     }
@@ -184,9 +212,10 @@ internal static class PythonOps
     public static TemplateValue Multiply(TemplateValue a, TemplateValue b, RenderContext context)
     {
         FailIfUndefined(a, b);
-        if (TryGetInteger(a, out var x) && TryGetInteger(b, out var y)) return Checked(() => checked(x * y));
+        if (TryGetInteger(a, out var x) && TryGetInteger(b, out var y)) return Checked(() => checked(x * y), () => (BigInteger)x * y);
+        if (TryBig(a, b, out var bx, out var by)) return BigIntValue.Of(bx * by);
         if (IsNumber(a) && IsNumber(b)) return new FloatValue(ToDouble(a) * ToDouble(b));
-        if (a is IntValue or BoolValue && b is StringValue or ListValue) (a, b) = (b, a);
+        if (a is IntValue or BoolValue && b is StringValue or ListValue { IsSequence: true }) (a, b) = (b, a);
         if (a is StringValue s && TryGetInteger(b, out var n))
         {
             if (n <= 0) return StringValue.Empty;
@@ -195,7 +224,7 @@ internal static class PythonOps
             for (long i = 0; i < n; i++) sb.Append(s.Value);
             return new StringValue(sb.ToString());
         }
-        if (a is ListValue l && TryGetInteger(b, out var m))
+        if (a is ListValue { IsSequence: true } l && TryGetInteger(b, out var m))
         {
             if (m <= 0) return new ListValue([], l.IsTuple);
             context.CheckLength(l.Items.Count * m);
@@ -221,10 +250,17 @@ internal static class PythonOps
         if (TryGetInteger(a, out var x) && TryGetInteger(b, out var y))
         {
             if (y == 0) throw new TemplateRuntimeException("ZeroDivisionError: integer division or modulo by zero");
-            if (x == long.MinValue && y == -1) throw new TemplateRuntimeException("OverflowError: integer result does not fit in 64 bits");
+            if (x == long.MinValue && y == -1) return BigIntValue.Of(-(BigInteger)x);
             var q = x / y;
             if ((x % y != 0) && ((x < 0) != (y < 0))) q--;
             return IntValue.Of(q);
+        }
+        if (TryBig(a, b, out var bx, out var by))
+        {
+            if (by.IsZero) throw new TemplateRuntimeException("ZeroDivisionError: integer division or modulo by zero");
+            var bq = BigInteger.DivRem(bx, by, out var br);
+            if (!br.IsZero && (br.Sign < 0) != (by.Sign < 0)) bq -= 1;
+            return BigIntValue.Of(bq);
         }
         if (!IsNumber(a) || !IsNumber(b)) throw Unsupported("//", a, b);
         var d = ToDouble(b);
@@ -244,6 +280,13 @@ internal static class PythonOps
             if (r != 0 && ((r < 0) != (y < 0))) r += y;
             return IntValue.Of(r);
         }
+        if (TryBig(a, b, out var bx, out var by))
+        {
+            if (by.IsZero) throw new TemplateRuntimeException("ZeroDivisionError: integer division or modulo by zero");
+            var br = BigInteger.Remainder(bx, by);
+            if (!br.IsZero && (br.Sign < 0) != (by.Sign < 0)) br += by;
+            return BigIntValue.Of(br);
+        }
         if (!IsNumber(a) || !IsNumber(b)) throw Unsupported("%", a, b);
         double fx = ToDouble(a), fy = ToDouble(b);
         if (fy == 0) throw new TemplateRuntimeException("ZeroDivisionError: float modulo");
@@ -257,6 +300,9 @@ internal static class PythonOps
         FailIfUndefined(a, b);
         if (TryGetInteger(a, out var x) && TryGetInteger(b, out var y) && y >= 0)
         {
+            if (y > 64 && Math.Abs(x) > 1 && y * Math.Log10(Math.Abs((double)x)) > BigIntValue.MaxDigits)
+                throw new TemplateRuntimeException(
+                    $"the template built an integer of more than {BigIntValue.MaxDigits} digits (Python refuses to print those)", ChatTemplateErrorKind.LimitExceeded);
             return Checked(() =>
             {
                 long result = 1, power = x;
@@ -268,7 +314,7 @@ internal static class PythonOps
                     if (e > 0) power = checked(power * power);
                 }
                 return result;
-            });
+            }, () => BigInteger.Pow(x, (int)Math.Min(y, int.MaxValue)));
         }
         if (!IsNumber(a) || !IsNumber(b)) throw Unsupported("** or pow()", a, b);
         return new FloatValue(Math.Pow(ToDouble(a), ToDouble(b)));
@@ -277,7 +323,8 @@ internal static class PythonOps
     public static TemplateValue Negate(TemplateValue a)
     {
         if (a is UndefinedValue u) throw u.Fail();
-        if (TryGetInteger(a, out var x)) return Checked(() => checked(-x));
+        if (TryGetInteger(a, out var x)) return Checked(() => checked(-x), () => -(BigInteger)x);
+        if (a is BigIntValue big) return BigIntValue.Of(-big.Value);
         if (a is FloatValue f) return new FloatValue(-f.Value);
         throw new TemplateRuntimeException($"TypeError: bad operand type for unary -: '{a.TypeName}'");
     }

@@ -14,16 +14,19 @@ internal sealed class SliceExpr(Expr target, Expr? start, Expr? stop, Expr? step
         if (value is UndefinedValue u) throw u.Fail();
         switch (value)
         {
-            case ListValue list:
+            case ListValue { IsSequence: true } list:
                 return new ListValue(Indices(list.Items.Count, a, b, c).Select(i => list.Items[i]).ToList(), list.IsTuple);
             case StringValue s when !PythonString.HasSurrogates(s.Value):
                 return new StringValue(string.Concat(Indices(s.Value.Length, a, b, c).Select(i => s.Value[i])));
             case StringValue s:
                 var cps = PythonString.CodePoints(s.Value);
                 return new StringValue(PythonString.FromCodePoints(Indices(cps.Length, a, b, c).Select(i => cps[i])));
+            case DictValue:
+                throw new TemplateRuntimeException("TypeError: unhashable type: 'slice'");
             default:
-                // Python raises TypeError (unhashable slice / not subscriptable); Jinja's getitem turns that into undefined.
-                return UndefinedValue.WithHint($"{value.ObjectTypeRepr} has no element slice");
+                // Jinja compiles a slice to a plain Python subscript (not the sandbox's getitem, which would give
+                // undefined), so slicing anything else fails as Python does.
+                throw new TemplateRuntimeException($"TypeError: '{value.TypeName}' object is not subscriptable");
         }
     }
 

@@ -11,7 +11,7 @@ internal static class StringMethods
 {
     static readonly HashSet<string> Unsupported =
     [
-        "encode", "expandtabs", "format_map", "maketrans", "translate", "isprintable", "isidentifier", "index", "rindex",
+        "encode", "expandtabs", "format_map", "maketrans", "translate", "isprintable", "isidentifier",
     ];
 
     public static FunctionValue? Bind(StringValue target, string name)
@@ -63,6 +63,11 @@ internal static class StringMethods
                 var result = PythonString.Replace(s, RequireStr(b[0], name), RequireStr(b[1], name), b[2] is null ? -1 : Int(b[2]!, name));
                 ctx.CheckLength(result.Length);
                 return Str(result);
+            },
+            "index" or "rindex" => (a, ctx) =>
+            {
+                var at = Bind(target, name == "index" ? "find" : "rfind")!.Call(a, ctx);
+                return at is IntValue { Value: -1 } ? throw new TemplateRuntimeException("ValueError: substring not found") : at;
             },
             "find" or "rfind" => (a, _) =>
             {

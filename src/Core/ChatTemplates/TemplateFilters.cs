@@ -27,6 +27,7 @@ internal static partial class TemplateFilters
             return v switch
             {
                 FloatValue f => new FloatValue(Math.Abs(f.Value)),
+                BigIntValue big => BigIntValue.Of(System.Numerics.BigInteger.Abs(big.Value)),
                 _ when PythonOps.TryGetInteger(v, out var n) => n < 0 ? PythonOps.Negate(IntValue.Of(n)) : IntValue.Of(n),
                 _ => throw new TemplateRuntimeException($"TypeError: bad operand type for abs(): '{v.TypeName}'"),
             };
@@ -75,6 +76,7 @@ internal static partial class TemplateFilters
         ["float"] = (v, a, _) =>
         {
             var fallback = a.Bind("float", "default")[0] ?? new FloatValue(0);
+            if (v is UndefinedValue u) throw u.Fail();
             return ToFloat(v) is { } d ? new FloatValue(d) : fallback;
         },
         ["format"] = (v, a, ctx) =>
@@ -123,6 +125,8 @@ internal static partial class TemplateFilters
             var numberBase = b[1] is null ? 10 : PythonOps.TryGetInteger(b[1]!, out var nb) ? (int)nb : 10;
             switch (v)
             {
+                case UndefinedValue u: throw u.Fail();
+                case BigIntValue: return v;
                 case IntValue or BoolValue: PythonOps.TryGetInteger(v, out var n); return IntValue.Of(n);
                 case FloatValue f: return double.IsFinite(f.Value) && Math.Abs(f.Value) < 9.2e18 ? IntValue.Of((long)Math.Truncate(f.Value)) : fallback;
                 case StringValue s:
@@ -140,8 +144,8 @@ internal static partial class TemplateFilters
             a.Bind("items");
             return v switch
             {
-                UndefinedValue => ListValue.EmptyList,
-                DictValue d => CollectionMethods.Items(d),
+                UndefinedValue => IteratorValue.Generator("do_items", []),
+                DictValue d => IteratorValue.Generator("do_items", CollectionMethods.Items(d).Items),
                 _ => throw new TemplateRuntimeException("TypeError: Can only get item pairs from a mapping."),
             };
         },
@@ -166,12 +170,14 @@ internal static partial class TemplateFilters
         ["upper"] = (v, a, _) => { a.Bind("upper"); return new StringValue(PythonString.Upper(v.Str())); },
         ["map"] = (v, a, ctx) =>
         {
+            // Jinja's map, select and reject start with `if value:`, so a falsy input (0, none, '') maps to nothing.
+            if (!v.IsTrue) return IteratorValue.Generator("sync_do_map", []);
             var items = v.Iterate();
             if (a.Positional.Count == 0 && a.Keywords.Any(k => k.Key == "attribute"))
             {
                 var b = a.Bind("map", "attribute", "default");
                 var getter = AttributeGetter(b[0]!, null);
-                return new ListValue(items.Select(item =>
+                return IteratorValue.Generator("sync_do_map", items.Select(item =>
                 {
                     var x = getter(item);
                     return x is UndefinedValue && b[1] is not null ? b[1]! : x;
@@ -180,7 +186,7 @@ internal static partial class TemplateFilters
             if (a.Positional.Count == 0 || a.Positional[0] is not StringValue filterName)
                 throw new TemplateRuntimeException("FilterArgumentError: map requires a filter argument");
             var rest = new CallArguments(a.Positional.Skip(1).ToList(), a.Keywords);
-            return new ListValue(items.Select(item => Apply(filterName.Value, item, rest, ctx)).ToList());
+            return IteratorValue.Generator("sync_do_map", items.Select(item => Apply(filterName.Value, item, rest, ctx)).ToList());
         },
         ["max"] = (v, a, _) => MinOrMax(v, a, "max", max: true),
         ["min"] = (v, a, _) => MinOrMax(v, a, "min", max: false),
@@ -200,8 +206,16 @@ internal static partial class TemplateFilters
         ["reverse"] = (v, a, _) =>
         {
             a.Bind("reverse");
-            if (v is StringValue s) return new StringValue(PythonString.FromCodePoints(PythonString.CodePoints(s.Value).Reverse()));
-            return new ListValue(v.Iterate().Reverse().ToList());
+            // Jinja returns reversed(value): an iterator for a list, tuple or dict; a list when the value cannot be
+            // reversed directly (a generator).
+            return v switch
+            {
+                StringValue s => new StringValue(PythonString.FromCodePoints(PythonString.CodePoints(s.Value).Reverse())),
+                ListValue l => new IteratorValue(l.IsTuple ? "reversed" : "list_reverseiterator", "", l.Items.Reverse().ToList()),
+                DictValue d => new IteratorValue("dict_reversekeyiterator", "", d.Iterate().Reverse().ToList()),
+                UndefinedValue => new IteratorValue("reversed", "", []),
+                _ => new ListValue(v.Iterate().Reverse().ToList()),
+            };
         },
         ["round"] = (v, a, _) =>
         {
@@ -282,7 +296,7 @@ internal static partial class TemplateFilters
                 PythonOps.EnsureHashable(key);
                 if (seen.Add(key)) result.Add(item);
             }
-            return new ListValue(result);
+            return IteratorValue.Generator("sync_do_unique", result);
         },
         ["wordcount"] = (v, a, _) => { a.Bind("wordcount"); return IntValue.Of(Word().Count(v.Str())); },
     };
@@ -353,7 +367,15 @@ internal static partial class TemplateFilters
             if (!caseSensitive) { x = IgnoreCase(x); y = IgnoreCase(y); }
             return PythonOps.Compare(x, y, "<");
         });
-        return descending ? items.OrderByDescending(key, comparer).ToList() : items.OrderBy(key, comparer).ToList();
+        try
+        {
+            return descending ? items.OrderByDescending(key, comparer).ToList() : items.OrderBy(key, comparer).ToList();
+        }
+        catch (InvalidOperationException e) when (e.InnerException is TemplateRuntimeException inner)
+        {
+            // Array.Sort wraps a comparer's exception; what the template did wrong is the inner one ('<' not supported).
+            throw inner;
+        }
     }
 
     static TemplateValue MinOrMax(TemplateValue v, CallArguments a, string name, bool max)
@@ -373,8 +395,9 @@ internal static partial class TemplateFilters
         return best;
     }
 
-    static ListValue SelectOrReject(TemplateValue v, CallArguments a, RenderContext ctx, bool byAttribute, bool select)
+    static IteratorValue SelectOrReject(TemplateValue v, CallArguments a, RenderContext ctx, bool byAttribute, bool select)
     {
+        if (!v.IsTrue) return IteratorValue.Generator("select_or_reject", []);
         var args = a.Positional;
         var offset = 0;
         Func<TemplateValue, TemplateValue> getter = x => x;
@@ -392,6 +415,6 @@ internal static partial class TemplateFilters
             predicate = x => TemplateTests.Run(testName.Value, x, testArgs, ctx);
         }
         else predicate = x => x.IsTrue;
-        return new ListValue(v.Iterate().Where(item => predicate(getter(item)) == select).ToList());
+        return IteratorValue.Generator("select_or_reject", v.Iterate().Where(item => predicate(getter(item)) == select).ToList());
     }
 }

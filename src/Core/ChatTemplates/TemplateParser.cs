@@ -316,7 +316,11 @@ internal sealed class TemplateParser
             isTuple = true;
             if (Current.Kind is TokenKind.BlockEnd || Current.IsOperator(")") || Current.IsOperator("=") || (endName is not null && Current.IsName(endName))) break;
         }
-        if (parenthesized) Expect(TokenKind.Operator, ")");
+        if (parenthesized)
+        {
+            Expect(TokenKind.Operator, ")");
+            if (Current.IsOperator(",")) throw Error("nested tuple unpacking is not supported in chat templates here", Current);
+        }
         return new AssignTarget(names, isTuple, null, line, column);
     }
 
@@ -555,9 +559,10 @@ internal sealed class TemplateParser
                 return new ConstantExpr(new StringValue(text), line, column);
             case TokenKind.Integer:
                 index++;
-                if (!long.TryParse(token.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-                    throw Error($"the integer {token.Value} does not fit in 64 bits", token);
-                return new ConstantExpr(IntValue.Of(n), line, column);
+                if (long.TryParse(token.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+                    return new ConstantExpr(IntValue.Of(n), line, column);
+                try { return new ConstantExpr(BigIntValue.Of(System.Numerics.BigInteger.Parse(token.Value, CultureInfo.InvariantCulture)), line, column); }
+                catch (TemplateRuntimeException e) { throw Error(e.Message, token); }
             case TokenKind.Float:
                 index++;
                 return new ConstantExpr(new FloatValue(double.Parse(token.Value, NumberStyles.Float, CultureInfo.InvariantCulture)), line, column);

@@ -44,6 +44,9 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
             return;
         }
         await using var database = new JobDatabase(scopes, retry, lease, logger);
+        // The job's checkpoints on this machine (fetched to resume from, or written by this attempt) stay while it runs,
+        // whatever Tuning:LocalCacheBytes says: training reads and writes them.
+        using var checkpointsLease = mirror.Cache.Lease(DataPaths.JobRelativePath(jobId));
         if (claim.Attempts > Math.Max(1, options.MaxJobAttempts))
         {
             await GiveUpAsync(database, claim);

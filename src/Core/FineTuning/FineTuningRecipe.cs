@@ -45,7 +45,22 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
         Func<bool> keepsStopCheckpoint, CancellationToken ct)
     {
         var requested = JsonSerializer.Deserialize<RequestedHyperparameters>(job.RequestedHyperparametersJson) ?? RequestedHyperparameters.Auto;
-        var (baseModel, files) = await FindInputsAsync(database, job, ct);
+        var inputLeases = new List<CacheLease>();
+        try
+        {
+            var (baseModel, files) = await FindInputsAsync(database, job, inputLeases, ct);
+            return await RunAsync(database, job, resume, earlierCheckpoints, keepsStopCheckpoint, requested, baseModel, files, ct);
+        }
+        finally
+        {
+            foreach (var lease in inputLeases) lease.Dispose();
+        }
+    }
+
+    /// <summary>The run itself, while the base model and the files are held on this machine (cache leases).</summary>
+    async Task<TrainingOutcome> RunAsync(JobDatabase database, FineTuningJob job, JobCheckpoint? resume, IReadOnlyList<JobCheckpoint> earlierCheckpoints,
+        Func<bool> keepsStopCheckpoint, RequestedHyperparameters requested, CatalogModel baseModel, Dictionary<string, StoredFile> files, CancellationToken ct)
+    {
 
         await SetPhaseAsync(database, JobPhase.LoadingModel);
         using var model = SetUpModel(baseModel, requested, job.Seed, resume);
@@ -85,8 +100,12 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
         return new TrainingOutcome(fineTunedId, plan.TrainedTokens, resultFileId);
     }
 
-    /// <summary>The job's base model and files, as the catalog and the database have them now.</summary>
-    async Task<(CatalogModel BaseModel, Dictionary<string, StoredFile> Files)> FindInputsAsync(JobDatabase database, FineTuningJob job, CancellationToken ct)
+    /// <summary>
+    /// The job's base model and files, as the catalog and the database have them now, made local and leased (added to
+    /// <paramref name="leases"/>, which the caller disposes when training ends) so that the cache bound cannot take them.
+    /// </summary>
+    async Task<(CatalogModel BaseModel, Dictionary<string, StoredFile> Files)> FindInputsAsync(JobDatabase database, FineTuningJob job,
+        List<CacheLease> leases, CancellationToken ct)
     {
         var baseModel = await database.ReadAsync((db, c) => catalog.FindAsync(db, job.Model, job.Owner, c), ct)
             ?? throw new TrainingDataException($"The model '{job.Model}' is no longer available.");
@@ -95,11 +114,11 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
         if (ids.FirstOrDefault(id => !files.ContainsKey(id)) is { } missing)
             throw new TrainingDataException($"The file {missing} was deleted.");
         // Uploaded, or trained, on another machine: fetched from the artifact store (the evaluation's files too).
-        await catalog.EnsureLocalAsync(baseModel, ct);
+        leases.Add(await catalog.LeaseLocalAsync(baseModel, ct));
         var evaluationIds = (job.RetentionFileIdsJson is null ? [] : JsonSerializer.Deserialize<List<string>>(job.RetentionFileIdsJson)!).Append(job.TestFileId);
         var all = ids.Concat(evaluationIds.OfType<string>()).Distinct().ToList();
         foreach (var relative in await database.ReadAsync((db, c) => db.Files.AsNoTracking().Where(f => all.Contains(f.Id)).Select(f => f.RelativePath).ToListAsync(c), ct))
-            await mirror.EnsureLocalFileAsync(relative, ct);
+            leases.Add(await mirror.LeaseLocalFileAsync(relative, ct));
         return (baseModel, files);
     }
 

@@ -13,7 +13,7 @@ public sealed class TemplateChatCompletionsTests : IDisposable
 {
     readonly TuningApiFactory factory = new(settings: new Dictionary<string, string>
     {
-        ["Tuning:RunWorkerInProcess"] = "false", ["Tuning:ModelsPath"] = ChatModelFolders.Shared,
+        ["Tuning:RunWorkerInProcess"] = "false", ["Tuning:ModelsPath"] = InferenceChatModels.Shared,
     });
     readonly HttpClient http;
 
@@ -26,21 +26,21 @@ public sealed class TemplateChatCompletionsTests : IDisposable
     /// <summary>What the engine gives for the prompt /tokenize shows, stopping at either of generation_config.json's eos ids.</summary>
     static GenerationOutput Expected(IReadOnlyList<int> promptIds, int maxTokens)
     {
-        var folder = Path.Combine(ChatModelFolders.Shared, ChatModelFolders.Qwen3);
+        var folder = Path.Combine(InferenceChatModels.Shared, InferenceChatModels.Qwen3);
         using var loaded = PretrainedModelLoader.Load(folder, TorchSharp.torch.CPU);
         var tokenizer = TokenizerLoader.FromModelFolder(folder);
         return TextGenerator.Generate(loaded.AsCausalLanguageModel(), tokenizer, [promptIds],
-            new GenerationOptions { Temperature = 0, MaxNewTokens = maxTokens, StopTokenIds = [ChatModelFolders.ImEnd, ChatModelFolders.EndOfText] })[0];
+            new GenerationOptions { Temperature = 0, MaxNewTokens = maxTokens, StopTokenIds = [InferenceChatModels.ImEnd, InferenceChatModels.EndOfText] })[0];
     }
 
     [Fact]
     public async Task The_answer_is_the_engines_continuation_of_the_rendered_template_without_the_end_of_turn_token()
     {
-        var tokenized = await ApiClient.JsonAsync(await http.PostAsJsonAsync("/tokenize", new { model = ChatModelFolders.Qwen3, messages = Messages }));
+        var tokenized = await ApiClient.JsonAsync(await http.PostAsJsonAsync("/tokenize", new { model = InferenceChatModels.Qwen3, messages = Messages }));
         var promptIds = tokenized["tokens"]!.AsArray().Select(t => t!.GetValue<int>()).ToList();
         var expected = Expected(promptIds, 24);
 
-        var response = await http.PostAsJsonAsync("/v1/chat/completions", new { model = ChatModelFolders.Qwen3, messages = Messages, max_tokens = 24, temperature = 0 });
+        var response = await http.PostAsJsonAsync("/v1/chat/completions", new { model = InferenceChatModels.Qwen3, messages = Messages, max_tokens = 24, temperature = 0 });
         var body = await ApiClient.JsonAsync(response);
         Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
         var choice = body["choices"]![0]!;
@@ -51,7 +51,7 @@ public sealed class TemplateChatCompletionsTests : IDisposable
         Assert.Equal(expected.FinishReason, choice["finish_reason"]!.GetValue<string>());
         Assert.Equal(promptIds.Count, body["usage"]!["prompt_tokens"]!.GetValue<int>());
 
-        var streamed = await http.PostAsJsonAsync("/v1/chat/completions", new { model = ChatModelFolders.Qwen3, messages = Messages, max_tokens = 24, temperature = 0, stream = true });
+        var streamed = await http.PostAsJsonAsync("/v1/chat/completions", new { model = InferenceChatModels.Qwen3, messages = Messages, max_tokens = 24, temperature = 0, stream = true });
         var events = (await streamed.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
         var chunks = events[..^1].Select(e => JsonNode.Parse(e["data: ".Length..])!["choices"]![0]!).ToList();
         Assert.Equal(content, string.Concat(chunks.Select(c => c["delta"]!["content"]?.GetValue<string>() ?? "")));
@@ -63,7 +63,7 @@ public sealed class TemplateChatCompletionsTests : IDisposable
         foreach (var stream in new[] { false, true })
         {
             var response = await http.PostAsJsonAsync("/v1/chat/completions",
-                new { model = ChatModelFolders.EndsAtOnce, messages = Messages, max_tokens = 8, temperature = 0, stream });
+                new { model = InferenceChatModels.EndsAtOnce, messages = Messages, max_tokens = 8, temperature = 0, stream });
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
             var text = await response.Content.ReadAsStringAsync();
             Assert.DoesNotContain("<|im_end|>", text, StringComparison.Ordinal);
@@ -80,7 +80,7 @@ public sealed class TemplateChatCompletionsTests : IDisposable
     public async Task A_templates_raise_exception_is_a_400_naming_messages()
     {
         var messages = new[] { new { role = "user", content = "Hi" }, new { role = "user", content = "Hello?" } };
-        var response = await http.PostAsJsonAsync("/v1/chat/completions", new { model = ChatModelFolders.AlternatingRoles, messages, max_tokens = 4 });
+        var response = await http.PostAsJsonAsync("/v1/chat/completions", new { model = InferenceChatModels.AlternatingRoles, messages, max_tokens = 4 });
         var body = await ApiClient.JsonAsync(response);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("Conversation roles must alternate user/assistant/user/assistant/...", body["error"]!["message"]!.GetValue<string>());

@@ -13,7 +13,7 @@ public sealed class TokenizeApiTests : IDisposable
 {
     readonly TuningApiFactory factory = new(settings: new Dictionary<string, string>
     {
-        ["Tuning:RunWorkerInProcess"] = "false", ["Tuning:ModelsPath"] = ChatModelFolders.Shared,
+        ["Tuning:RunWorkerInProcess"] = "false", ["Tuning:ModelsPath"] = InferenceChatModels.Shared,
     });
     readonly HttpClient http;
 
@@ -21,7 +21,7 @@ public sealed class TokenizeApiTests : IDisposable
 
     public void Dispose() => factory.Dispose();
 
-    static string Qwen3Folder => Path.Combine(ChatModelFolders.Shared, ChatModelFolders.Qwen3);
+    static string Qwen3Folder => Path.Combine(InferenceChatModels.Shared, InferenceChatModels.Qwen3);
 
     static readonly JsonArray Conversation =
     [
@@ -53,7 +53,7 @@ public sealed class TokenizeApiTests : IDisposable
     [Fact]
     public async Task Messages_give_the_ids_of_exactly_the_text_the_template_renders_without_bos()
     {
-        var body = await PostAsync("/tokenize", new { model = ChatModelFolders.Qwen3, messages = Conversation, return_token_strs = true });
+        var body = await PostAsync("/tokenize", new { model = InferenceChatModels.Qwen3, messages = Conversation, return_token_strs = true });
 
         var expectedText = Qwen3Render(Conversation, addGenerationPrompt: true);
         var expectedIds = TokenizerLoader.FromModelFolder(Qwen3Folder).Encode(expectedText);
@@ -61,7 +61,7 @@ public sealed class TokenizeApiTests : IDisposable
         Assert.Contains("<|im_start|>assistant\n", expectedText, StringComparison.Ordinal);
         Assert.Equal(expectedIds, Ids(body));
         Assert.Equal(expectedIds.Count, body["count"]!.GetValue<int>());
-        Assert.Equal(512, body["max_model_len"]!.GetValue<int>());
+        Assert.Equal(128, body["max_model_len"]!.GetValue<int>()); // qwen3-tiny's max_position_embeddings
         var strs = body["token_strs"]!.AsArray().Select(s => s!.GetValue<string>()).ToList();
         Assert.Equal(expectedIds.Count, strs.Count);
         Assert.Equal("<|im_start|>", strs[0]);
@@ -71,12 +71,12 @@ public sealed class TokenizeApiTests : IDisposable
     [Fact]
     public async Task Chat_template_kwargs_reach_the_template_and_detokenize_round_trips()
     {
-        var body = await PostAsync("/tokenize", new { model = ChatModelFolders.Qwen3, messages = Conversation, chat_template_kwargs = new { enable_thinking = false } });
+        var body = await PostAsync("/tokenize", new { model = InferenceChatModels.Qwen3, messages = Conversation, chat_template_kwargs = new { enable_thinking = false } });
         var prompt = body["prompt"]!.GetValue<string>();
         Assert.EndsWith("<|im_start|>assistant\n<think>\n\n</think>\n\n", prompt, StringComparison.Ordinal);
         Assert.Null(body["token_strs"]);
 
-        var back = await PostAsync("/detokenize", new { model = ChatModelFolders.Qwen3, tokens = Ids(body) });
+        var back = await PostAsync("/detokenize", new { model = InferenceChatModels.Qwen3, tokens = Ids(body) });
         Assert.Equal(prompt, back["prompt"]!.GetValue<string>());
     }
 
@@ -84,13 +84,13 @@ public sealed class TokenizeApiTests : IDisposable
     public async Task Continue_final_message_leaves_the_last_message_open()
     {
         JsonArray messages = [.. Conversation.Select(m => m!.DeepClone()), new JsonObject { ["role"] = "assistant", ["content"] = "Once upon a time" }];
-        var body = await PostAsync("/tokenize", new { model = ChatModelFolders.Qwen3, messages, add_generation_prompt = false, continue_final_message = true });
+        var body = await PostAsync("/tokenize", new { model = InferenceChatModels.Qwen3, messages, add_generation_prompt = false, continue_final_message = true });
         var full = Qwen3Render(messages, addGenerationPrompt: false);
         var prompt = body["prompt"]!.GetValue<string>();
         Assert.EndsWith("Once upon a time", prompt, StringComparison.Ordinal);
         Assert.Equal(full[..prompt.Length], prompt);
 
-        var both = await http.PostAsJsonAsync("/tokenize", new { model = ChatModelFolders.Qwen3, messages, continue_final_message = true });
+        var both = await http.PostAsJsonAsync("/tokenize", new { model = InferenceChatModels.Qwen3, messages, continue_final_message = true });
         Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
     }
 
@@ -105,7 +105,7 @@ public sealed class TokenizeApiTests : IDisposable
         Assert.Null(with["prompt"]);
         Assert.Equal(Ids(with).Length, with["token_strs"]!.AsArray().Count);
 
-        var qwen3 = await PostAsync("/tokenize", new { model = ChatModelFolders.Qwen3, prompt = "Hello world" });
+        var qwen3 = await PostAsync("/tokenize", new { model = InferenceChatModels.Qwen3, prompt = "Hello world" });
         Assert.Equal(TokenizerLoader.FromModelFolder(Qwen3Folder).EncodeWithSpecialTokens("Hello world"), Ids(qwen3));
     }
 
@@ -141,8 +141,8 @@ public sealed class TokenizeApiTests : IDisposable
         var messages = new[] { new { role = "user", content = "Hi" }, new { role = "user", content = "Hello?" } };
         foreach (var request in new object[]
                  {
-                     new { model = ChatModelFolders.AlternatingRoles, messages },
-                     new { model = ChatModelFolders.Qwen3, messages, chat_template = ChatModelFolders.GemmaTemplate() },
+                     new { model = InferenceChatModels.AlternatingRoles, messages },
+                     new { model = InferenceChatModels.Qwen3, messages, chat_template = InferenceChatModels.GemmaTemplate() },
                  })
         {
             var response = await http.PostAsJsonAsync("/tokenize", request);

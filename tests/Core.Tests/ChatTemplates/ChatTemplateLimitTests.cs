@@ -44,6 +44,9 @@ public class ChatTemplateLimitTests
         Assert.Contains("more than the limit of 16777216", e.Message);
         Assert.Equal(ChatTemplateErrorKind.LimitExceeded, RenderFails("{{ 'x' * 10000000000 }}").Kind);
         Assert.Equal(ChatTemplateErrorKind.LimitExceeded, RenderFails("{{ ([1] * 100000000)|length }}").Kind);
+        Assert.StartsWith("the template built an integer of more than 4300 digits",
+            RenderFails("{% set ns = namespace(n=3) %}{% for i in range(64) %}{% set ns.n = ns.n * ns.n %}{% endfor %}").Message);
+        Assert.Equal(ChatTemplateErrorKind.LimitExceeded, RenderFails("{{ 2 ** 100000000 }}").Kind);
     }
 
     [Fact]
