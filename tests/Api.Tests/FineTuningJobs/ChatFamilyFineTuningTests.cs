@@ -43,7 +43,7 @@ public sealed class ChatFamilyFineTuningTests
         var created = await api.CreateJobAsync(new
         {
             model = name, training_file = file, seed = 5,
-            method = new { type = "supervised", supervised = new { hyperparameters = new { n_epochs = 12, batch_size = 4, learning_rate_multiplier = 10 } } },
+            method = new { type = "supervised", supervised = new { hyperparameters = new { n_epochs = 12, batch_size = 4, learning_rate = 0.005, lr_scheduler = "constant" } } },
         });
         var jobId = created["id"]!.GetValue<string>();
         var job = await api.WaitForJobAsync(jobId, FineTuneScenario.Deadline);
@@ -68,7 +68,10 @@ public sealed class ChatFamilyFineTuningTests
             chat_template_kwargs = new { enable_thinking = false },
         }));
         var choice = chat["choices"]![0]!;
-        Assert.Equal(Answer, choice["message"]!["content"]!.GetValue<string>());
+        var losses = (await api.GetJsonAsync($"/v1/fine_tuning/jobs/{jobId}/metrics"))["data"]!.AsArray()
+            .Select(m => m!["train_loss"]?.ToString()).Where(l => l is not null);
+        Assert.True(Answer == choice["message"]!["content"]!.GetValue<string>(),
+            $"{family}: answered {choice["message"]!["content"]} ({choice["finish_reason"]}); training losses {string.Join(", ", losses)}");
         Assert.Equal("stop", choice["finish_reason"]!.GetValue<string>());
     }
 }
