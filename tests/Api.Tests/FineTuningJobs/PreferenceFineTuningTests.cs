@@ -1,18 +1,19 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Xunit.Abstractions;
 using TuningService.Api.Tests.Support;
 
 namespace TuningService.Api.Tests.FineTuningJobs;
 
 /// <summary>DPO (method.type "dpo") through the job API on the shipped model, with a preference file made from its held-out stories.</summary>
-public sealed class PreferenceFineTuningTests
+public sealed class PreferenceFineTuningTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task A_dpo_job_learns_the_story_preferences_and_beats_the_base_model_on_held_out_stories()
     {
         using var factory = new TuningApiFactory();
         var api = new ApiClient(factory.CreateClient());
-        var (train, heldOut) = StoryPreferences.Build();
+        var (train, heldOut) = StoryPreferences.Build(namesPerStory: 8);
         var training = await UploadAsync(api, StoryPreferences.Jsonl(train), "stories-train.jsonl");
         var validation = await UploadAsync(api, StoryPreferences.Jsonl(heldOut), "stories-heldout.jsonl");
 
@@ -24,10 +25,11 @@ public sealed class PreferenceFineTuningTests
 
         var created = await api.CreateJobAsync(new
         {
-            model = "babyllama-tinystories", training_file = training, validation_file = validation, suffix = "dpo", seed = 3,
-            method = new { type = "dpo", dpo = new { hyperparameters = new { beta = double.Parse(Environment.GetEnvironmentVariable("DPO_BETA") ?? "0.1"), n_epochs = int.Parse(Environment.GetEnvironmentVariable("DPO_EPOCHS") ?? "3"), batch_size = 8, learning_rate = double.Parse(Environment.GetEnvironmentVariable("DPO_LR") ?? "5e-4") } } },
+            model = "babyllama-tinystories", training_file = training, validation_file = validation, test_file = validation, suffix = "dpo", seed = 3,
+            method = new { type = "dpo", dpo = new { hyperparameters = new { beta = 0.1, n_epochs = 4, batch_size = 8, learning_rate = 1e-4 } } },
         });
         Assert.Equal("dpo", created["method"]!["type"]!.GetValue<string>());
+        Assert.Equal(0.1, created["method"]!["dpo"]!["hyperparameters"]!["beta"]!.GetValue<double>());
         Assert.Null(created["method"]!["supervised"]);
         var job = await api.WaitForJobAsync(created["id"]!.GetValue<string>(), FineTuneScenario.Deadline);
         Assert.True(job["status"]!.GetValue<string>() == "succeeded", $"job did not succeed: {job}");
@@ -38,7 +40,7 @@ public sealed class PreferenceFineTuningTests
         double Last(Func<JsonNode, double> value) => metrics.TakeLast(3).Average(value);
         // The policy starts as its reference: a loss of ln 2 and no pair ranked by a reward.
         Assert.Equal(Math.Log(2), metrics[0]["train_loss"]!.GetValue<double>(), 4);
-        Assert.True(Last(m => m["train_loss"]!.GetValue<double>()) < First(m => m["train_loss"]!.GetValue<double>()) - 0.1, $"the training loss did not fall: {string.Join(" ", metrics.Select(m => $"{m["train_loss"]!.GetValue<double>():F3}/{m["preference"]!["rewards/accuracies"]!.GetValue<double>():F2}"))}");
+        Assert.True(Last(m => m["train_loss"]!.GetValue<double>()) < First(m => m["train_loss"]!.GetValue<double>()) - 0.1, "the training loss did not fall");
         Assert.True(Last(m => m["preference"]!["rewards/accuracies"]!.GetValue<double>()) > First(m => m["preference"]!["rewards/accuracies"]!.GetValue<double>()) + 0.2,
             "rewards/accuracies did not rise");
         Assert.Contains(metrics, m => m["preference"]?["valid_rewards/margins"] is not null);
@@ -58,6 +60,21 @@ public sealed class PreferenceFineTuningTests
         var before = PreferenceAccuracy.OnPairs(RepoPaths.BuiltInModel, heldOut);
         var after = PreferenceAccuracy.OnPairs(folder, heldOut);
         Assert.True(after >= before + 0.2 && after >= 0.75, $"held-out preference accuracy {after:P0}, base model {before:P0}");
+
+        // The job's own evaluation says the same: base vs fine-tuned preference accuracy on the test pairs, the
+        // forgetting on the built-in model's held-out stories.
+        var report = await api.GetJsonAsync($"/v1/fine_tuning/jobs/{jobId}/evaluation");
+        var change = report["test"]!["change"]!.AsArray().ToDictionary(c => c!["metric"]!.GetValue<string>(), c => c!);
+        Assert.Equal(before, change["preference_accuracy"]["before"]!.GetValue<double>(), 6);
+        Assert.Equal(after, change["preference_accuracy"]["after"]!.GetValue<double>(), 6);
+        Assert.True(change["mean_logprob_margin"]["change"]!.GetValue<double>() > 0);
+        Assert.NotEmpty(report["test"]!["samples"]!.AsArray());
+        Assert.NotEmpty(report["retention"]!.AsArray());
+        output.WriteLine($"pairs: {train.Count} train, {heldOut.Count} held out; steps {metrics.Count}");
+        output.WriteLine($"train loss first3 {First(m => m["train_loss"]!.GetValue<double>()):F4} last3 {Last(m => m["train_loss"]!.GetValue<double>()):F4}");
+        output.WriteLine($"rewards/accuracies first3 {First(m => m["preference"]!["rewards/accuracies"]!.GetValue<double>()):F3} last3 {Last(m => m["preference"]!["rewards/accuracies"]!.GetValue<double>()):F3}");
+        output.WriteLine($"held-out preference accuracy base {before:P1} tuned {after:P1}; mean log-prob margin {change["mean_logprob_margin"]["before"]} -> {change["mean_logprob_margin"]["after"]}");
+        output.WriteLine($"retention: {string.Join("; ", report["retention"]!.AsArray().Select(r => r!["dataset_id"] + " " + string.Join(",", r["forgetting"]!.AsArray().Select(c => $"{c!["metric"]} {c["before"]}->{c["after"]}"))))}");
     }
 
     [Fact]
