@@ -114,6 +114,38 @@ public sealed class PreferenceFineTuningTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData("full")]
+    [InlineData("lora")]
+    public async Task A_paused_and_resumed_dpo_job_trains_exactly_like_an_uninterrupted_one(string trainingType)
+    {
+        using var factory = new TuningApiFactory();
+        var api = new ApiClient(factory.CreateClient());
+        var file = await UploadAsync(api, StoryPreferences.Jsonl(StoryPreferences.Build(namesPerStory: 2).Train), "stories.jsonl");
+        object Job() => new
+        {
+            model = "babyllama-tinystories", training_file = file, validation_file = file, seed = 4,
+            method = new { type = "dpo", dpo = new { hyperparameters = new { n_epochs = 4, batch_size = 4, checkpoint_every_steps = 3, training_type = trainingType } } },
+        };
+
+        var uninterrupted = (await api.CreateJobAsync(Job()))["id"]!.GetValue<string>();
+        Assert.Equal("succeeded", (await api.WaitForJobAsync(uninterrupted, FineTuneScenario.Deadline))["status"]!.GetValue<string>());
+
+        var paused = (await api.CreateJobAsync(Job()))["id"]!.GetValue<string>();
+        await JobMetrics.WaitForStepAsync(api, paused, 8, FineTuneScenario.Deadline);
+        var afterPause = await ApiClient.JsonAsync(await api.Http.PostAsync($"/v1/fine_tuning/jobs/{paused}/pause", null));
+        Assert.True(afterPause["status"]!.GetValue<string>() == "paused", $"after pause: {afterPause}");
+        var resumed = await ApiClient.JsonAsync(await api.Http.PostAsync($"/v1/fine_tuning/jobs/{paused}/resume", null));
+        Assert.Equal("queued", resumed["status"]!.GetValue<string>());
+        var done = await api.WaitForJobAsync(paused, FineTuneScenario.Deadline);
+        Assert.True(done["status"]!.GetValue<string>() == "succeeded", $"after resume: {done}");
+
+        // The same steps with bit-identical losses: the resumed run's reference is the starting model's, not the checkpoint's.
+        Assert.Equal(await JobMetrics.TrainLossesAsync(api, uninterrupted), await JobMetrics.TrainLossesAsync(api, paused));
+        var events = (await api.GetJsonAsync($"/v1/fine_tuning/jobs/{paused}/events?limit=500"))["data"]!.AsArray();
+        Assert.Contains(events, e => e!["message"]!.GetValue<string>().StartsWith("Resuming from checkpoint", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("""{"type": "dpo", "dpo": {"hyperparameters": {"beta": 0}}}""", "method.dpo.hyperparameters.beta")]
     [InlineData("""{"type": "dpo", "dpo": {"hyperparameters": {"loss_type": "hinge"}}}""", "method.dpo.hyperparameters.loss_type")]
     [InlineData("""{"type": "dpo", "dpo": {"hyperparameters": {"loss_type": "ipo", "label_smoothing": 0.1}}}""", "method.dpo.hyperparameters.label_smoothing")]
