@@ -47,6 +47,7 @@ padding.t0.grouped|Padding, T0 mix, length-grouped batches (worst epoch and batc
 padding.t0.random|Padding, T0 mix, random batches (worst)|
 tokenize.sst2.tokens_per_s|Tokenisation, SST-2, built-in model's tokenizer (character-level)|
 tokenize.t0.tokens_per_s|Tokenisation, T0 mix, Llama-2 SentencePiece tokenizer|
+tokenize.encode.llama3.tokens_per_s|Tokenisation, T0 mix, Llama 3 tokenizer.json, Encode (median of the passes)|>= 1000000
 generation.short.cache|Generation, {short} new tokens, with KV cache|
 generation.short.recompute|Generation, {short} new tokens, recomputing|
 generation.short.speedup|Generation, {short} new tokens: KV cache speed-up|

@@ -6,6 +6,7 @@ using TuningService.Api.Health;
 using TuningService.Api.Infrastructure;
 using TuningService.Api.Models;
 using TuningService.Api.Templates;
+using TuningService.Api.Tokenize;
 using TuningService.Worker.Hosting;
 
 var app = await StartupFailure.GuardAsync("TuningService.Api", async () =>
@@ -36,6 +37,7 @@ var app = await StartupFailure.GuardAsync("TuningService.Api", async () =>
     app.MapFineTuningJobs();
     app.MapModels();
     app.MapCompletions();
+    app.MapTokenize();
     app.MapTemplates();
 
     await app.StartAsync();

@@ -35,8 +35,10 @@ public sealed class CompletionRunner(ModelCatalog catalog, ModelCache cache, Gen
     async Task<CompletionResult> RunCoreAsync(GenerationRequest request, Caller caller, TuningDbContext db,
         Action<int, GeneratedToken>? onToken, CancellationToken ct)
     {
-        var model = await catalog.FindLocalAsync(db, request.Model, caller.Owner, ct)
+        var model = await catalog.FindAsync(db, request.Model, caller.Owner, ct)
             ?? throw new ApiException(404, $"The model '{request.Model}' does not exist or you do not have access to it.", "model", "model_not_found");
+        // Fetched if this machine lacks it, and kept on disk (Tuning:LocalCacheBytes) while this request loads it.
+        using var files = await catalog.LeaseLocalAsync(model, ct);
         using var slot = await gate.TryEnterAsync(ct)
             ?? throw new ApiException(429, "Too many generation requests are waiting; retry shortly.", null, "rate_limit_exceeded", "requests");
         using var lease = await cache.AcquireAsync(model, ct);
@@ -50,15 +52,31 @@ public sealed class CompletionRunner(ModelCatalog catalog, ModelCache cache, Gen
         };
         var seq2seq = loaded.Model.Model is Core.Models.Seq2SeqLanguageModel;
 
+        var options = request.Options;
+        var inputs = request.Prompts;
+        var trimAnswer = false;
+        if (request.Chat is not null)
+        {
+            var format = ChatFormatOf(loaded);
+            var text = ChatPromptRenderer.Render(format, request.Chat, ct: ct);
+            // A template writes BOS and every marker itself (transformers' apply_chat_template tokenizes with
+            // add_special_tokens=False); the plain layout is framed as training frames it. The answer ends at any
+            // of the format's stop ids (never part of the text) or stop texts.
+            inputs = [format.IsPlain ? new PromptInput(text, null) : new PromptInput(null, tokenizer.Encode(text))];
+            options = options with { StopTokenIds = format.StopTokenIds, StopSequences = [.. options.StopSequences, .. format.StopTexts] };
+            trimAnswer = format.IsPlain;
+        }
+
         var prompts = new List<IReadOnlyList<int>>();
-        foreach (var p in request.Prompts)
+        foreach (var p in inputs)
         {
             var ids = p.TokenIds ?? Tokenize(p.Text!, tokenizer, seq2seq);
             if (ids.Any(id => id < 0 || id >= vocabSize))
                 throw ApiException.BadRequest($"A prompt token id is outside this model's vocabulary (0..{vocabSize - 1}).", "prompt");
             for (var i = 0; i < request.N; i++) prompts.Add(ids);
         }
-        var options = request.Options with { MaxNewTokens = MaxNewTokens(request, loaded, prompts) };
+        options = options with { MaxNewTokens = MaxNewTokens(request, loaded, prompts) };
+        if (trimAnswer) onToken = TrimmingLeadingSpace(onToken);
 
         await loaded.Lock.WaitAsync(ct);
         try
@@ -69,7 +87,7 @@ public sealed class CompletionRunner(ModelCatalog catalog, ModelCache cache, Gen
                 Core.Models.Seq2SeqLanguageModel s => TextGenerator.Generate(s, tokenizer, prompts, options, onToken, ct),
                 var m => TextGenerator.Generate((Core.Models.CausalLanguageModel)m, tokenizer, prompts, options, onToken, ct),
             }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            return new CompletionResult(loaded.Id, outputs, request.N);
+            return new CompletionResult(loaded.Id, trimAnswer ? [.. outputs.Select(o => o with { Text = o.Text.TrimStart() })] : outputs, request.N);
         }
         catch (ArgumentException e)
         {
@@ -79,6 +97,35 @@ public sealed class CompletionRunner(ModelCatalog catalog, ModelCache cache, Gen
         {
             loaded.Lock.Release();
         }
+    }
+
+    static Core.ChatFormatting.ChatFormat ChatFormatOf(LoadedInferenceModel loaded)
+    {
+        try
+        {
+            return loaded.ChatFormat;
+        }
+        catch (Core.ChatTemplates.ChatTemplateException e)
+        {
+            throw ApiException.BadRequest(e.Message, "model");
+        }
+    }
+
+    /// <summary>
+    /// The plain layout ends at "Assistant:", so an answer's first characters are a space: each completion's leading
+    /// whitespace is dropped from the streamed pieces until its first visible character.
+    /// </summary>
+    static Action<int, GeneratedToken>? TrimmingLeadingSpace(Action<int, GeneratedToken>? onToken)
+    {
+        if (onToken is null) return null;
+        var begun = new HashSet<int>();
+        return (index, token) =>
+        {
+            if (begun.Contains(index)) { onToken(index, token); return; }
+            var delta = token.TextDelta.TrimStart();
+            if (delta.Length > 0) begun.Add(index);
+            onToken(index, token with { TextDelta = delta });
+        };
     }
 
     /// <summary>

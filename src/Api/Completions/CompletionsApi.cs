@@ -14,7 +14,12 @@ public static class CompletionsApi
         var group = app.MapGroup("/v1").WithTags("Inference");
         group.MapPost("/completions", Complete).WithSummary("Continue a prompt (stream: true for server-sent events)");
         group.MapPost("/chat/completions", Chat).WithSummary("Answer a conversation (stream: true for server-sent events)")
-            .WithDescription("Messages are rendered with the plain template the service trains chat data with: \"System: … User: … Assistant:\".");
+            .WithDescription("Messages are rendered with the model's chat template (its tokenizer_config.json chat_template or chat_template.jinja; " +
+                "a fine-tuned model carries its base model's), with add_generation_prompt, the request's tools and chat_template_kwargs as template " +
+                "variables, and the rendered text is tokenized without adding BOS (the template writes it). Generation stops at the model's end-of-turn " +
+                "and EOS tokens (generation_config.json eos_token_id included), which never appear in the content. A model without a template uses " +
+                "the plain layout the service trains chat data with: \"System: … User: … Assistant:\". A template's error (its raise_exception " +
+                "included) is a 400 naming messages. POST /tokenize with the same messages shows the exact prompt.");
         return app;
     }
 
@@ -49,16 +54,17 @@ public static class CompletionsApi
     static async Task Chat(ChatCompletionRequest body, HttpContext http, TuningDbContext db, CompletionRunner runner, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body.Model)) throw ApiException.BadRequest("model is required.", "model");
-        var prompt = PlainChatTemplate.RenderPrompt(ChatMessages.Parse(body.Messages));
-        var request = new GenerationRequest(body.Model, [new PromptInput(prompt, null)], RequestParsing.N(body.N),
+        if (body.Messages is null || body.Messages.Count == 0) throw ApiException.BadRequest("messages must hold at least one message.", "messages");
+        var request = new GenerationRequest(body.Model, [], RequestParsing.N(body.N),
             RequestParsing.MaxTokens(body.MaxCompletionTokens, "max_completion_tokens") ?? RequestParsing.MaxTokens(body.MaxTokens, "max_tokens"),
-            RequestParsing.Options(body.Temperature, body.TopP, body.TopK, body.Seed, body.Stop, logprobs: null));
+            RequestParsing.Options(body.Temperature, body.TopP, body.TopK, body.Seed, body.Stop, logprobs: null),
+            new ChatPrompt(body.Messages, body.Tools, body.ChatTemplateKwargs));
         var id = Ids.New("chatcmpl");
         var created = Clock.Now();
         if (body.Stream != true)
         {
             var result = await runner.RunAsync(request, Caller.From(http), db, ct);
-            var choices = result.Outputs.Select((o, i) => new ChatChoice(i, new ChatMessageResponse("assistant", o.Text.TrimStart()), o.FinishReason)).ToList();
+            var choices = result.Outputs.Select((o, i) => new ChatChoice(i, new ChatMessageResponse("assistant", o.Text), o.FinishReason)).ToList();
             await http.Response.WriteAsJsonAsync(new ChatCompletionResponse(id, created, result.Model, choices, new UsageResponse(result.PromptTokens, result.CompletionTokens)), ct);
             return;
         }
@@ -68,8 +74,7 @@ public static class CompletionsApi
         await foreach (var (index, token) in runner.StreamAsync(request, Caller.From(http), db, _ => { }, ct))
         {
             if (!started) { sse.Start(); started = true; }
-            // The plain template ends at "Assistant:", so the answer's first characters are a space: drop leading whitespace.
-            var delta = begun.Contains(index) ? token.TextDelta : token.TextDelta.TrimStart();
+            var delta = token.TextDelta;
             if (delta.Length > 0 && begun.Add(index))
                 await sse.WriteAsync(new ChatCompletionChunk(id, created, request.Model, [new ChatChunkChoice(index, new ChatDelta("assistant", ""), null)]), ct);
             if (delta.Length == 0 && token.FinishReason is null) continue;

@@ -38,7 +38,7 @@ public static class CleanFileEndpoint
         var model = await catalog.FindLocalAsync(db, modelId, owner, ct)
             ?? throw new ApiException(400, $"Model '{modelId}' does not exist or you do not have access to it; its tokens measure example lengths. GET /v1/models lists the models.", "model", "model_not_found");
         var lengths = Lengths(model, request.MaxTokens);
-        await mirror.EnsureLocalFileAsync(source.RelativePath, ct); // uploaded through another machine
+        using var fileLease = await mirror.LeaseLocalFileAsync(source.RelativePath, ct); // uploaded through another machine; kept while read
         var records = DatasetSource.ReadRecords(paths, source);
 
         var result = DatasetCleaner.Clean(records, options, lengths);

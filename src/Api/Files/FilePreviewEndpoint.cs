@@ -46,7 +46,7 @@ public static class FilePreviewEndpoint
         var model = await catalog.FindLocalAsync(db, modelId, owner, ct)
             ?? throw new ApiException(400, $"Model '{modelId}' does not exist or you do not have access to it. GET /v1/models lists them.", "model", "model_not_found");
 
-        await mirror.EnsureLocalFileAsync(file.RelativePath, ct); // uploaded through another machine
+        using var fileLease = await mirror.LeaseLocalFileAsync(file.RelativePath, ct); // uploaded through another machine; kept while read
         var records = DatasetReader.Read(paths.Resolve(file.RelativePath), file).ToList();
         var renderer = template is null ? null : TemplateRenderer.For(template, records);
         var seed = request.Seed ?? 0;

@@ -44,7 +44,7 @@ public static class FileStatsEndpoint
         if (Cache.TryGetValue(key, out DatasetStatistics? known) && known is not null)
             return FileStatsResponse.From(file.Id, found.Id, known, cached: true);
 
-        await mirror.EnsureLocalFileAsync(file.RelativePath, ct); // uploaded through another machine
+        using var fileLease = await mirror.LeaseLocalFileAsync(file.RelativePath, ct); // uploaded through another machine; kept while read
         var statistics = Compute(file, found, limit, paths, ct);
         Cache.Set(key, statistics, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromHours(6) });
         return FileStatsResponse.From(file.Id, found.Id, statistics, cached: false);

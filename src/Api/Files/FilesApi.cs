@@ -66,9 +66,18 @@ public static class FilesApi
     static async Task<IResult> Content(string file_id, HttpContext http, TuningDbContext db, DataPaths paths, ArtifactMirror mirror, CancellationToken ct)
     {
         var file = await FindOwnedAsync(db, file_id, Caller.From(http).Owner, ct);
-        await mirror.EnsureLocalFileAsync(file.RelativePath, ct); // uploaded or written on another machine
         var contentType = file.Filename.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? "text/csv" : "application/octet-stream";
-        return Results.File(paths.Resolve(file.RelativePath), contentType, file.Filename);
+        var lease = mirror.Cache.Lease(file.RelativePath); // this machine's copy stays while it is sent
+        http.Response.RegisterForDispose(lease);
+        var local = paths.Resolve(file.RelativePath);
+        if (!mirror.IsActive || File.Exists(local))
+        {
+            mirror.Cache.Touch(file.RelativePath);
+            return Results.File(local, contentType, file.Filename);
+        }
+        lease.Dispose();
+        // Uploaded or written on another machine: streamed from the artifact store, not fetched to disk first.
+        return new ArtifactDownloadResult(await mirror.OpenReadAsync(file.RelativePath, ct), contentType, file.Filename);
     }
 
     static async Task<FileDeletedResponse> Delete(string file_id, HttpContext http, TuningDbContext db, DataPaths paths, ArtifactMirror mirror,
@@ -83,7 +92,8 @@ public static class FilesApi
                 "or wait until they finish, then delete the file.", "file_id", "file_in_use");
         db.Files.Remove(file);
         await db.SaveChangesAsync(ct);
-        File.Delete(paths.Resolve(file.RelativePath));
+        var local = paths.Resolve(file.RelativePath);
+        if (File.Exists(local)) File.Delete(local); // a machine that only streamed it from the bucket has no copy (nor files/)
         await mirror.DeleteAsync(file.RelativePath, CancellationToken.None); // the row is gone: its bytes follow, whatever the client does now
         return new FileDeletedResponse(file.Id, true);
     }

@@ -37,7 +37,7 @@ public static class SplitFileEndpoint
             _ => throw ApiException.BadRequest($"stratify must be \"auto\", \"label\", \"task\" or \"none\", got \"{request.Stratify}\".", "stratify"),
         };
         var source = await FilesApi.FindOwnedAsync(db, file_id, Caller.From(http).Owner, ct);
-        await mirror.EnsureLocalFileAsync(source.RelativePath, ct); // uploaded through another machine
+        using var fileLease = await mirror.LeaseLocalFileAsync(source.RelativePath, ct); // uploaded through another machine; kept while read
         var records = DatasetSource.ReadRecords(paths, source);
 
         SplitPlan plan;

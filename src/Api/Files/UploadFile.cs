@@ -15,6 +15,15 @@ namespace TuningService.Api.Files;
 /// POST /v1/files. The multipart body is streamed: the file part is written to a temporary file while it is
 /// validated and hashed, so a bad record is found without buffering the upload. Only a valid file is moved into
 /// place and recorded; anything else leaves nothing behind.
+/// <para>
+/// With an artifact store other than the data directory (Tuning:Storage:Kind=s3) the same bytes also go to the
+/// bucket as they are read (<see cref="ArtifactMirror.BeginUploadAsync"/>: a multipart upload of 8 MiB parts sent
+/// while the next fills), so nothing is pushed after the validation. A refused file aborts that upload: the
+/// bucket keeps nothing. The local copy stays in the data directory as the cache of the object (bounded by
+/// Tuning:LocalCacheBytes). The order, and what a crash between two steps leaves: the object is completed, then the
+/// local copy renamed into place, then the row committed; a crash before the row leaves an object no row names (as
+/// a push did before), a crash mid-upload an incomplete multipart upload that the bucket's lifecycle rule removes.
+/// </para>
 /// </summary>
 /// <remarks>
 /// The read options (format, prompt_template, completion_template, label_map, task_column, id_column) are used while
@@ -45,6 +54,10 @@ public static class UploadFile
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         bool optionsAfterFile = false;
         FineTuneUploadResult? upload = null;
+        // Known before the bytes arrive, so that they can stream to their key in the bucket.
+        var id = Ids.New("file");
+        var relativePath = DataPaths.FileRelativePath(id);
+        ArtifactUpload? bucketUpload = null;
         try
         {
             while (await reader.ReadNextSectionAsync(ct) is { } section)
@@ -64,7 +77,13 @@ public static class UploadFile
                     var readOptions = UploadOptions(filename, fields);
                     tempPath = Path.Combine(paths.Temp, Guid.NewGuid().ToString("N"));
                     await using var temp = File.Create(tempPath);
-                    upload = await FineTuneUpload.CopyAndValidateAsync(new LengthLimitedStream(section.Body, options.MaxUploadBytes), temp, readOptions, null, ct);
+                    Stream destination = temp;
+                    if (mirror.IsActive)
+                    {
+                        bucketUpload = await mirror.BeginUploadAsync(relativePath, ct);
+                        destination = new TeeWriteStream(bucketUpload, temp);
+                    }
+                    upload = await FineTuneUpload.CopyAndValidateAsync(new LengthLimitedStream(section.Body, options.MaxUploadBytes), destination, readOptions, null, ct);
                 }
             }
             if (upload is null || filename is null)
@@ -81,37 +100,41 @@ public static class UploadFile
             if (!upload.Validation.IsValid)
                 throw new ApiException(400, InvalidFileMessage(upload.Validation), "file", "invalid_file_format");
 
-            var id = Ids.New("file");
             var validation = upload.Validation;
             var file = new StoredFile
             {
                 Id = id, Owner = caller.Owner, Filename = filename, Purpose = purpose, Bytes = upload.Bytes,
                 CreatedAt = Clock.Now(), Sha256 = upload.Sha256, Format = validation.Format?.ToWireName(),
                 Container = validation.Container.ToWireName(), ReadOptionsJson = validation.ReadOptions?.ToJson(),
-                RecordCount = (int)validation.RecordCount, RelativePath = DataPaths.FileRelativePath(id),
+                RecordCount = (int)validation.RecordCount, RelativePath = relativePath,
             };
+            if (bucketUpload is not null)
+            {
+                // Stored before the row, like a push: a worker on another machine reads the file from the bucket.
+                await bucketUpload.CompleteAsync(ct);
+                await bucketUpload.DisposeAsync();
+                bucketUpload = null;
+            }
             var finalPath = paths.EnsureParent(file.RelativePath);
             File.Move(tempPath!, finalPath);
             tempPath = null;
-            var pushed = false;
             try
             {
-                // Before the row: a worker on another machine reads the file from the artifact store.
-                await mirror.PushFileAsync(file.RelativePath, ct);
-                pushed = true;
                 db.Files.Add(file);
                 await db.SaveChangesAsync(ct);
             }
             catch
             {
                 File.Delete(finalPath); // no record, no bytes
-                if (pushed) await mirror.DeleteAsync(file.RelativePath, CancellationToken.None);
+                await mirror.DeleteAsync(file.RelativePath, CancellationToken.None); // nothing to do with Kind=local
                 throw;
             }
+            mirror.Cache.Record(file.RelativePath);
             return FileResponse.From(file);
         }
         finally
         {
+            if (bucketUpload is not null) await bucketUpload.DisposeAsync(); // not completed: aborted, the bucket keeps nothing
             if (tempPath is not null) File.Delete(tempPath);
         }
     }

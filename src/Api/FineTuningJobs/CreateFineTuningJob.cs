@@ -41,6 +41,7 @@ public static class CreateFineTuningJob
         CheckSplits(request);
         await JobTemplateCheck.CheckAsync(request.Template,
             [training, request.ValidationFile, .. tasks?.SelectMany(t => new[] { t.TrainingFile, t.ValidationFile }) ?? []], db, http, caller.Owner, ct);
+        CheckChatTemplate(request.ChatTemplate);
         var retentionFiles = await CheckRetentionFilesAsync(db, request.RetentionFiles, caller.Owner, ct);
         if (request.IclShots is < 0 or > MaxIclShots)
             throw ApiException.BadRequest($"icl_shots must be between 0 and {MaxIclShots}, got {request.IclShots}.", "icl_shots");
@@ -83,6 +84,7 @@ public static class CreateFineTuningJob
             TestSplit = request.TestSplit,
             TestFileId = request.TestFile is { Length: > 0 } testFile ? testFile : null,
             TemplateJson = request.Template is { ValueKind: not JsonValueKind.Null } template ? template.GetRawText() : null,
+            ChatTemplate = request.ChatTemplate,
             RetentionFileIdsJson = retentionFiles is null ? null : JsonSerializer.Serialize(retentionFiles),
             IclShots = request.IclShots is > 0 ? request.IclShots : null,
             Status = JobStatus.Queued,
@@ -216,4 +218,23 @@ public static class CreateFineTuningJob
             throw new ApiException(400, $"File '{id}' has purpose '{file.Purpose}'; {param} needs a file uploaded with purpose 'fine-tune'.", param, "invalid_file_purpose");
         return file.Id;
     }
+
+    /// <summary>A built-in name or a Jinja template that parses (it is rendered against the model's tokenizer when the job runs).</summary>
+    static void CheckChatTemplate(string? chatTemplate)
+    {
+        if (chatTemplate is null) return;
+        if (chatTemplate.Length > MaxChatTemplateLength)
+            throw ApiException.BadRequest($"chat_template may be at most {MaxChatTemplateLength} characters, got {chatTemplate.Length}.", "chat_template");
+        try
+        {
+            Core.ChatFormatting.ChatFormats.Check(chatTemplate);
+        }
+        catch (Core.ChatTemplates.ChatTemplateException e)
+        {
+            throw ApiException.BadRequest(e.Message, "chat_template");
+        }
+    }
+
+    /// <summary>Real chat templates are up to ~15 KB (Llama 3.1 with tools); a bound keeps the row and the parse small.</summary>
+    const int MaxChatTemplateLength = 64 * 1024;
 }

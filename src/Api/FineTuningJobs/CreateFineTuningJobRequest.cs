@@ -30,6 +30,9 @@ public sealed class CreateFineTuningJobRequest
     public string? TestFile { get; set; }
     /// <summary>A prompt template for the training records: a name from GET /v1/templates, or {"prompt": "...{field}...", "completion": "{field}"} (extension).</summary>
     public JsonElement? Template { get; set; }
+    /// <summary>How chat and preference records are written for the model (extension): "chatml", "llama3", "plain", or a Jinja
+    /// chat template; left out, the model's own chat template (tokenizer_config.json), else the plain layout.</summary>
+    public string? ChatTemplate { get; set; }
     /// <summary>Files of general data the model should keep: perplexity and metrics on them are measured before and after (extension).</summary>
     public List<string>? RetentionFiles { get; set; }
     /// <summary>Also evaluate the base model prompted with this many training examples (in-context learning baseline; extension).</summary>

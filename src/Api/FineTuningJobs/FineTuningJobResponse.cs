@@ -19,7 +19,7 @@ public sealed record FineTuningJobResponse(
     string? ValidationFile, int Seed, string? UserProvidedSuffix, IReadOnlyList<object> Integrations,
     Dictionary<string, string>? Metadata, ProgressResponse Progress, string? BestCheckpoint, string? Device,
     IReadOnlyList<JobTask>? Tasks, MixingRequestValues? Mixing, double? ValidationSplit, double? TestSplit, string? TestFile,
-    JsonElement? Template, IReadOnlyList<string>? RetentionFiles, int? IclShots)
+    JsonElement? Template, IReadOnlyList<string>? RetentionFiles, int? IclShots, string? ChatTemplate)
 {
     public string Object => "fine_tuning.job";
 
@@ -56,7 +56,7 @@ public sealed record FineTuningJobResponse(
             job.MixingJson is null ? null : JsonSerializer.Deserialize<MixingRequestValues>(job.MixingJson),
             job.ValidationSplit, job.TestSplit, job.TestFileId,
             job.TemplateJson is null ? null : JsonSerializer.Deserialize<JsonElement>(job.TemplateJson),
-            job.RetentionFileIdsJson is null ? null : JsonSerializer.Deserialize<List<string>>(job.RetentionFileIdsJson), job.IclShots);
+            job.RetentionFileIdsJson is null ? null : JsonSerializer.Deserialize<List<string>>(job.RetentionFileIdsJson), job.IclShots, job.ChatTemplate);
     }
 }
 

@@ -35,8 +35,9 @@ public static class JobCheckpointsEndpoint
         var job = await FineTuningJobsApi.FindOwnedAsync(db, job_id, Caller.From(http).Owner, ct);
         var checkpoint = await db.Checkpoints.AsNoTracking().FirstOrDefaultAsync(c => c.Id == checkpoint_id && c.JobId == job.Id, ct)
             ?? throw ApiException.NotFound("checkpoint", checkpoint_id, "checkpoint_id");
-        await mirror.EnsureLocalFolderAsync(checkpoint.RelativePath, ct); // trained on another machine
-        await ModelArchive.WriteVariantAsync(http, paths.Resolve(checkpoint.RelativePath), $"{job.Id}-step-{checkpoint.StepNumber}", variant, ct);
+        // Trained on another machine: streamed from the artifact store, not fetched to disk first.
+        await ModelArchive.WriteVariantAsync(http, mirror, paths, checkpoint.RelativePath, $"{job.Id}-step-{checkpoint.StepNumber}", variant,
+            DateTimeOffset.FromUnixTimeSeconds(checkpoint.CreatedAt), ct);
     }
 }
 

@@ -40,6 +40,10 @@ public static class DeleteModel
 
         if (found.Origin == ModelOrigin.Imported)
         {
+            // The rows first: the model leaves every machine's catalog at once and its name is free again; a crash
+            // before the files go leaves objects no row names, never a listed model without files.
+            await db.ModelImports.Where(i => i.Name == found.Id && i.Status == ModelImportStatus.Succeeded)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, ModelImportStatus.Deleted), ct);
             await imported.DeleteAsync(found.Id, CancellationToken.None);
         }
         else

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
@@ -45,26 +46,42 @@ public static class ImportModelFromArchive
             }
             if (archive is null) throw ApiException.BadRequest($"The form has no 'file' field. {Usage}", "file");
             await ImportName.RequireFreeAsync(name, imported, db, ct);
-
-            await ArchiveExtractor.ExtractAsync(archive, staging, options.MaxUploadBytes, ct);
-            var folder = ModelFolderLocator.Find(staging);
-            ModelFolderCheck.Verify(folder);
-            var bytes = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
-            await imported.InstallAsync(folder, name!, ct);
-            var now = Clock.Now();
+            // The name is claimed (a row in "verifying") before anything is installed or pushed, so that an import of the
+            // same name through another API process is refused and never writes under the same keys in the bucket. A
+            // process that dies from here on leaves the row unfinished; a worker's start marks it failed (ModelImportRunner).
             var import = new ModelImport
             {
-                Id = Ids.New("modelimport"), Owner = caller.Owner, CreatedAt = now, Name = name!, Source = ModelImportSource.Archive,
-                Status = ModelImportStatus.Succeeded, BytesDone = bytes, BytesTotal = bytes, FinishedAt = now,
+                Id = Ids.New("modelimport"), Owner = caller.Owner, CreatedAt = Clock.Now(), Name = name!, Source = ModelImportSource.Archive,
+                Status = ModelImportStatus.Verifying,
             };
+            await ImportName.ClaimAsync(import, imported, db, ct);
             try
             {
-                db.ModelImports.Add(import);
-                await db.SaveChangesAsync(ct);
+                await ArchiveExtractor.ExtractAsync(archive, staging, options.MaxUploadBytes, ct);
+                var folder = ModelFolderLocator.Find(staging);
+                ModelFolderCheck.Verify(folder);
+                var bytes = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+                await imported.InstallAsync(folder, name!, ct);
+                try
+                {
+                    import.Status = ModelImportStatus.Succeeded;
+                    import.BytesDone = bytes;
+                    import.BytesTotal = bytes;
+                    import.FinishedAt = Clock.Now();
+                    await db.SaveChangesAsync(ct);
+                }
+                catch
+                {
+                    await imported.DeleteAsync(name!, CancellationToken.None); // not recorded as succeeded: no model
+                    throw;
+                }
             }
             catch
             {
-                await imported.DeleteAsync(name!, CancellationToken.None); // no record, no model
+                // The claim is released, whatever went wrong: a refused archive leaves no row, as before claims. The
+                // refusal itself is answered below.
+                db.ChangeTracker.Clear();
+                await db.ModelImports.Where(i => i.Id == import.Id).ExecuteDeleteAsync(CancellationToken.None);
                 throw;
             }
             return ModelImportResponse.From(import);

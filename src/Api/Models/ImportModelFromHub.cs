@@ -40,8 +40,7 @@ public static partial class ImportModelFromHub
             Id = Ids.New("modelimport"), Owner = caller.Owner, CreatedAt = Clock.Now(), Name = name,
             Source = ModelImportSource.Hub, Repo = request.Repo, Revision = revision, Status = ModelImportStatus.Queued,
         };
-        db.ModelImports.Add(import);
-        await db.SaveChangesAsync(ct);
+        await ImportName.ClaimAsync(import, imported, db, ct); // checked again, under the name's lock: another API process may have claimed it since
         dispatcher.Dispatch(import.Id);
         return Results.Accepted($"/v1/models/imports/{import.Id}", ModelImportResponse.From(import));
     }

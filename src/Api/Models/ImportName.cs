@@ -10,7 +10,15 @@ public static class ImportName
     public static async Task RequireFreeAsync(string? name, ImportedModels imported, TuningDbContext db, CancellationToken ct)
     {
         if (ImportedModels.NameProblem(name) is { } problem) throw ApiException.BadRequest(problem, "name");
-        if (await imported.IsTakenAsync(db, name!, ct))
-            throw new ApiException(409, $"A model named '{name}' already exists or is being imported; choose another name.", "name", "model_exists");
+        if (await imported.IsTakenAsync(db, name!, ct)) throw Taken(name!);
     }
+
+    /// <summary>Records the import, which holds its name from then on, or answers 409 when another process got the name first.</summary>
+    public static async Task ClaimAsync(ModelImport import, ImportedModels imported, TuningDbContext db, CancellationToken ct)
+    {
+        if (!await imported.TryClaimAsync(db, import, ct)) throw Taken(import.Name);
+    }
+
+    static ApiException Taken(string name) =>
+        new(409, $"A model named '{name}' already exists or is being imported; choose another name.", "name", "model_exists");
 }

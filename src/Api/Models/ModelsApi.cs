@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using TuningService.Api.Infrastructure;
 using TuningService.Core.Catalog;
+using TuningService.Core.Configuration;
 using TuningService.Core.Persistence;
+using TuningService.Core.Storage;
 
 namespace TuningService.Api.Models;
 
@@ -40,11 +42,18 @@ public static class ModelsApi
         return ModelResponse.From(found, sizes.Of(found.Directory));
     }
 
-    static async Task Download(string model, string? variant, HttpContext http, TuningDbContext db, ModelCatalog catalog, CancellationToken ct)
+    static async Task Download(string model, string? variant, HttpContext http, TuningDbContext db, ModelCatalog catalog, ArtifactMirror mirror,
+        DataPaths paths, CancellationToken ct)
     {
         var found = await FindAsync(model, http, db, catalog, ct);
-        await catalog.EnsureLocalAsync(found, ct); // trained on another machine: fetched from the artifact store
-        await ModelArchive.WriteVariantAsync(http, found.Directory, found.Id, variant, ct);
+        if (found.Origin is ModelOrigin.BuiltIn or ModelOrigin.ModelsPath) // shipped beside every process, never in the store
+        {
+            await ModelArchive.WriteVariantAsync(http, found.Directory, found.Id, variant, ct);
+            return;
+        }
+        // Trained or imported on another machine: streamed from the artifact store, not fetched to disk first.
+        await ModelArchive.WriteVariantAsync(http, mirror, paths, Path.GetRelativePath(paths.Root, found.Directory), found.Id, variant,
+            DateTimeOffset.FromUnixTimeSeconds(found.CreatedAt), ct);
     }
 
     static async Task<ModelImportResponse> RetrieveImport(string import_id, HttpContext http, TuningDbContext db, CancellationToken ct)

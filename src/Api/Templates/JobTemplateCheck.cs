@@ -33,7 +33,7 @@ public static class JobTemplateCheck
         foreach (var id in fileIds.OfType<string>().Where(id => id.Length > 0).Distinct())
         {
             var file = await db.Files.AsNoTracking().FirstAsync(f => f.Id == id && f.Owner == owner, ct);
-            await mirror.EnsureLocalFileAsync(file.RelativePath, ct); // uploaded through another machine
+            using var fileLease = await mirror.LeaseLocalFileAsync(file.RelativePath, ct); // uploaded through another machine; kept while read
             var records = DatasetReader.Read(paths.Resolve(file.RelativePath), file).ToList();
             var renderer = TemplateRenderer.For(template, records);
             foreach (var record in records)

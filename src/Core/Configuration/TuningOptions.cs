@@ -64,6 +64,15 @@ public sealed class TuningOptions
     /// <summary>Memory the API may keep loaded models in for inference; least recently used models are evicted past it.</summary>
     public long ModelCacheBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
+    /// <summary>
+    /// With Tuning:Storage:Kind=s3: the most bytes the data directory keeps as a cache of the bucket (uploaded and
+    /// pulled files, model and checkpoint folders, tokenized data); least recently used out first, never what a job or
+    /// request is using. Null (the default): unbounded, because the right size depends on the disk and the models (a
+    /// bound below the largest model in use only makes machines fetch it again and again) and a single machine should
+    /// not lose its copies unasked. Ignored with Kind=local: there the data directory is the store, nothing is evicted.
+    /// </summary>
+    public long? LocalCacheBytes { get; set; }
+
     /// <summary>Generation requests served at once; more wait in a queue.</summary>
     public int MaxConcurrentGenerations { get; set; } = 2;
 

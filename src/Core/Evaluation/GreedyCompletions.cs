@@ -61,6 +61,8 @@ public static class GreedyCompletions
         {
             var t = examples.Tokenize(prompt, "");
             IReadOnlyList<int> ids = t.InputIds.Length > 1 ? t.InputIds[..^1] : [eos];
+            // A chat template writes BOS itself (Llama 3, Gemma, Mistral): the layout's own would make two.
+            if (ids.Count > 1 && tokenizer.BosId is { } bos && ids[0] == bos && ids[1] == bos) ids = ids.Skip(1).ToList();
             return (ids, t.WasTruncated);
         };
     }

@@ -28,6 +28,6 @@ public static class DatasetReader
     }
 
     /// <summary>The file's records as training examples under each format's default rendering.</summary>
-    public static IReadOnlyList<TrainingExample> ReadExamples(string path, StoredFile file) =>
-        [.. Read(path, file).Select(r => r.ToExample())];
+    public static IReadOnlyList<TrainingExample> ReadExamples(string path, StoredFile file, IChatExampleRenderer? chat = null) =>
+        [.. Read(path, file).Select(r => r.ToExample(chat))];
 }

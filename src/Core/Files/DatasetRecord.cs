@@ -21,15 +21,16 @@ public sealed record DatasetRecord(
     string? Task = null)
 {
     /// <summary>The record as a training example under the format's default rendering (no user template):
-    /// <see cref="PlainChatTemplate"/> for chat, <see cref="AlpacaTemplate"/> for Alpaca, and for text an empty
-    /// prompt with the whole text as the completion (language modelling: every token of the text is learned).</summary>
-    public TrainingExample ToExample() => Format switch
+    /// <see cref="PlainChatTemplate"/> for chat (or the model's chat template, <paramref name="chat"/>, when given),
+    /// <see cref="AlpacaTemplate"/> for Alpaca, and for text an empty prompt with the whole text as the completion
+    /// (language modelling: every token of the text is learned).</summary>
+    public TrainingExample ToExample(IChatExampleRenderer? chat = null) => Format switch
     {
-        FineTuneFormat.Chat => PlainChatTemplate.Render(Messages!, Task),
+        FineTuneFormat.Chat => chat?.Render(Messages!, Task) ?? PlainChatTemplate.Render(Messages!, Task),
         FineTuneFormat.PromptCompletion => new TrainingExample(Fields["prompt"], Fields["completion"], Task),
         FineTuneFormat.Alpaca => AlpacaTemplate.Render(Fields["instruction"], Fields.GetValueOrDefault("input"), Fields["output"], Task),
         FineTuneFormat.Text => new TrainingExample("", Fields["text"], Task),
-        FineTuneFormat.Preference => PreferenceTemplate.Render(Messages!, Fields[PreferenceTemplate.PreferredField], Fields[PreferenceTemplate.NonPreferredField], Task),
+        FineTuneFormat.Preference => chat?.RenderPreference(Messages!, Fields[PreferenceTemplate.PreferredField], Fields[PreferenceTemplate.NonPreferredField], Task) ?? PreferenceTemplate.Render(Messages!, Fields[PreferenceTemplate.PreferredField], Fields[PreferenceTemplate.NonPreferredField], Task),
         _ => throw new NotSupportedException($"No default rendering for {Format} records."),
     };
 }

@@ -44,6 +44,9 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
             return;
         }
         await using var database = new JobDatabase(scopes, retry, lease, logger);
+        // The job's checkpoints on this machine (fetched to resume from, or written by this attempt) stay while it runs,
+        // whatever Tuning:LocalCacheBytes says: training reads and writes them.
+        using var checkpointsLease = mirror.Cache.Lease(DataPaths.JobRelativePath(jobId));
         if (claim.Attempts > Math.Max(1, options.MaxJobAttempts))
         {
             await GiveUpAsync(database, claim);
@@ -171,9 +174,15 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
         // passed over quietly. Damaged ones are worth an event.
         var damaged = found.Rejected.Where(r => r.IsDamaged).ToList();
         var damagedSteps = damaged.Select(r => r.Checkpoint.Step).ToHashSet();
+        var storedSteps = store.List(jobId).Select(s => s.Step).ToHashSet();
         var kept = rows.Where(r => resume is not null && r.StepNumber <= resume.StepNumber && !damagedSteps.Contains(r.StepNumber)
-                                   && store.List(jobId).Any(s => s.Step == r.StepNumber)).ToList();
+                                   && storedSteps.Contains(r.StepNumber)).ToList();
         var interrupted = claim.StatusBefore == JobStatus.Running;
+        void AddDamagedEvents(TuningDbContext db)
+        {
+            foreach (var (rejected, reason) in damaged)
+                db.JobEvents.Add(JobEvents.Message(jobId, $"The checkpoint at step {rejected.Step} is damaged ({reason}); it is skipped.", "warn"));
+        }
 
         await database.WriteAsync(async (db, c) =>
         {
@@ -184,8 +193,7 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
                 await db.Metrics.Where(m => m.JobId == jobId && m.Step > resume.StepNumber).ExecuteDeleteAsync(c);
                 await db.Checkpoints.Where(x => x.JobId == jobId && !keptIds.Contains(x.Id)).ExecuteDeleteAsync(c);
                 await EvaluationRows.ClearForRestartAsync(db, jobId, resume.StepNumber, c);
-                foreach (var (rejected, reason) in damaged)
-                    db.JobEvents.Add(JobEvents.Message(jobId, $"The checkpoint at step {rejected.Step} is damaged ({reason}); it is skipped.", "warn"));
+                AddDamagedEvents(db);
                 if (damaged.Count > 0)
                     db.JobEvents.Add(JobEvents.Message(jobId, $"Continuing from the checkpoint at step {resume.StepNumber}, the newest intact one.", "warn"));
                 if (interrupted)
@@ -196,8 +204,7 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
                 await db.Metrics.Where(m => m.JobId == jobId).ExecuteDeleteAsync(c);
                 await db.Checkpoints.Where(x => x.JobId == jobId).ExecuteDeleteAsync(c);
                 await EvaluationRows.ClearForRestartAsync(db, jobId, null, c);
-                foreach (var (rejected, reason) in damaged)
-                    db.JobEvents.Add(JobEvents.Message(jobId, $"The checkpoint at step {rejected.Step} is damaged ({reason}); it is skipped.", "warn"));
+                AddDamagedEvents(db);
                 db.JobEvents.Add(JobEvents.Message(jobId, "The previous attempt was interrupted before an intact checkpoint; training restarts from the beginning.", "warn"));
             }
             var step = resume?.StepNumber ?? 0;
@@ -220,7 +227,8 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
 
     /// <summary>
     /// Fetches a checkpoint's folder from the artifact store when this machine lacks it. One the store lacks too is
-    /// left out (the newest intact checkpoint that is here is used instead); a store that stays unreachable fails the attempt.
+    /// left out (the newest intact checkpoint that is here is used instead). A store that stays unreachable throws a
+    /// transient <see cref="ArtifactStoreException"/>, which sends the job back to the queue (see RunAsync).
     /// </summary>
     async Task FetchCheckpointAsync(JobCheckpoint row, CancellationToken ct)
     {

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using TorchSharp;
 using TuningService.Core.Catalog;
+using TuningService.Core.ChatTemplates;
 using TuningService.Core.Common;
 using TuningService.Core.Configuration;
 using TuningService.Core.Evaluation;
@@ -33,7 +34,7 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
     /// <summary>Tokenizer and generation files copied from the base model into every checkpoint.</summary>
     static readonly string[] TokenizerFileNames =
         ["tokenizer.model", "spiece.model", "tokenizer.json", "vocab.json", "merges.txt", "tokenizer_config.json",
-         "special_tokens_map.json", "added_tokens.json", "generation_config.json"];
+         "special_tokens_map.json", "added_tokens.json", "generation_config.json", "chat_template.jinja"];
 
     /// <param name="database">The job's fenced database access.</param>
     /// <param name="job">The job's row as its worker started it.</param>
@@ -44,16 +45,34 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
         Func<bool> keepsStopCheckpoint, CancellationToken ct)
     {
         var requested = JsonSerializer.Deserialize<RequestedHyperparameters>(job.RequestedHyperparametersJson) ?? RequestedHyperparameters.Auto;
-        var (baseModel, files) = await FindInputsAsync(database, job, ct);
+        var inputLeases = new List<CacheLease>();
+        try
+        {
+            var (baseModel, files) = await FindInputsAsync(database, job, inputLeases, ct);
+            return await RunAsync(database, job, resume, earlierCheckpoints, keepsStopCheckpoint, requested, baseModel, files, ct);
+        }
+        finally
+        {
+            foreach (var lease in inputLeases) lease.Dispose();
+        }
+    }
+
+    /// <summary>The run itself, while the base model and the files are held on this machine (cache leases).</summary>
+    async Task<TrainingOutcome> RunAsync(JobDatabase database, FineTuningJob job, JobCheckpoint? resume, IReadOnlyList<JobCheckpoint> earlierCheckpoints,
+        Func<bool> keepsStopCheckpoint, RequestedHyperparameters requested, CatalogModel baseModel, Dictionary<string, StoredFile> files, CancellationToken ct)
+    {
 
         await SetPhaseAsync(database, JobPhase.LoadingModel);
         using var model = SetUpModel(baseModel, requested, job.Seed, resume);
 
         await SetPhaseAsync(database, JobPhase.Tokenizing);
         var template = JobTemplate.FromJson(job.TemplateJson);
-        var cacheKey = JobTrainingConfiguration.TokenCacheKey(model.Setup.Objective is Seq2SeqObjective, model.Setup.ContextLength, requested.TrainOnInputs, template, job.Seed);
-        var data = SetUpData(paths, tokenizedCache, job, files, template, baseModel.Directory, model.Setup.Examples, cacheKey,
+        var encoderDecoder = model.Setup.Objective is Seq2SeqObjective;
+        var chat = JobChatFormat.For(job, baseModel.Directory, model.Tokenizer, encoderDecoder);
+        var cacheKey = JobTrainingConfiguration.TokenCacheKey(encoderDecoder, model.Setup.ContextLength, requested.TrainOnInputs, template, job.Seed, chat);
+        var data = SetUpData(paths, tokenizedCache, job, files, template, chat, baseModel.Directory, model.Setup.Examples, cacheKey,
             ReferenceScoring(model, resume, ct));
+        if (chat is not null && resume is null) await LogAsync(database, $"Chat records are rendered with {chat.Description}.", ct);
 
         if (requested.Packing && model.Setup.Objective is Seq2SeqObjective)
             throw new TrainingDataException("packing is for decoder-only models; an encoder-decoder model reads each prompt on its own.");
@@ -81,8 +100,12 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
         return new TrainingOutcome(fineTunedId, plan.TrainedTokens, resultFileId);
     }
 
-    /// <summary>The job's base model and files, as the catalog and the database have them now.</summary>
-    async Task<(CatalogModel BaseModel, Dictionary<string, StoredFile> Files)> FindInputsAsync(JobDatabase database, FineTuningJob job, CancellationToken ct)
+    /// <summary>
+    /// The job's base model and files, as the catalog and the database have them now, made local and leased (added to
+    /// <paramref name="leases"/>, which the caller disposes when training ends) so that the cache bound cannot take them.
+    /// </summary>
+    async Task<(CatalogModel BaseModel, Dictionary<string, StoredFile> Files)> FindInputsAsync(JobDatabase database, FineTuningJob job,
+        List<CacheLease> leases, CancellationToken ct)
     {
         var baseModel = await database.ReadAsync((db, c) => catalog.FindAsync(db, job.Model, job.Owner, c), ct)
             ?? throw new TrainingDataException($"The model '{job.Model}' is no longer available.");
@@ -91,11 +114,11 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
         if (ids.FirstOrDefault(id => !files.ContainsKey(id)) is { } missing)
             throw new TrainingDataException($"The file {missing} was deleted.");
         // Uploaded, or trained, on another machine: fetched from the artifact store (the evaluation's files too).
-        await catalog.EnsureLocalAsync(baseModel, ct);
+        leases.Add(await catalog.LeaseLocalAsync(baseModel, ct));
         var evaluationIds = (job.RetentionFileIdsJson is null ? [] : JsonSerializer.Deserialize<List<string>>(job.RetentionFileIdsJson)!).Append(job.TestFileId);
         var all = ids.Concat(evaluationIds.OfType<string>()).Distinct().ToList();
         foreach (var relative in await database.ReadAsync((db, c) => db.Files.AsNoTracking().Where(f => all.Contains(f.Id)).Select(f => f.RelativePath).ToListAsync(c), ct))
-            await mirror.EnsureLocalFileAsync(relative, ct);
+            leases.Add(await mirror.LeaseLocalFileAsync(relative, ct));
         return (baseModel, files);
     }
 
@@ -131,17 +154,28 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
     /// <param name="reference">A DPO job with full fine-tuning: scores the pairs with the starting model, cached with the
     /// tokens under its key (the dry run passes null: it plans, it does not score).</param>
     public static RecipeData SetUpData(DataPaths paths, TokenizedDatasetCache tokenizedCache, FineTuningJob job, IReadOnlyDictionary<string, StoredFile> files,
-        JobTemplate? template, string modelDirectory, IExampleTokenizer exampleTokenizer, string cacheKey, PreferenceReferenceScoring? reference = null)
+        JobTemplate? template, IChatExampleRenderer? chat, string modelDirectory, IExampleTokenizer exampleTokenizer, string cacheKey,
+        PreferenceReferenceScoring? reference = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(tokenizedCache);
         ArgumentNullException.ThrowIfNull(exampleTokenizer);
-        IReadOnlyList<TrainingExample> Read(StoredFile file) => TemplateRenderer.ReadExamples(paths.Resolve(file.RelativePath), file, template, job.Seed);
+        IReadOnlyList<TrainingExample> Read(StoredFile file)
+        {
+            try
+            {
+                return TemplateRenderer.ReadExamples(paths.Resolve(file.RelativePath), file, template, job.Seed, chat);
+            }
+            catch (ChatTemplateException e)
+            {
+                throw new TrainingDataException($"The file {file.Id} ({file.Filename}) cannot be rendered with the chat template: {e.Message}");
+            }
+        }
         var preference = JobTrainingConfiguration.IsPreference(job);
         TokenizedDataset Tokenize(StoredFile file) => preference
-            ? PreferencePairs.Tokenize(exampleTokenizer, Read(file).Select(e => (e.Prompt, e.Completion,
-                e.Rejected ?? throw new TrainingDataException($"The file {file.Id} holds no preference pairs; a DPO job trains on the preference format."))))
-            : exampleTokenizer.TokenizeAll(Read(file).Select(e => (e.Prompt, e.Completion)));
+            ? PreferencePairs.Tokenize(exampleTokenizer, Read(file).Select(e => e.Rejected is null
+                ? throw new TrainingDataException($"The file {file.Id} holds no preference pairs; a DPO job trains on the preference format.") : e))
+            : TokenizeExamples(exampleTokenizer, Read(file));
         // Pairs are cached apart from the single sequences evaluation tokenizes under cacheKey, and scored pairs apart from both.
         var key = cacheKey + (preference ? ":preference" : "") + (reference is null ? "" : $":reference={reference.Key}");
         var data = JobTrainingDataBuilder.Build(job, files, Read, file =>
@@ -151,6 +185,14 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
             return (dataset, cached);
         });
         return new RecipeData(data, Read, cacheKey);
+    }
+
+    /// <summary>Examples as training reads them: chat-template ones from their segments, the others as prompt + completion.</summary>
+    static TokenizedDataset TokenizeExamples(IExampleTokenizer tokenizer, IReadOnlyList<TrainingExample> examples)
+    {
+        if (examples.All(e => e.Segments is null)) return tokenizer.TokenizeAll(examples.Select(e => (e.Prompt, e.Completion)));
+        List<TokenizedExample> tokenized = [.. examples.Select(tokenizer.Tokenize)];
+        return new TokenizedDataset(tokenized, tokenized.Count(e => e.WasTruncated));
     }
 
     /// <summary>
@@ -215,11 +257,33 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
     {
         var setup = model.Setup;
         var tokenizerFiles = TokenizerFileNames.Select(n => Path.Combine(model.BaseModel.Directory, n)).Where(File.Exists).ToList();
+        if (JobChatTemplateFile(job) is { } chatTemplateFile)
+        {
+            // The model keeps the template it was trained in: chat_template.jinja wins over tokenizer_config.json's, as in transformers.
+            tokenizerFiles.RemoveAll(f => Path.GetFileName(f) == "chat_template.jinja");
+            tokenizerFiles.Add(chatTemplateFile);
+        }
         return new JobProgressRecorder(database, store, mirror, job, model.Loaded.Model, model.Loaded.Config, tokenizerFiles, fineTunedId, plan.TotalSteps,
             new JobRecorderOptions(resumeState?.State.Step ?? 0, tuning.KeepCheckpoints, keepsStopCheckpoint,
                 setup.Lora is { } adapters ? folder => adapters.SaveAdapter(Path.Combine(folder, CheckpointLayout.AdapterFolder), model.BaseModel.RootBaseModel) : null,
                 data.IsMultiTask ? () => PerTaskMetrics.Evaluate(setup.Objective, setup.Examples.PaddingId, data, ct) : null,
                 job.BestCheckpointId, checkpoint => evaluation.EvaluateCheckpoint(model.EvaluationSetup, checkpoint, ct)));
+    }
+
+    /// <summary>
+    /// The job's own chat_template (a Jinja source or a built-in's) as a chat_template.jinja to save with every
+    /// checkpoint, or null when the job uses the model's own. ("plain" has no Jinja form: a model asked to train plain
+    /// keeps whatever template it shipped, which chat completions then use.)
+    /// </summary>
+    string? JobChatTemplateFile(FineTuningJob job)
+    {
+        var source = job.ChatTemplate is { } requested ? ChatFormatting.BuiltInChatTemplates.Source(requested) ?? (requested == ChatFormatting.BuiltInChatTemplates.Plain ? null : requested) : null;
+        if (source is null) return null;
+        var folder = Path.Combine(paths.Temp, $"chat-template-{job.Id}");
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, "chat_template.jinja");
+        File.WriteAllText(file, source);
+        return file;
     }
 
     /// <summary>The training loop, on its own thread; a cancellation (cancel, pause, shutdown, lost lease) comes back as the exception the runner expects.</summary>

@@ -91,7 +91,8 @@ public static class JobTrainingConfiguration
     /// Everything a file's tokens depend on besides the file and the tokenizer files (the cache hashes those): the
     /// objective, the context, train_on_inputs, and the template's phrasings with the seed that picks among them.
     /// </summary>
-    public static string TokenCacheKey(bool encoderDecoder, int contextLength, bool trainOnInputs, JobTemplate? template, int seed) =>
+    public static string TokenCacheKey(bool encoderDecoder, int contextLength, bool trainOnInputs, JobTemplate? template, int seed, ChatFormatting.ChatFormat? chat = null) =>
         TrainingFraming.Key(encoderDecoder, contextLength, trainOnInputs)
-        + (template is null ? "" : $":template={template.Fingerprint()}:seed={seed}");
+        + (template is null ? "" : $":template={template.Fingerprint()}:seed={seed}")
+        + (chat is null || chat.IsPlain ? "" : $":chat={chat.Fingerprint}");
 }

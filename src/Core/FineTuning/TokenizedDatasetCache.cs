@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using TuningService.Core.Configuration;
+using TuningService.Core.Storage;
 using TuningService.Core.Training;
 
 namespace TuningService.Core.FineTuning;
@@ -9,20 +10,29 @@ namespace TuningService.Core.FineTuning;
 /// Tokenized training data kept on disk under the data directory, keyed by everything the tokens depend on (the
 /// file's sha256, the tokenizer files' bytes, the example framing), so a job tokenizes each file once: a restarted,
 /// resumed or forked job on the same data and tokenizer reads the tokens back instead of tokenizing again.
+/// Entries count towards Tuning:LocalCacheBytes (<see cref="LocalArtifactCache"/>): read whole into memory, they
+/// need no lease, and an evicted one is tokenized again.
 /// </summary>
-public sealed class TokenizedDatasetCache(DataPaths paths)
+public sealed class TokenizedDatasetCache(DataPaths paths, LocalArtifactCache? bound)
 {
     // 2: preference pairs (the non-preferred sequence and the reference log-probs) after each example.
     const int FormatVersion = 2;
 
+    /// <summary>A cache that nothing bounds.</summary>
+    public TokenizedDatasetCache(DataPaths paths) : this(paths, null)
+    {
+    }
+
     public TokenizedDataset GetOrCreate(string fileSha256, string tokenizerFolder, string framing, Func<TokenizedDataset> tokenize, out bool hit)
     {
-        var path = Path.Combine(paths.Root, "cache", "tokenized", Key(fileSha256, tokenizerFolder, framing) + ".bin");
+        var path = Path.Combine(LocalArtifactCache.TokenizedFolder(paths), Key(fileSha256, tokenizerFolder, framing) + ".bin");
+        var relative = Path.GetRelativePath(paths.Root, path);
         if (File.Exists(path))
         {
             try
             {
                 hit = true;
+                bound?.Touch(relative);
                 return Read(path);
             }
             catch (Exception e) when (e is IOException or InvalidDataException or EndOfStreamException)
@@ -36,6 +46,7 @@ public sealed class TokenizedDatasetCache(DataPaths paths)
         var temp = path + $".{Guid.NewGuid():N}.tmp";
         Write(temp, dataset);
         File.Move(temp, path, overwrite: true); // readers see a whole file or none
+        bound?.Record(relative);
         return dataset;
     }
 

@@ -66,6 +66,16 @@ public sealed class ModelImportRunner(IServiceScopeFactory scopes, ImportedModel
         var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
         var import = await db.ModelImports.FirstOrDefaultAsync(i => i.Id == importId, ct);
         if (import is null || ModelImportStatus.IsTerminal(import.Status)) return null;
+        if (import.Source == ModelImportSource.Archive)
+        {
+            // An archive import is finished by the API request that received the archive; unfinished here, that process
+            // stopped midway. Ending it frees its name.
+            import.Status = ModelImportStatus.Failed;
+            import.Error = "The API process that received the archive stopped before the import finished; import the archive again.";
+            import.FinishedAt = Clock.Now();
+            await db.SaveChangesAsync(ct);
+            return null;
+        }
         import.Status = ModelImportStatus.Downloading;
         await db.SaveChangesAsync(ct);
         return import;

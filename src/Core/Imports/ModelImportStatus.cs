@@ -1,6 +1,6 @@
 namespace TuningService.Core.Imports;
 
-/// <summary>queued → downloading → verifying → succeeded | failed.</summary>
+/// <summary>queued → downloading → verifying → succeeded | failed; succeeded → deleted when the model is deleted (the name is free again).</summary>
 public static class ModelImportStatus
 {
     public const string Queued = "queued";
@@ -9,5 +9,8 @@ public static class ModelImportStatus
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
 
-    public static bool IsTerminal(string status) => status is Succeeded or Failed;
+    /// <summary>The model it imported was deleted. Written as the literal "deleted" by the catalog, which Imports builds on.</summary>
+    public const string Deleted = "deleted";
+
+    public static bool IsTerminal(string status) => status is Succeeded or Failed or Deleted;
 }

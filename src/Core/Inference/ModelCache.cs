@@ -83,7 +83,7 @@ public sealed class ModelCache(TuningOptions options, ILogger<ModelCache> logger
         {
             var tokenizer = TokenizerLoader.FromModelFolder(m.Directory);
             logger.LogInformation("Loaded {Model} for inference ({Bytes:N0} bytes on {Device})", m.Id, loaded.ParameterBytes, device.type);
-            return new Entry(new LoadedInferenceModel(m.Id, loaded, tokenizer), loaded.ParameterBytes);
+            return new Entry(new LoadedInferenceModel(m.Id, m.Directory, loaded, tokenizer), loaded.ParameterBytes);
         }
         catch
         {

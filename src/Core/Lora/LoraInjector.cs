@@ -15,7 +15,7 @@ public static class LoraInjector
     /// Wraps the layers <paramref name="config"/>'s target_modules select (the family default for
     /// <paramref name="modelType"/> when none are given) and returns their module paths in module order.
     /// </summary>
-    /// <param name="modelType">config.json model_type ("t5", "llama", "gpt2"), for the default targets.</param>
+    /// <param name="modelType">config.json model_type ("t5", "llama", "gpt2", "qwen2", "phi3", ...), for the default targets.</param>
     /// <param name="generator">A CPU generator that draws the A matrices; null uses torch's global one, as PEFT does.</param>
     public static IReadOnlyList<string> Apply(nn.Module model, LoraConfig config, string modelType, Generator? generator = null)
     {

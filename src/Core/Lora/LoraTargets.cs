@@ -13,13 +13,18 @@ public static class LoraTargets
 
     /// <summary>
     /// PEFT's defaults (TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING): the attention query and value
-    /// projections, as in the LoRA paper. GPT-2 fuses q, k and v into c_attn, so the whole of it is wrapped.
+    /// projections, as in the LoRA paper. GPT-2 fuses q, k and v into c_attn, so the whole of it is wrapped; Phi-3,
+    /// which PEFT does not list, likewise gets its fused qkv_proj.
     /// </summary>
     public static IReadOnlyList<string> DefaultFor(string modelType) => modelType switch
     {
         "t5" => ["q", "v"],
         "llama" => ["q_proj", "v_proj"],
         "gpt2" => ["c_attn"],
+        "qwen2" or "qwen3" or "mistral" or "gemma2" or "gemma3_text" => ["q_proj", "v_proj"],
+        // PEFT has no phi3 entry (it asks for target_modules). Phi-3 fuses q, k and v into qkv_proj, so, as for
+        // GPT-2's c_attn, the fused projection is the default: it holds the query and value projections.
+        "phi3" => ["qkv_proj"],
         _ => throw new NotSupportedException($"No default LoRA target modules for model type '{modelType}'; name them in target_modules."),
     };
 

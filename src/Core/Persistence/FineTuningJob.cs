@@ -46,6 +46,9 @@ public sealed class FineTuningJob
     /// <summary>The prompt template applied to the training records: a library template's name or a user template (JSON).</summary>
     public string? TemplateJson { get; init; }
 
+    /// <summary>The job's chat_template: a built-in name (chatml, llama3, plain) or a Jinja source; null for the model's own (else plain).</summary>
+    public string? ChatTemplate { get; init; }
+
     /// <summary>Files of general data the model should not lose, as a JSON array of file ids.</summary>
     public string? RetentionFileIdsJson { get; init; }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using TuningService.Core.Configuration;
 
 namespace TuningService.Core.Storage;
@@ -28,17 +29,40 @@ public sealed class ArtifactMirror
     readonly DataPaths paths;
     readonly ILogger<ArtifactMirror> logger;
 
+    /// <summary>A mirror whose local copies are never evicted (no Tuning:LocalCacheBytes).</summary>
     public ArtifactMirror(IArtifactStore store, DataPaths paths, ILogger<ArtifactMirror> logger)
+        : this(store, paths, logger, new LocalArtifactCache(paths, null, IsSeparateStore(store, paths),
+            NullLogger<LocalArtifactCache>.Instance))
+    {
+    }
+
+    public ArtifactMirror(IArtifactStore store, DataPaths paths, ILogger<ArtifactMirror> logger, LocalArtifactCache cache)
     {
         this.store = store;
         this.paths = paths;
         this.logger = logger;
-        // A local store over another folder is still a second copy (tests use one); over the data directory it is the data itself.
-        IsActive = !(store is LocalArtifactStore local && string.Equals(local.Root, paths.Root, StringComparison.Ordinal));
+        Cache = cache;
+        IsActive = IsSeparateStore(store, paths);
     }
 
     /// <summary>False when the store is the data directory itself: nothing to push or pull.</summary>
     public bool IsActive { get; }
+
+    /// <summary>What this machine keeps of the store under the data directory, bounded by Tuning:LocalCacheBytes.</summary>
+    public LocalArtifactCache Cache { get; }
+
+    /// <summary>The store the mirror copies to and from.</summary>
+    public IArtifactStore Store => store;
+
+    /// <summary>
+    /// Whether <paramref name="store"/> is somewhere other than the data directory. A local store over another folder is
+    /// still a second copy (tests use one); over the data directory it is the data itself.
+    /// </summary>
+    public static bool IsSeparateStore(IArtifactStore store, DataPaths paths) =>
+        !(store is LocalArtifactStore local && string.Equals(local.Root, paths.Root, StringComparison.Ordinal));
+
+    /// <summary>The object key of a data-directory relative path ('/' separators, checked).</summary>
+    public static string KeyOf(string relativePath) => ArtifactKeys.Check(relativePath.Replace(Path.DirectorySeparatorChar, '/'));
 
     /// <summary>Waits between attempts after a transient error: 2 + 4 + 8 + 16 s, five attempts in about 30 s. Tests shorten them.</summary>
     public IReadOnlyList<TimeSpan> RetryDelays { get; init; } =
@@ -55,6 +79,7 @@ public sealed class ArtifactMirror
             await using var content = new FileStream(local, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
             await store.PutAsync(key, content, c);
         }, ct);
+        Cache.Record(relativePath);
     }
 
     /// <summary>Stores every file of the local folder at <paramref name="relativePath"/> (complete: committed) under that prefix.</summary>
@@ -64,6 +89,76 @@ public sealed class ArtifactMirror
         var key = KeyOf(relativePath);
         var local = paths.Resolve(relativePath);
         await RetryAsync($"store the folder {relativePath}", c => store.PutFolderAsync(local, key, c), ct);
+        Cache.Record(relativePath);
+    }
+
+    /// <summary>
+    /// Starts storing the file at <paramref name="relativePath"/> from bytes written as they arrive (an upload being
+    /// validated); see <see cref="ArtifactUpload"/>. Not retried: the bytes were read once and are gone. Only when
+    /// <see cref="IsActive"/>: otherwise the data directory is the store and the caller writes the file itself.
+    /// </summary>
+    public Task<ArtifactUpload> BeginUploadAsync(string relativePath, CancellationToken ct = default)
+    {
+        if (!IsActive) throw new InvalidOperationException("The data directory is the artifact store: write the file there.");
+        return store.BeginUploadAsync(KeyOf(relativePath), ct);
+    }
+
+    /// <summary>
+    /// Opens the object of the file at <paramref name="relativePath"/> in the store (for a download that streams it
+    /// straight from the bucket); opening is retried like the other operations, reading is the caller's.
+    /// </summary>
+    public async Task<ArtifactReadStream> OpenReadAsync(string relativePath, CancellationToken ct = default)
+    {
+        ArtifactReadStream? opened = null;
+        await RetryAsync($"read {relativePath}", async c => opened = await store.OpenReadAsync(KeyOf(relativePath), c), ct);
+        return opened!;
+    }
+
+    /// <summary>The objects under the folder at <paramref name="relativePath"/> in the store, in key order.</summary>
+    public async Task<IReadOnlyList<ArtifactEntry>> ListAsync(string relativePath, CancellationToken ct = default)
+    {
+        var found = new List<ArtifactEntry>();
+        await RetryAsync($"list {relativePath}", async c =>
+        {
+            found.Clear();
+            await foreach (var entry in store.ListAsync(KeyOf(relativePath), c)) found.Add(entry);
+        }, ct);
+        return found;
+    }
+
+    /// <summary>
+    /// <see cref="EnsureLocalFileAsync"/> under a lease: the file stays on this machine until the lease is disposed,
+    /// whatever Tuning:LocalCacheBytes says.
+    /// </summary>
+    public async Task<CacheLease> LeaseLocalFileAsync(string relativePath, CancellationToken ct = default)
+    {
+        var lease = Cache.Lease(relativePath);
+        try
+        {
+            await EnsureLocalFileAsync(relativePath, ct);
+            return lease;
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary><see cref="EnsureLocalFolderAsync"/> under a lease (see <see cref="LeaseLocalFileAsync"/>).</summary>
+    public async Task<CacheLease> LeaseLocalFolderAsync(string relativePath, CancellationToken ct = default)
+    {
+        var lease = Cache.Lease(relativePath);
+        try
+        {
+            await EnsureLocalFolderAsync(relativePath, ct);
+            return lease;
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -74,7 +169,11 @@ public sealed class ArtifactMirror
     {
         if (!IsActive) return;
         var target = paths.Resolve(relativePath);
-        if (File.Exists(target)) return;
+        if (File.Exists(target))
+        {
+            Cache.Touch(relativePath);
+            return;
+        }
         var key = KeyOf(relativePath);
         var partial = Path.Combine(paths.Temp, $"pull-{Guid.NewGuid():N}.partial");
         try
@@ -98,6 +197,7 @@ public sealed class ArtifactMirror
                 // Another request fetched it meanwhile: the same bytes, already in place.
             }
             logger.LogInformation("Fetched {Path} from {Store}", relativePath, store.Description);
+            Cache.Record(relativePath);
         }
         finally
         {
@@ -114,7 +214,11 @@ public sealed class ArtifactMirror
     {
         if (!IsActive) return;
         var target = paths.Resolve(relativePath);
-        if (Directory.Exists(target)) return;
+        if (Directory.Exists(target))
+        {
+            Cache.Touch(relativePath);
+            return;
+        }
         var key = KeyOf(relativePath);
         var staging = Path.Combine(paths.Temp, $"pull-{Guid.NewGuid():N}");
         try
@@ -134,6 +238,7 @@ public sealed class ArtifactMirror
                 // Another request or job fetched it meanwhile.
             }
             logger.LogInformation("Fetched {Path}/ from {Store}", relativePath, store.Description);
+            Cache.Record(relativePath);
         }
         finally
         {
@@ -151,6 +256,7 @@ public sealed class ArtifactMirror
         if (!IsActive) return;
         var key = KeyOf(relativePath);
         var local = paths.Resolve(relativePath);
+        Cache.Forget(relativePath);
         try
         {
             if (File.Exists(local)) File.Delete(local);
@@ -167,8 +273,6 @@ public sealed class ArtifactMirror
                 relativePath, e.Message, key, store.Description);
         }
     }
-
-    static string KeyOf(string relativePath) => ArtifactKeys.Check(relativePath.Replace(Path.DirectorySeparatorChar, '/'));
 
     async Task RetryAsync(string what, Func<CancellationToken, Task> action, CancellationToken ct)
     {

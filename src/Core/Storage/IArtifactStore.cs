@@ -28,6 +28,13 @@ public interface IArtifactStore
     /// <returns>The stored object, with the sha256 of the bytes read.</returns>
     Task<ArtifactInfo> PutAsync(string key, Stream content, CancellationToken ct = default);
 
+    /// <summary>
+    /// Starts storing an object whose bytes the caller writes as they arrive (an upload read while it is validated),
+    /// without knowing its size or sha256 in advance. Nothing is visible under <paramref name="key"/> until
+    /// <see cref="ArtifactUpload.CompleteAsync"/>; an upload aborted or disposed uncompleted leaves nothing behind.
+    /// </summary>
+    Task<ArtifactUpload> BeginUploadAsync(string key, CancellationToken ct = default);
+
     /// <summary>The whole object, streamed. Throws <see cref="ArtifactNotFoundException"/> when there is none.</summary>
     Task<ArtifactReadStream> OpenReadAsync(string key, CancellationToken ct = default);
 

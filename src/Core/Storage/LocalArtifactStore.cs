@@ -53,27 +53,49 @@ public sealed class LocalArtifactStore : IArtifactStore
 
     public async Task<ArtifactInfo> PutAsync(string key, Stream content, CancellationToken ct = default)
     {
-        var target = PathOf(key);
+        PathOf(key); // checks the key before anything is written
         Directory.CreateDirectory(temp);
         var partial = Path.Combine(temp, $"{Guid.NewGuid():N}.partial");
-        var partialSidecar = partial + ".sha256";
         try
         {
             long size;
             string sha256;
             await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
                 (size, sha256) = await Sha256Copy.CopyAsync(content, file, ct);
+            await InstallAsync(key, partial, sha256, ct);
+            return new ArtifactInfo(key, size, sha256);
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
+    }
+
+    public Task<ArtifactUpload> BeginUploadAsync(string key, CancellationToken ct = default)
+    {
+        PathOf(key); // checks the key before anything is written
+        return Task.FromResult<ArtifactUpload>(new LocalArtifactUpload(this, key, temp));
+    }
+
+    /// <summary>
+    /// Moves a complete temporary file under the store's folder to the key's path, then writes its sidecar: the data
+    /// file first, so that a crash between the two leaves a stale sidecar (a loud mismatch), never unchecked bytes.
+    /// </summary>
+    internal async Task InstallAsync(string key, string partial, string sha256, CancellationToken ct)
+    {
+        var target = PathOf(key);
+        var partialSidecar = partial + ".sha256";
+        try
+        {
             await File.WriteAllTextAsync(partialSidecar, sha256, ct);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             var sidecar = SidecarOf(key);
             Directory.CreateDirectory(Path.GetDirectoryName(sidecar)!);
             File.Move(partial, target, overwrite: true);
             File.Move(partialSidecar, sidecar, overwrite: true);
-            return new ArtifactInfo(key, size, sha256);
         }
         finally
         {
-            File.Delete(partial);
             File.Delete(partialSidecar);
         }
     }

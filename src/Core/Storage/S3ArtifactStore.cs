@@ -115,13 +115,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         if (first < PartSizeBytes)
         {
             var sha256 = Sha256Copy.Hex(SHA256.HashData(buffer.AsSpan(0, first)));
-            var request = new PutObjectRequest
-            {
-                BucketName = bucket, Key = objectKey, InputStream = new MemoryStream(buffer, 0, first, writable: false), AutoCloseStream = false,
-                UseChunkEncoding = false, // see UploadPartRequest below
-            };
-            request.Metadata.Add(Sha256MetadataKey, sha256);
-            await Call("PUT", key, () => client.PutObjectAsync(request, ct), ct);
+            await PutBufferAsync(key, objectKey, buffer, first, sha256, ct);
             return new ArtifactInfo(key, first, sha256);
         }
 
@@ -152,6 +146,87 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         }
     }
 
+    public Task<ArtifactUpload> BeginUploadAsync(string key, CancellationToken ct = default) =>
+        Task.FromResult<ArtifactUpload>(new S3ArtifactUpload(this, key, ObjectKey(key)));
+
+    /// <summary>One PUT of a buffer's first <paramref name="length"/> bytes, with their sha256 in the metadata.</summary>
+    internal async Task PutBufferAsync(string key, string objectKey, byte[] buffer, int length, string sha256, CancellationToken ct)
+    {
+        var request = new PutObjectRequest
+        {
+            BucketName = bucket, Key = objectKey, InputStream = new MemoryStream(buffer, 0, length, writable: false), AutoCloseStream = false,
+            UseChunkEncoding = false, // see UploadPartAsync
+        };
+        request.Metadata.Add(Sha256MetadataKey, sha256);
+        await Call("PUT", key, () => client.PutObjectAsync(request, ct), ct);
+    }
+
+    /// <summary>Starts a multipart upload whose sha256 is not known yet (<see cref="CompleteUploadAsync"/> records it).</summary>
+    internal async Task<string> StartUploadAsync(string key, string objectKey, CancellationToken ct)
+    {
+        var start = new InitiateMultipartUploadRequest { BucketName = bucket, Key = objectKey };
+        return (await Call("PUT (start multipart)", key, () => client.InitiateMultipartUploadAsync(start, ct), ct)).UploadId;
+    }
+
+    internal async Task<PartETag> UploadPartAsync(string key, string objectKey, string uploadId, int partNumber, byte[] buffer, int length, CancellationToken ct)
+    {
+        var part = new UploadPartRequest
+        {
+            BucketName = bucket, Key = objectKey, UploadId = uploadId, PartNumber = partNumber,
+            InputStream = new MemoryStream(buffer, 0, length, writable: false), PartSize = length,
+            UseChunkEncoding = false, // plain bodies: s3rver stores aws-chunked framing as if it were data
+        };
+        var uploaded = await Call($"PUT (part {partNumber})", key, () => client.UploadPartAsync(part, ct), ct);
+        return new PartETag(partNumber, uploaded.ETag);
+    }
+
+    /// <summary>
+    /// Completes a multipart upload started by <see cref="StartUploadAsync"/>, its sha256 written first to a sidecar
+    /// object (<see cref="SidecarKey"/>): S3 takes metadata only when an upload starts, before the hash is known, and
+    /// the usual way round, a copy of the object onto itself with new metadata, is not understood by every
+    /// S3-compatible server (s3rver decodes the copy source wrongly). The sidecar goes first, so that a completed
+    /// object always has its sha256; a crash in between leaves a sidecar of a few bytes that no listing shows.
+    /// </summary>
+    internal async Task CompleteUploadAsync(string key, string objectKey, string uploadId, List<PartETag> parts, string sha256, CancellationToken ct)
+    {
+        var sidecar = new PutObjectRequest
+        {
+            BucketName = bucket, Key = SidecarKey(key), ContentBody = sha256, UseChunkEncoding = false,
+        };
+        await Call("PUT (sha256 sidecar)", key, () => client.PutObjectAsync(sidecar, ct), ct);
+        var complete = new CompleteMultipartUploadRequest { BucketName = bucket, Key = objectKey, UploadId = uploadId, PartETags = parts };
+        await Call("PUT (complete multipart)", key, () => client.CompleteMultipartUploadAsync(complete, ct), ct);
+    }
+
+    /// <summary>The object that holds the sha256 of an object stored by a streamed upload, in the store's own folder (never listed).</summary>
+    string SidecarKey(string key) => $"{objectPrefix}{SidecarFolder}{key}";
+
+    const string SidecarFolder = ArtifactKeys.ReservedFolder + "/sha256/";
+
+    /// <summary>The sha256 in the object's metadata, or else in its sidecar (a streamed upload's), or null.</summary>
+    async Task<string?> Sha256OfAsync(string key, MetadataCollection metadata, CancellationToken ct)
+    {
+        if (Sha256Of(metadata) is { } recorded) return recorded;
+        try
+        {
+            using var response = await client.GetObjectAsync(bucket, SidecarKey(key), ct);
+            using var reader = new StreamReader(response.ResponseStream);
+            return (await reader.ReadToEndAsync(ct)).Trim();
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode is "NoSuchKey" || e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Aborts a multipart upload so that its parts are not kept; best effort (a lifecycle rule cleans up what this misses).</summary>
+    internal async Task AbortUploadAsync(string key, string objectKey, string uploadId)
+    {
+        // Not with the caller's token: a cancelled upload must still be aborted, or its parts stay in the bucket.
+        try { await client.AbortMultipartUploadAsync(bucket, objectKey, uploadId, CancellationToken.None); }
+        catch (Exception) { /* the failure that made the caller abort is the one to report */ }
+    }
+
     public Task<ArtifactReadStream> OpenReadAsync(string key, CancellationToken ct = default) =>
         GetAsync(key, ObjectKey(key), null, null, ct);
 
@@ -179,7 +254,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         try
         {
             var response = await Call("HEAD", key, () => client.GetObjectMetadataAsync(bucket, objectKey, ct), ct);
-            return new ArtifactInfo(key, response.ContentLength, Sha256Of(response.Metadata));
+            return new ArtifactInfo(key, response.ContentLength, await Call("GET (sha256 sidecar)", key, () => Sha256OfAsync(key, response.Metadata, ct), ct));
         }
         catch (ArtifactNotFoundException)
         {
@@ -205,10 +280,11 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         }
     }
 
-    public Task DeleteAsync(string key, CancellationToken ct = default)
+    public async Task DeleteAsync(string key, CancellationToken ct = default)
     {
         var objectKey = ObjectKey(key);
-        return Call("DELETE", key, () => client.DeleteObjectAsync(bucket, objectKey, ct), ct);
+        await Call("DELETE", key, () => client.DeleteObjectAsync(bucket, objectKey, ct), ct);
+        await Call("DELETE", key, () => client.DeleteObjectAsync(bucket, SidecarKey(key), ct), ct); // a streamed upload's sha256
     }
 
     public async Task<int> DeletePrefixAsync(string folderPrefix, CancellationToken ct = default)
@@ -218,9 +294,19 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         // Listed first, deleted after: deleting while paginating would move the continuation token's ground.
         var keys = new List<string>();
         await foreach (var entry in ListAsync(folder, ct)) keys.Add(entry.Key);
-        foreach (var batch in keys.Chunk(1000))
+        // With the sidecars of streamed uploads under the folder (ListAsync leaves the store's own folder out).
+        var objectKeys = keys.Select(ObjectKey).ToList();
+        var sidecars = new ListObjectsV2Request { BucketName = bucket, Prefix = SidecarKey(folder), MaxKeys = ListPageSize };
+        while (true)
         {
-            var request = new DeleteObjectsRequest { BucketName = bucket, Objects = [.. batch.Select(k => new KeyVersion { Key = ObjectKey(k) })], Quiet = true };
+            var page = await Call("LIST", folder, () => client.ListObjectsV2Async(sidecars, ct), ct);
+            objectKeys.AddRange((page.S3Objects ?? []).Select(o => o.Key));
+            if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken)) break;
+            sidecars.ContinuationToken = page.NextContinuationToken;
+        }
+        foreach (var batch in objectKeys.Chunk(1000))
+        {
+            var request = new DeleteObjectsRequest { BucketName = bucket, Objects = [.. batch.Select(k => new KeyVersion { Key = k })], Quiet = true };
             var response = await Call("DELETE", folder, () => client.DeleteObjectsAsync(request, ct), ct);
             if (response.DeleteErrors is { Count: > 0 } errors)
                 throw new ArtifactStoreException($"S3 could not delete {errors.Count} of the objects under '{folder}' in {Description}, e.g. " +
@@ -290,7 +376,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         try
         {
             var size = response.ContentRange is { } range && TotalOf(range) is { } total ? total : response.ContentLength;
-            var info = new ArtifactInfo(key, size, Sha256Of(response.Metadata));
+            var info = new ArtifactInfo(key, size, await Call("GET (sha256 sidecar)", key, () => Sha256OfAsync(key, response.Metadata, ct), ct));
             return new ArtifactReadStream(info, response.ResponseStream, response.ContentLength, response);
         }
         catch

@@ -47,9 +47,10 @@ public sealed class TemplateRenderer
     /// <summary>The records of a stored file as training examples: through <paramref name="template"/>, or under each
     /// format's default rendering when it is null. This is what a job trains on.</summary>
     /// <exception cref="InvalidDataException">A record cannot be rendered; the message names it and says why.</exception>
-    public static IReadOnlyList<TrainingExample> ReadExamples(string path, StoredFile file, JobTemplate? template, int seed)
+    public static IReadOnlyList<TrainingExample> ReadExamples(string path, StoredFile file, JobTemplate? template, int seed,
+        IChatExampleRenderer? chat = null)
     {
-        if (template is null) return DatasetReader.ReadExamples(path, file);
+        if (template is null) return DatasetReader.ReadExamples(path, file, chat);
         var records = DatasetReader.Read(path, file).ToList();
         var renderer = For(template, records);
         return [.. records.Select(r => renderer.Problem(r) is { } problem

@@ -54,6 +54,12 @@ public sealed class AddedTokenTextTokenizer : ITextTokenizer
     /// <summary>The id of an added token, or null.</summary>
     public int? AddedTokenId(string content) => _idsByContent.TryGetValue(content, out var id) ? id : null;
 
+    /// <summary>An added token's id, else the inner tokenizer's.</summary>
+    public int? TokenToId(string token) => AddedTokenId(token) ?? _inner.TokenToId(token);
+
+    /// <summary>An added token's text, else the inner tokenizer's token.</summary>
+    public string? IdToToken(int id) => _tokensById.TryGetValue(id, out var token) ? token.Content : _inner.IdToToken(id);
+
     public IReadOnlyList<int> Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -12,6 +12,7 @@ internal sealed class HuggingFaceTokenizerConfig
     public const string TokenizerConfigFile = "tokenizer_config.json";
     public const string SpecialTokensMapFile = "special_tokens_map.json";
     public const string ModelConfigFile = "config.json";
+    public const string ChatTemplateFile = "chat_template.jinja";
 
     private static readonly JsonDocumentOptions Lenient = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
@@ -33,6 +34,18 @@ internal sealed class HuggingFaceTokenizerConfig
 
     /// <summary>T5Tokenizer's extra_ids: how many &lt;extra_id_N&gt; sentinels follow the SentencePiece pieces.</summary>
     public int? ExtraIds { get; private init; }
+
+    /// <summary>tokenizer_config.json's clean_up_tokenization_spaces (null: not said; transformers then does not clean up).</summary>
+    public bool? CleanUpTokenizationSpaces { get; private init; }
+
+    /// <summary>tokenizer_config.json's add_eos_token.</summary>
+    public bool? AddEosToken { get; private init; }
+
+    /// <summary>
+    /// The chat templates: tokenizer_config.json's chat_template as a string (named "default" here) or as a list of
+    /// {"name", "template"}, and chat_template.jinja (newer transformers save the default template there; it wins).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ChatTemplates { get; private init; } = new Dictionary<string, string>();
 
     /// <summary>config.json's model_type ("llama", "t5", "gpt2").</summary>
     public string? ModelType { get; private init; }
@@ -57,6 +70,9 @@ internal sealed class HuggingFaceTokenizerConfig
             UnkToken = Token(map, tokenizer, "unk_token"),
             AdditionalSpecialTokens = TokenList(map, tokenizer, "additional_special_tokens"),
             AddedTokensDecoder = AddedTokens(Property(tokenizer, "added_tokens_decoder")),
+            CleanUpTokenizationSpaces = Property(tokenizer, "clean_up_tokenization_spaces") is { ValueKind: JsonValueKind.True or JsonValueKind.False } clean ? clean.GetBoolean() : null,
+            AddEosToken = Property(tokenizer, "add_eos_token") is { ValueKind: JsonValueKind.True or JsonValueKind.False } addEos ? addEos.GetBoolean() : null,
+            ChatTemplates = ChatTemplatesOf(Property(tokenizer, "chat_template"), dir),
             ExtraIds = Property(tokenizer, "extra_ids") is { ValueKind: JsonValueKind.Number } extra && extra.TryGetInt32(out var count) ? count : null,
             ModelType = Property(model, "model_type") is { ValueKind: JsonValueKind.String } type ? type.GetString() : null,
             ConfigBosId = TokenId(model, "bos_token_id"),
@@ -122,6 +138,33 @@ internal sealed class HuggingFaceTokenizerConfig
             .Select(content => content is not null && tokenToId(content) is { } id ? new AddedToken(id, content, Special: true) : null)
             .OfType<AddedToken>();
         return AddedTokensDecoder.Concat(known);
+    }
+
+    private static Dictionary<string, string> ChatTemplatesOf(JsonElement? value, string dir)
+    {
+        var templates = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (value is { ValueKind: JsonValueKind.String } single)
+        {
+            templates["default"] = single.GetString()!;
+        }
+        else if (value is { ValueKind: JsonValueKind.Array } list)
+        {
+            foreach (var item in list.EnumerateArray())
+            {
+                if (Property(item, "name") is { ValueKind: JsonValueKind.String } name && Property(item, "template") is { ValueKind: JsonValueKind.String } template)
+                {
+                    templates[name.GetString()!] = template.GetString()!;
+                }
+            }
+        }
+
+        var jinja = Path.Combine(dir, ChatTemplateFile);
+        if (File.Exists(jinja))
+        {
+            templates["default"] = File.ReadAllText(jinja);
+        }
+
+        return templates;
     }
 
     private static JsonDocument? Parse(string dir, string fileName)

@@ -74,6 +74,31 @@ public sealed class ExampleTokenizer : IExampleTokenizer
         return new TokenizedExample([.. inputIds], [.. labels], truncated);
     }
 
+    /// <summary>
+    /// A chat template's rendering, segment by segment (each encoded on its own: the segments meet at the template's
+    /// markup, where the pre-tokenizers split anyway; <c>ChatFormatTrainingTests</c> checks that the ids equal the
+    /// whole text's). Trained segments carry labels (every segment under train_on_inputs). Too long a sequence loses
+    /// context from its start, up to the first trained token, and then its end.
+    /// </summary>
+    public TokenizedExample TokenizeSegments(IReadOnlyList<Files.TextSegment> segments)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        var inputIds = new List<int>();
+        var labels = new List<int>();
+        foreach (var segment in segments)
+        {
+            var ids = _tokenizer.Encode(segment.Text);
+            inputIds.AddRange(ids);
+            foreach (var id in ids) labels.Add(segment.Trained || _trainOnInputs ? id : CausalLmLoss.IgnoreIndex);
+        }
+        if (inputIds.Count <= _maxLength) return new TokenizedExample([.. inputIds], [.. labels]);
+
+        var firstTrained = labels.FindIndex(l => l != CausalLmLoss.IgnoreIndex);
+        var drop = Math.Min(inputIds.Count - _maxLength, Math.Max(firstTrained, 0));
+        var keep = Math.Min(_maxLength, inputIds.Count - drop);
+        return new TokenizedExample([.. inputIds.GetRange(drop, keep)], [.. labels.GetRange(drop, keep)], WasTruncated: true);
+    }
+
     public TokenizedDataset TokenizeAll(IEnumerable<(string Prompt, string Completion)> pairs)
     {
         ArgumentNullException.ThrowIfNull(pairs);

@@ -37,6 +37,10 @@ public sealed class Seq2SeqExampleTokenizer : IExampleTokenizer
         return new TokenizedExample([.. input], [.. target], truncated);
     }
 
+    /// <summary>Chat templates frame one decoder-only sequence; an encoder-decoder model reads the plain layout (see ChatFormats).</summary>
+    public TokenizedExample TokenizeSegments(IReadOnlyList<Files.TextSegment> segments) =>
+        throw new NotSupportedException("Chat templates apply to decoder-only models; an encoder-decoder model is trained on the plain chat layout.");
+
     public TokenizedDataset TokenizeAll(IEnumerable<(string Prompt, string Completion)> pairs)
     {
         ArgumentNullException.ThrowIfNull(pairs);

@@ -19,7 +19,7 @@ public sealed class PendingImportsRedispatcher(IServiceScopeFactory scopes, IMod
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<TuningDbContext>();
         var pending = await db.ModelImports
-            .Where(i => i.Status != ModelImportStatus.Succeeded && i.Status != ModelImportStatus.Failed)
+            .Where(i => i.Status != ModelImportStatus.Succeeded && i.Status != ModelImportStatus.Failed && i.Status != ModelImportStatus.Deleted)
             .OrderBy(i => i.CreatedAt).Select(i => i.Id).ToListAsync(cancellationToken);
         foreach (var id in pending)
         {

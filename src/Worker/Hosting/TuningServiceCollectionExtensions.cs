@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using TuningService.Core.Catalog;
 using TuningService.Core.Configuration;
 using TuningService.Core.FineTuning;
@@ -27,7 +28,10 @@ public static class TuningServiceCollectionExtensions
         services.AddTuningPersistence(postgres, paths);
         // With Kind=s3 the data dir is a cache of the bucket (ArtifactMirror): machines share only PostgreSQL and the bucket.
         services.AddArtifactStore(BindStorageOptions(configuration), options.DataDir);
-        services.AddSingleton<ArtifactMirror>();
+        services.AddSingleton(sp => new LocalArtifactCache(paths, options, sp.GetRequiredService<IArtifactStore>(),
+            sp.GetRequiredService<ILogger<LocalArtifactCache>>()));
+        services.AddSingleton(sp => new ArtifactMirror(sp.GetRequiredService<IArtifactStore>(), paths,
+            sp.GetRequiredService<ILogger<ArtifactMirror>>(), sp.GetRequiredService<LocalArtifactCache>()));
         services.AddSingleton<ModelCatalog>();
         services.AddTransient<FineTuningJobRunner>();
         services.AddTransient<FineTuningRecipe>();
@@ -37,7 +41,7 @@ public static class TuningServiceCollectionExtensions
             ? new WorkerShutdown(lifetime.ApplicationStopping) : WorkerShutdown.Unknown);
         services.AddTransient<JobReconciler>();
         services.AddTransient<ReconcileJobs>();
-        services.AddSingleton<TokenizedDatasetCache>();
+        services.AddSingleton(sp => new TokenizedDatasetCache(paths, sp.GetRequiredService<LocalArtifactCache>()));
         services.AddSingleton<IJobDispatcher, HangfireJobDispatcher>();
         services.AddSingleton<ModelSizes>();
         services.AddSingleton<ImportedModels>();

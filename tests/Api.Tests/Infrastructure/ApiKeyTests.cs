@@ -59,6 +59,22 @@ public sealed class ApiKeyTests : IDisposable
     }
 
     [Fact]
+    public async Task Tokenize_and_detokenize_need_a_key_like_completions()
+    {
+        List<(string Url, object Body)> requests =
+        [
+            ("/tokenize", new { model = "babyllama-tinystories", prompt = "x" }), ("/detokenize", new { model = "babyllama-tinystories", tokens = new[] { 1 } }),
+        ];
+        foreach (var (url, body) in requests)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await As(null).Http.PostAsJsonAsync(url, body)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await As("key-bob").Http.PostAsJsonAsync(url, body)).StatusCode);
+        }
+        var paths = (await As(null).GetJsonAsync("/swagger/v1/swagger.json"))["paths"]!.AsObject();
+        Assert.True(paths.ContainsKey("/tokenize") && paths.ContainsKey("/detokenize"), "the OpenAPI document lists /tokenize and /detokenize");
+    }
+
+    [Fact]
     public async Task Health_and_swagger_need_no_key()
     {
         Assert.Equal(HttpStatusCode.OK, (await As(null).Http.GetAsync("/healthz")).StatusCode);

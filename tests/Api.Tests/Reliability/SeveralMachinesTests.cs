@@ -28,6 +28,32 @@ public sealed class SeveralMachinesTests(PostgresServer postgres, S3rverServer s
     readonly List<ServiceProcess> processes = [];
 
     [Fact]
+    public async Task Two_API_processes_importing_one_name_at_once_give_one_model_and_one_conflict_and_both_list_it()
+    {
+        var database = postgres.CreateDatabase();
+        var (first, firstDir, _) = await StartApiAsync(database);
+        var (second, secondDir, _) = await StartApiAsync(database);
+        var archive = ModelArchives.Tar(ModelArchives.LlamaTiny, root: "llama-tiny");
+
+        var answers = await Task.WhenAll(first.ImportArchiveAsync(archive, "shared-llama"), second.ImportArchiveAsync(archive, "shared-llama"));
+
+        var codes = answers.Select(a => a.StatusCode).Order().ToList();
+        var bodies = string.Join(" | ", await Task.WhenAll(answers.Select(async a => (await ApiClient.JsonAsync(a)).ToJsonString())));
+        Assert.True(codes.SequenceEqual([HttpStatusCode.OK, HttpStatusCode.Conflict]), $"{string.Join(", ", codes)}: {bodies}");
+        var refused = await ApiClient.JsonAsync(answers.Single(a => a.StatusCode == HttpStatusCode.Conflict));
+        Assert.Equal("model_exists", refused["error"]!["code"]!.GetValue<string>());
+        // The winner's model, whole, in the bucket; the loser wrote nothing there.
+        var objects = await ListAsync("models/shared-llama/");
+        Assert.Equal(Directory.EnumerateFiles(ModelArchives.LlamaTiny).Select(f => "models/shared-llama/" + Path.GetFileName(f)).Order(), objects.Order());
+        foreach (var key in objects)
+            Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(ModelArchives.LlamaTiny, key["models/shared-llama/".Length..])), await ObjectBytesAsync(key));
+        // Each API lists it, the one that imported it and the one that did not (from the database, not its disk).
+        foreach (var api in new[] { first, second })
+            Assert.Contains((await api.GetJsonAsync("/v1/models"))["data"]!.AsArray(), m => m!["id"]!.GetValue<string>() == "shared-llama");
+        Assert.Single(new[] { firstDir, secondDir }, dir => Directory.Exists(Path.Combine(dir, "models", "shared-llama")));
+    }
+
+    [Fact]
     public async Task A_job_whose_worker_is_killed_continues_on_another_machine_from_the_bucket_and_its_model_is_served_by_a_third()
     {
         var wall = Stopwatch.StartNew();
@@ -72,6 +98,26 @@ public sealed class SeveralMachinesTests(PostgresServer postgres, S3rverServer s
         {
             Directory.Delete(Path.GetDirectoryName(folder)!, recursive: true);
         }
+        // A checkpoint too, every file of its folder equal to its object in the bucket.
+        var earliest = checkpoints.MinBy(c => c!["step_number"]!.GetValue<int>())!;
+        var earliestStep = earliest["step_number"]!.GetValue<int>();
+        using var checkpointDownload = await api.Http.GetAsync($"/v1/fine_tuning/jobs/{jobId}/checkpoints/{earliest["id"]!.GetValue<string>()}/content");
+        Assert.True(checkpointDownload.IsSuccessStatusCode, $"checkpoint download: {(int)checkpointDownload.StatusCode}\n{apiProcess.Output}");
+        var checkpointFolder = await TarArchive.ExtractSingleFolderAsync(checkpointDownload);
+        try
+        {
+            var objects = await ListAsync($"jobs/{jobId}/step-{earliestStep}/");
+            var files = Directory.EnumerateFiles(checkpointFolder, "*", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(checkpointFolder, f).Replace(Path.DirectorySeparatorChar, '/')).Order().ToList();
+            Assert.Equal(objects.Select(k => k[$"jobs/{jobId}/step-{earliestStep}/".Length..]).Order(), files);
+            foreach (var key in objects)
+                Assert.Equal(await ObjectBytesAsync(key), await File.ReadAllBytesAsync(Path.Combine(checkpointFolder, key[$"jobs/{jobId}/step-{earliestStep}/".Length..])));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(checkpointFolder)!, recursive: true);
+        }
+        Assert.False(Directory.Exists(Path.Combine(apiDir, "jobs")), "the API machine fetched job folders to disk instead of streaming them");
 
         // An undisturbed run of the same job, on the second worker alone, has the same losses step for step.
         var reference = (await api.CreateJobAsync(Job()))["id"]!.GetValue<string>();
@@ -92,7 +138,7 @@ public sealed class SeveralMachinesTests(PostgresServer postgres, S3rverServer s
         Assert.True(await ObjectExistsAsync($"files/{file}"), "the upload is not in the bucket");
 
         Assert.Equal(await File.ReadAllBytesAsync(path), await other.Http.GetByteArrayAsync($"/v1/files/{file}/content"));
-        Assert.True(File.Exists(Path.Combine(otherDir, "files", file)), "the other API process did not keep its copy");
+        Assert.False(File.Exists(Path.Combine(otherDir, "files", file)), "the other API process fetched the file to disk instead of streaming it from the bucket");
 
         using var deleted = await other.Http.DeleteAsync($"/v1/files/{file}");
         Assert.True(deleted.IsSuccessStatusCode, $"{(int)deleted.StatusCode} {await deleted.Content.ReadAsStringAsync()}\n{otherProcess.Output}");
@@ -130,11 +176,17 @@ public sealed class SeveralMachinesTests(PostgresServer postgres, S3rverServer s
         {
             Directory.Delete(Path.GetDirectoryName(folder)!, recursive: true);
         }
-        Assert.True(Directory.Exists(Path.Combine(otherDir, "models", "tiny-llama")), "the other API process did not keep its copy");
+        Assert.False(Directory.Exists(Path.Combine(otherDir, "models", "tiny-llama")), "the other API process fetched the model to disk instead of streaming it from the bucket");
 
         using var deleted = await importer.Http.DeleteAsync("/v1/models/tiny-llama");
         Assert.True(deleted.IsSuccessStatusCode, $"{(int)deleted.StatusCode} {await deleted.Content.ReadAsStringAsync()}\n{importerProcess.Output}");
         Assert.Empty(await ListAsync("models/"));
+
+        // Gone for the other process too, and its name free again there.
+        Assert.DoesNotContain((await other.GetJsonAsync("/v1/models"))["data"]!.AsArray(), m => m!["id"]!.GetValue<string>() == "tiny-llama");
+        using var again = await other.ImportArchiveAsync(ModelArchives.Tar(ModelArchives.LlamaTiny, root: "llama-tiny"), "tiny-llama", "llama-tiny.tar");
+        Assert.True(again.IsSuccessStatusCode, $"{(int)again.StatusCode} {await again.Content.ReadAsStringAsync()}\n{otherProcess.Output}");
+        Assert.Contains((await importer.GetJsonAsync("/v1/models"))["data"]!.AsArray(), m => m!["id"]!.GetValue<string>() == "tiny-llama");
     }
 
     [Fact]

@@ -53,6 +53,22 @@ public sealed class StopAndStreamingTests : IDisposable
     }
 
     [Fact]
+    public void Any_of_several_stop_tokens_ends_the_completion_at_the_first_one_produced()
+    {
+        // As generation_config.json's eos_token_id [end-of-turn, end-of-text]: a later id first in the list, an earlier second.
+        var later = Golden[9];
+        var earlier = Golden[4];
+        var before = Math.Min(Array.IndexOf(Golden, later), Array.IndexOf(Golden, earlier));
+
+        var (output, events) = Generate(new GenerationOptions { MaxNewTokens = 60, Temperature = 0, StopTokenIds = [later, earlier] });
+
+        Assert.Equal(Golden[..before], output.TokenIds);
+        Assert.Equal(FinishReasons.Stop, output.FinishReason);
+        Assert.Equal(Golden[before], events[^1].TokenId);
+        AssertStreamedExactly(output, events);
+    }
+
+    [Fact]
     public void Without_stop_token_ids_the_tokenizer_eos_stops()
     {
         // Make "," the EOS: the golden continuation starts with it.

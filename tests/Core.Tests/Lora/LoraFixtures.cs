@@ -15,8 +15,14 @@ internal static class LoraFixtures
     public const string Llama = "llama-tiny";
     public const string Gpt2 = "gpt2-tiny";
 
-    /// <summary>Every family: encoder-decoder, decoder-only with nn.Linear, decoder-only with Conv1D.</summary>
-    public static TheoryData<string> Families => new() { FlanT5, Llama, Gpt2 };
+    /// <summary>
+    /// Every family: encoder-decoder, decoder-only with nn.Linear, decoder-only with Conv1D, and the six Llama-like
+    /// families of the shared decoder (Phi-3 with fused qkv_proj / gate_up_proj, Gemma with tied embeddings).
+    /// </summary>
+    public static TheoryData<string> Families => new()
+    {
+        FlanT5, Llama, Gpt2, "qwen2-tiny", "qwen3-tiny", "mistral-tiny", "phi3-tiny", "gemma2-tiny", "gemma3-tiny",
+    };
 
     public static string Folder(string name) => TestPaths.Fixture("models", name);
 
@@ -44,6 +50,7 @@ internal static class LoraFixtures
         {
             T5ForConditionalGeneration t5 => t5.forward(ids, mask, Golden.IdTensor(inputs["decoder_input_ids"])),
             Core.Models.Llama.LlamaForCausalLM llama => llama.forward(ids, mask),
+            Core.Models.Decoder.DecoderForCausalLM decoder => decoder.forward(ids, mask),
             CausalLanguageModel causal => causal.forward(ids), // GPT-2: right padding needs no mask at real positions
             _ => throw new NotSupportedException(loaded.Model.GetType().Name),
         };

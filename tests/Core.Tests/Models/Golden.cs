@@ -24,12 +24,15 @@ internal static class Golden
         return tensor(Longs(array), [array.Count, width], ScalarType.Int64);
     }
 
-    /// <summary>Logits tolerance: |a - b| ≤ 1e-4 + 1e-4·|b|.</summary>
+    /// <summary>Logits tolerance: |a - b| ≤ 1e-4 + 1e-4·|b|. A NaN or infinite value always fails.</summary>
     public static void AssertLogitsClose(float[] expected, float[] actual, string what)
     {
         Assert.Equal(expected.Length, actual.Length);
+        // NaN compares below every number, so without the IsFinite check MaxBy would pass over it.
         var worst = Enumerable.Range(0, expected.Length)
-            .Select(i => (Index: i, Excess: Math.Abs(actual[i] - expected[i]) - (1e-4 + 1e-4 * Math.Abs(expected[i]))))
+            .Select(i => (Index: i, Excess: float.IsFinite(actual[i])
+                ? Math.Abs(actual[i] - expected[i]) - (1e-4 + 1e-4 * Math.Abs(expected[i]))
+                : double.PositiveInfinity))
             .MaxBy(x => x.Excess);
         Assert.True(worst.Excess <= 0,
             $"{what}: element {worst.Index} is {actual[worst.Index]}, golden {expected[worst.Index]} (beyond tolerance by {worst.Excess:g3}).");

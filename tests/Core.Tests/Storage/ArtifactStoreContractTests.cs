@@ -149,6 +149,59 @@ public abstract class ArtifactStoreContractTests : IDisposable
     }
 
     [Fact]
+    public async Task An_upload_written_in_pieces_becomes_the_object_only_when_completed()
+    {
+        var bytes = RandomBytes(21 * 1024 * 1024 + 13); // three parts, the last a short one
+        await using var upload = await Store.BeginUploadAsync("files/file-streamed");
+        for (var offset = 0; offset < bytes.Length; offset += 1_000_003) // writes that do not line up with parts
+            await upload.WriteAsync(bytes.AsMemory(offset, Math.Min(1_000_003, bytes.Length - offset)));
+        Assert.Null(await Store.HeadAsync("files/file-streamed"));
+
+        var stored = await upload.CompleteAsync();
+
+        var expected = new ArtifactInfo("files/file-streamed", bytes.Length, Sha256(bytes));
+        Assert.Equal(expected, stored);
+        Assert.Equal(expected, await Store.HeadAsync("files/file-streamed"));
+        await using var read = await Store.OpenReadAsync("files/file-streamed");
+        Assert.Equal(bytes, await ReadAll(read));
+    }
+
+    [Fact]
+    public async Task A_small_upload_written_in_pieces_round_trips()
+    {
+        var bytes = RandomBytes(5000);
+        await using var upload = await Store.BeginUploadAsync("files/file-small");
+        await upload.WriteAsync(bytes.AsMemory(0, 10));
+        await upload.WriteAsync(bytes.AsMemory(10));
+
+        Assert.Equal(new ArtifactInfo("files/file-small", 5000, Sha256(bytes)), await upload.CompleteAsync());
+        await using var read = await Store.OpenReadAsync("files/file-small");
+        Assert.Equal(bytes, await ReadAll(read));
+    }
+
+    [Fact]
+    public async Task An_upload_aborted_or_disposed_uncompleted_leaves_nothing()
+    {
+        var aborted = await Store.BeginUploadAsync("files/file-aborted");
+        await aborted.WriteAsync(RandomBytes(17 * 1024 * 1024)); // some parts sent already
+        await aborted.AbortAsync();
+        await aborted.DisposeAsync();
+        await using (var dropped = await Store.BeginUploadAsync("files/file-dropped"))
+            await dropped.WriteAsync(RandomBytes(9 * 1024 * 1024));
+
+        Assert.Null(await Store.HeadAsync("files/file-aborted"));
+        Assert.Null(await Store.HeadAsync("files/file-dropped"));
+        Assert.Empty(await ListAll("files"));
+    }
+
+    async Task<List<ArtifactEntry>> ListAll(string folder)
+    {
+        var all = new List<ArtifactEntry>();
+        await foreach (var entry in Store.ListAsync(folder)) all.Add(entry);
+        return all;
+    }
+
+    [Fact]
     public async Task A_missing_key_is_an_ArtifactNotFoundException_naming_it()
     {
         var whole = await Assert.ThrowsAsync<ArtifactNotFoundException>(() => Store.OpenReadAsync("files/file-missing"));

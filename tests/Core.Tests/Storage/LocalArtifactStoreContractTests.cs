@@ -20,6 +20,17 @@ public sealed class LocalArtifactStoreContractTests : ArtifactStoreContractTests
     }
 
     [Fact]
+    public async Task An_aborted_upload_leaves_no_temporary_file()
+    {
+        await using (var upload = await store.BeginUploadAsync("files/file-gone"))
+            await upload.WriteAsync(RandomBytes(1000));
+
+        var temp = Path.Combine(Scratch, "data", ArtifactKeys.ReservedFolder, "tmp");
+        Assert.Empty(Directory.Exists(temp) ? Directory.EnumerateFileSystemEntries(temp) : []);
+        Assert.False(File.Exists(store.PathOf("files/file-gone")));
+    }
+
+    [Fact]
     public async Task Artifacts_keep_todays_layout_under_the_data_folder()
     {
         await store.PutAsync("jobs/ftjob-x/step-4/model.safetensors", new MemoryStream([1, 2]));

@@ -48,6 +48,27 @@ public sealed class S3ArtifactStoreContractTests : ArtifactStoreContractTests, I
     }
 
     [Fact]
+    public async Task A_streamed_upload_records_its_sha256_in_a_sidecar_that_listings_and_deletes_cover()
+    {
+        var bytes = RandomBytes(9 * 1024 * 1024); // more than one part: a multipart upload
+        await using (var upload = await store.BeginUploadAsync("files/file-side"))
+        {
+            await upload.WriteAsync(bytes);
+            await upload.CompleteAsync();
+        }
+        Assert.Equal(new ArtifactInfo("files/file-side", bytes.Length, Sha256(bytes)), await store.HeadAsync("files/file-side"));
+        var listed = new List<string>();
+        await foreach (var entry in store.ListAsync("")) listed.Add(entry.Key);
+        Assert.Equal(["files/file-side"], listed);
+
+        await store.DeletePrefixAsync("files");
+
+        using var raw = server.RawClient();
+        var left = await raw.ListObjectsV2Async(new ListObjectsV2Request { BucketName = options.Bucket, Prefix = options.Prefix });
+        Assert.Empty(left.S3Objects ?? []); // the object and its sidecar
+    }
+
+    [Fact]
     public async Task Objects_go_under_the_prefix_with_their_sha256_in_user_metadata()
     {
         var stored = await store.PutAsync("files/file-m", new MemoryStream([1, 2, 3]));

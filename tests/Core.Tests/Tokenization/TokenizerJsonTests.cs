@@ -50,21 +50,6 @@ public class TokenizerJsonTests
     }
 
     [Theory]
-    [InlineData("""{"type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0.0], ["▁a", -1.5]]}""", "Unigram")]
-    [InlineData("""{"unk_id": 0, "vocab": [["<unk>", 0.0], ["▁a", -1.5]]}""", "Unigram")]
-    [InlineData("""{"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##", "max_input_chars_per_word": 100, "vocab": {"[UNK]": 0}}""", "WordPiece")]
-    [InlineData("""{"type": "WordLevel", "unk_token": "[UNK]", "vocab": {"[UNK]": 0}}""", "WordLevel")]
-    public void Other_model_kinds_are_refused_naming_the_kind(string model, string kind)
-    {
-        using var folder = new TemporaryModelFolder().WithText("tokenizer.json", $$"""{"added_tokens": [], "model": {{model}}}""");
-
-        var error = Assert.Throws<NotSupportedException>(() => TokenizerLoader.FromModelFolder(folder.Path));
-
-        Assert.Contains($"holds a {kind} tokenizer", error.Message, StringComparison.Ordinal);
-        Assert.Contains(Path.Combine(folder.Path, "tokenizer.json"), error.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
     [InlineData("pre_tokenizer", """{"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": true}""", "pre_tokenizer Metaspace")]
     [InlineData("pre_tokenizer", """{"type": "Sequence", "pretokenizers": [{"type": "Split"}, {"type": "ByteLevel", "add_prefix_space": false, "use_regex": false}]}""", "pre_tokenizer Sequence[Split, ByteLevel]")]
     [InlineData("pre_tokenizer", """{"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true}""", "add_prefix_space")]

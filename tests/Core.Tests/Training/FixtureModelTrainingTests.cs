@@ -9,7 +9,8 @@ namespace TuningService.Core.Tests.Training;
 
 /// <summary>
 /// Resume and bf16 on the real model families (tiny fixture checkpoints): GPT-2 and T5 have dropout, Llama has
-/// rotary positions and RMSNorm, T5 is an encoder-decoder.
+/// rotary positions and RMSNorm, T5 is an encoder-decoder; the six Llama-like families add sliding windows,
+/// soft-capping and fused projections.
 /// </summary>
 [Collection(TorchGlobalStateCollection.Name)]
 public sealed class FixtureModelTrainingTests : IDisposable
@@ -60,6 +61,12 @@ public sealed class FixtureModelTrainingTests : IDisposable
     [InlineData("llama-tiny", TrainingPrecision.Bf16)]
     [InlineData("flan-t5-tiny", TrainingPrecision.Fp32)]
     [InlineData("flan-t5-tiny", TrainingPrecision.Bf16)]
+    [InlineData("qwen2-tiny", TrainingPrecision.Fp32)]
+    [InlineData("qwen3-tiny", TrainingPrecision.Bf16)]
+    [InlineData("mistral-tiny", TrainingPrecision.Fp32)]
+    [InlineData("phi3-tiny", TrainingPrecision.Bf16)]
+    [InlineData("gemma2-tiny", TrainingPrecision.Fp32)]
+    [InlineData("gemma3-tiny", TrainingPrecision.Bf16)]
     public void A_resumed_run_of_a_fixture_model_repeats_the_uninterrupted_run(string fixture, TrainingPrecision precision)
     {
         // Four batches an epoch, two per step: two steps an epoch; the run is interrupted after step 1, mid-epoch.
@@ -99,6 +106,12 @@ public sealed class FixtureModelTrainingTests : IDisposable
     [InlineData("gpt2-tiny")]
     [InlineData("llama-tiny")]
     [InlineData("flan-t5-tiny")]
+    [InlineData("qwen2-tiny")]
+    [InlineData("qwen3-tiny")]
+    [InlineData("mistral-tiny")]
+    [InlineData("phi3-tiny")]
+    [InlineData("gemma2-tiny")]
+    [InlineData("gemma3-tiny")]
     public void Bf16_training_of_a_fixture_model_lowers_the_loss(string fixture)
     {
         using LoadedModel loaded = Load(fixture);

@@ -21,6 +21,7 @@ public sealed class TrainingFraming
     public TrainingFraming(ITextTokenizer tokenizer, bool isEncoderDecoder, int modelContext, int? maxSeqLength = null, bool trainOnInputs = false)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
+        Tokenizer = tokenizer;
         IsEncoderDecoder = isEncoderDecoder;
         ModelContext = modelContext;
         TrainOnInputs = trainOnInputs;
@@ -43,6 +44,8 @@ public sealed class TrainingFraming
         // others are decoder-only, as TrainingSetup.For tells them apart once the model is loaded.
         return new TrainingFraming(tokenizer, config is T5Config, config.MaxPositionEmbeddings, maxSeqLength, trainOnInputs);
     }
+
+    public ITextTokenizer Tokenizer { get; }
 
     public bool IsEncoderDecoder { get; }
 

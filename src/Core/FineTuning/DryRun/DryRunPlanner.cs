@@ -90,10 +90,19 @@ public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokeniz
         {
             throw new JobWouldFailException(e.Message, "template");
         }
-        var cacheKey = JobTrainingConfiguration.TokenCacheKey(framing.IsEncoderDecoder, framing.ContextLength, framing.TrainOnInputs, template, job.Seed);
+        ChatFormatting.ChatFormat? chat;
         try
         {
-            var (data, read, _) = FineTuningRecipe.SetUpData(paths, tokenizedCache, job, files, template, model.Directory, framing.Examples, cacheKey);
+            chat = JobChatFormat.For(job, model.Directory, framing.Tokenizer, framing.IsEncoderDecoder);
+        }
+        catch (TrainingDataException e)
+        {
+            throw new JobWouldFailException(e.Message, "chat_template");
+        }
+        var cacheKey = JobTrainingConfiguration.TokenCacheKey(framing.IsEncoderDecoder, framing.ContextLength, framing.TrainOnInputs, template, job.Seed, chat);
+        try
+        {
+            var (data, read, _) = FineTuningRecipe.SetUpData(paths, tokenizedCache, job, files, template, chat, model.Directory, framing.Examples, cacheKey);
             // The builder made this very plan (same examples, seed and shares); it is asked again only for its counts.
             var split = JobDataSplit.Applies(job) ? JobDataSplit.Plan(job, read(files[job.TrainingFileId])) : null;
             return (data, split);

@@ -22,7 +22,7 @@ internal sealed class PlanningObjective(TrainingFraming framing) : ITrainingObje
 
     public bool LabelsAreShifted => !framing.IsEncoderDecoder;
 
-    /// <summary>Every decoder-only family here implements ForwardPacked (Llama, GPT-2); encoder-decoder models cannot pack.</summary>
+    /// <summary>Every decoder-only family here implements ForwardPacked (Llama, GPT-2, the Qwen/Mistral/Phi-3/Gemma decoder); encoder-decoder models cannot pack.</summary>
     public bool SupportsPacking => !framing.IsEncoderDecoder;
 
     public (Tensor Loss, Tensor Correct) Compute(Tensor inputIds, Tensor inputMask, Tensor labels, Tensor? segmentIds = null) =>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TuningService.Core.Models.Decoder;
 using TuningService.Core.Models.Gpt2;
 using TuningService.Core.Models.Llama;
 using TuningService.Core.Models.T5;
@@ -8,7 +9,10 @@ namespace TuningService.Core.Models.HuggingFace;
 /// <summary>The model families this service can load, chosen by config.json `model_type` (else `architectures`).</summary>
 public static class ModelFamilies
 {
-    private static readonly IModelFamily[] Known = [new LlamaFamily(), new Gpt2Family(), new T5Family()];
+    private static readonly IModelFamily[] Known = [
+        new LlamaFamily(), new Gpt2Family(), new T5Family(),
+        new Qwen2Family(), new Qwen3Family(), new MistralFamily(), new Phi3Family(), new Gemma2Family(), new Gemma3TextFamily(),
+    ];
 
     public static IReadOnlyList<IModelFamily> All => Known;
 

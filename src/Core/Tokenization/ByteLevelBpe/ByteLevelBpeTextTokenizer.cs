@@ -15,6 +15,7 @@ public sealed class ByteLevelBpeTextTokenizer : ITextTokenizer
     private readonly HashSet<int> _knownIds;
     private readonly HashSet<int> _specialAddedIds;
     private readonly SpecialTokenIds _specialTokens;
+    private readonly Lazy<Dictionary<int, string>> _tokensById;
 
     private ByteLevelBpeTextTokenizer(ByteLevelBpeDefinition definition, BpeTokenizer library, SpecialTokenIds specialTokens)
     {
@@ -25,6 +26,21 @@ public sealed class ByteLevelBpeTextTokenizer : ITextTokenizer
         _specialTokens = specialTokens;
         VocabSize = _knownIds.Max() + 1;
         UnkId = definition.TokenToId(definition.UnkToken ?? ByteLevelBpeDefinition.EndOfText);
+        _tokensById = new Lazy<Dictionary<int, string>>(() =>
+        {
+            var tokens = new Dictionary<int, string>();
+            foreach (var (token, id) in definition.Vocabulary)
+            {
+                tokens.TryAdd(id, token);
+            }
+
+            foreach (var added in definition.AddedTokens)
+            {
+                tokens[added.Id] = added.Content;
+            }
+
+            return tokens;
+        });
     }
 
     /// <summary>One more than the highest id, as len(tokenizer) counts in transformers.</summary>
@@ -55,6 +71,8 @@ public sealed class ByteLevelBpeTextTokenizer : ITextTokenizer
     /// A Hugging Face tokenizer.json holding a byte-level BPE model. Special ids as for GPT-2 files, except that a
     /// TemplateProcessing post-processor starting with a special token makes that token BOS, added to sequences.
     /// Throws NotSupportedException naming what is not supported (another model kind, another pre-tokenizer, ...).
+    /// TokenizerLoader reads tokenizer.json with <see cref="TokenizerJson.TokenizerJsonTextTokenizer"/>, which runs any
+    /// supported pipeline; this GPT-2-only reader stays for callers that hold a GPT-2 file.
     /// </summary>
     public static ByteLevelBpeTextTokenizer FromTokenizerJson(string path) => Create(TokenizerJsonReader.Read(path), path);
 
@@ -106,6 +124,9 @@ public sealed class ByteLevelBpeTextTokenizer : ITextTokenizer
 
     /// <summary>The id of a token in its byte-level spelling ("Ġthe") or of an added token, or null.</summary>
     public int? TokenToId(string token) => _definition.TokenToId(token);
+
+    /// <summary>The token of an id in its byte-level spelling ("Ġthe"), an added token as written, or null.</summary>
+    public string? IdToToken(int id) => _tokensById.Value.TryGetValue(id, out var token) ? token : null;
 
     public IReadOnlyList<int> Encode(string text)
     {

@@ -108,6 +108,12 @@ public sealed class SentencePieceTextTokenizer : ITextTokenizer
 
     public string IdToPiece(int id) => _model.Pieces[id].Text;
 
+    /// <summary>The id of a piece; the same as <see cref="PieceToId"/>.</summary>
+    public int? TokenToId(string token) => PieceToId(token);
+
+    /// <summary>The piece of an id ("▁the", "&lt;0x0A&gt;"), or null outside the model.</summary>
+    public string? IdToToken(int id) => (uint)id < (uint)VocabSize ? IdToPiece(id) : null;
+
     public IReadOnlyList<int> Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
