@@ -10,7 +10,7 @@ public static class EvaluationFigures
     public static IReadOnlyList<string> Names { get; } =
     [
         "loss", "perplexity", "mean_token_accuracy", "exact_match", "normalized_exact_match",
-        "rouge1", "rouge2", "rouge_l", "bleu", "accuracy", "macro_f1",
+        "rouge1", "rouge2", "rouge_l", "bleu", "accuracy", "macro_f1", "preference_accuracy", "mean_logprob_margin",
     ];
 
     public static IReadOnlyList<EvaluationFigure> Of(TaskEvaluation evaluation)
@@ -29,6 +29,8 @@ public static class EvaluationFigures
             if (g.Classification is { } c)
                 figures.AddRange([new("accuracy", c.Accuracy, true), new("macro_f1", c.MacroF1, true)]);
         }
+        if (evaluation.Preference is { } p)
+            figures.AddRange([new("preference_accuracy", p.Accuracy, true), new("mean_logprob_margin", p.MeanLogProbMargin, true)]);
         return figures;
     }
 }

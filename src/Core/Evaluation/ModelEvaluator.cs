@@ -65,9 +65,12 @@ public sealed class ModelEvaluator(TrainingSetup setup, ITextTokenizer tokenizer
             if (allPredictions.Count > 0)
                 overallGenerated = GeneratedMetricsCalculator.Compute(allPredictions, allReferences, longest, truncated);
         }
-        var taskResults = perTask.Select(t => new TaskEvaluation(t.Task, t.Metrics, generated.GetValueOrDefault(t.Task))).ToList();
+        // Preference pairs (DPO data): how the model ranks each pair's answers, per task and overall.
+        var preference = tasks.ToDictionary(t => t.Task, t => PreferenceScorer.Evaluate(setup, [.. t.Items.Select(i => i.Example)], settings.BatchSize, ct));
+        var taskResults = perTask.Select(t => new TaskEvaluation(t.Task, t.Metrics, generated.GetValueOrDefault(t.Task), preference.GetValueOrDefault(t.Task))).ToList();
+        var overallPreference = tasks.Count == 1 ? preference[tasks[0].Task] : PreferenceScorer.Evaluate(setup, examples, settings.BatchSize, ct);
         return new DatasetEvaluation(dataset.Id, dataset.Name, dataset.Kind, examples.Count,
-            new TaskEvaluation("overall", overall, overallGenerated), taskResults, samples, icl);
+            new TaskEvaluation("overall", overall, overallGenerated, overallPreference), taskResults, samples, icl);
     }
 
     IReadOnlyList<TokenizedExample> Tokenize(EvaluationDataKind kind, IEnumerable<TrainingExample> examples) => kind == EvaluationDataKind.Text

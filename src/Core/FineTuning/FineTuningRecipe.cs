@@ -91,7 +91,7 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
         await TrainAsync(database, model, data.Data, plan, recorder, resumeState, ct);
 
         await SetPhaseAsync(database, JobPhase.Evaluating);
-        await evaluation.EvaluateFineTunedAsync(model.Setup, fineTunedId, ct);
+        await evaluation.EvaluateFineTunedAsync(model.EvaluationSetup, fineTunedId, ct);
 
         var final = recorder.LastCheckpoint ?? throw new InvalidOperationException("Training ended without a checkpoint.");
         // Training is done: record its results whatever happens to the token now, so nothing is half-registered.
@@ -238,7 +238,7 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
         var evaluation = await JobEvaluator.CreateAsync(database, paths, catalog, job, model.BaseModel, model.Tokenizer, data.Read, data.CacheKey, data.Data,
             EvaluationSettings.Default with { MaxGeneratedExamples = tuning.EvaluationMaxGeneratedExamples }, ct);
         await SetPhaseAsync(database, JobPhase.Evaluating);
-        await evaluation.EvaluateBaseAsync(resume is null ? model.Setup : null, () =>
+        await evaluation.EvaluateBaseAsync(resume is null ? model.EvaluationSetup : null, () =>
         {
             var bare = PretrainedModelLoader.Load(model.BaseModel.Directory, torch.device(model.Device));
             return (TrainingSetup.For(bare, model.Tokenizer, requested.MaxSeqLength, requested.TrainOnInputs), bare);
@@ -267,7 +267,7 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
             new JobRecorderOptions(resumeState?.State.Step ?? 0, tuning.KeepCheckpoints, keepsStopCheckpoint,
                 setup.Lora is { } adapters ? folder => adapters.SaveAdapter(Path.Combine(folder, CheckpointLayout.AdapterFolder), model.BaseModel.RootBaseModel) : null,
                 data.IsMultiTask ? () => PerTaskMetrics.Evaluate(setup.Objective, setup.Examples.PaddingId, data, ct) : null,
-                job.BestCheckpointId, checkpoint => evaluation.EvaluateCheckpoint(setup, checkpoint, ct)));
+                job.BestCheckpointId, checkpoint => evaluation.EvaluateCheckpoint(model.EvaluationSetup, checkpoint, ct)));
     }
 
     /// <summary>

@@ -10,6 +10,7 @@ using TuningService.Core.Evaluation;
 using TuningService.Core.Files;
 using TuningService.Core.MultiTask;
 using TuningService.Core.Persistence;
+using TuningService.Core.Training;
 
 namespace TuningService.Core.FineTuning;
 
@@ -59,8 +60,15 @@ public static class JobEvaluationPlanner
                 : $"Evaluation: in-context baseline with {shots} training examples before each test prompt (as many as fit the context).");
         var iclFingerprint = $"{shots};{job.Seed};{string.Join(',', trainingIds.Select(id => FileById(id).Sha256))}";
         return new JobEvaluationPlan(baseModel.Id, framing, settings, test, retention, pool, shots, job.Seed,
-            iclFingerprint, data.ValidationByTask, notes);
+            iclFingerprint, PreferredAnswersOnly(data.ValidationByTask), notes);
     }
+
+    /// <summary>A DPO job's checkpoints are evaluated teacher-forced, as a supervised job's: on the preferred answers
+    /// of its validation pairs (the DPO metrics of the pairs are the trainer's validation).</summary>
+    static IReadOnlyList<TaskExamples<TokenizedExample>> PreferredAnswersOnly(IReadOnlyList<TaskExamples<TokenizedExample>> validation) =>
+        validation.Any(t => t.Examples.Any(e => e.IsPair))
+            ? [.. validation.Select(t => new TaskExamples<TokenizedExample>(t.Name, [.. t.Examples.Select(e => e with { Rejected = null, Reference = null })]))]
+            : validation;
 
     /// <summary>
     /// The test part of the training file, carved as training carves it (<see cref="JobDataSplit"/>, on the examples

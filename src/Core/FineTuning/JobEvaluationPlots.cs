@@ -64,7 +64,7 @@ public static class JobEvaluationPlots
     /// <summary>The test set's 0..1 metrics (token accuracy, exact match, ROUGE, classification) for base and fine-tuned.</summary>
     static byte[]? RenderBeforeAfter(JobEvaluationReport report)
     {
-        var bars = (report.Test?.Change ?? []).Where(c => c.Metric is not ("loss" or "perplexity" or "bleu"))
+        var bars = (report.Test?.Change ?? []).Where(c => c.Metric is not ("loss" or "perplexity" or "bleu" or "mean_logprob_margin"))
             // "normalized exact match", not "normalized_exact_match": the plot wraps group labels at spaces, and the
             // report's snake_case names ran into each other under the bars.
             .Select(c => new BeforeAfterBar(c.Metric.Replace('_', ' '), c.Before, c.After, c.HigherIsBetter)).ToList();

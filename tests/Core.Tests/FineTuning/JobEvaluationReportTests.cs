@@ -84,7 +84,7 @@ public sealed class JobEvaluationReportTests
         var lines = EvaluationCsv.Write([named, Rows[5]]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal("subject,model,step,dataset_role,dataset_id,task,examples,tokens,generated_examples,loss,perplexity,mean_token_accuracy," +
-                     "exact_match,normalized_exact_match,rouge1,rouge2,rouge_l,bleu,accuracy,macro_f1", lines[0]);
+                     "exact_match,normalized_exact_match,rouge1,rouge2,rouge_l,bleu,accuracy,macro_f1,preference_accuracy,mean_logprob_margin", lines[0]);
         Assert.Equal(7, lines.Length); // the base model first, then the fine-tuned one; overall, then each task
         Assert.StartsWith("base,\"say \"\"hi\"\"\",,test,\"a,b\",overall,4,40,,2,7.3890561,0.25,,", lines[1]);
         Assert.Equal(["overall", "a", "b"], lines[4..].Select(l => l.Split(',')[5]));
