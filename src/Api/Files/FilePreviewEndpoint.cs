@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using TuningService.Api.Infrastructure;
+using TuningService.Core.ChatFormatting;
+using TuningService.Core.ChatTemplates;
 using TuningService.Api.Templates;
 using TuningService.Core.Catalog;
 using TuningService.Core.Configuration;
@@ -47,17 +49,26 @@ public static class FilePreviewEndpoint
             ?? throw new ApiException(400, $"Model '{modelId}' does not exist or you do not have access to it. GET /v1/models lists them.", "model", "model_not_found");
 
         using var fileLease = await mirror.LeaseLocalFileAsync(file.RelativePath, ct); // uploaded through another machine; kept while read
+        // The model's own tokenizer, chat template and context, through the trainer's setup; the cached inference copy avoids a reload.
+        using var lease = await models.AcquireAsync(model, ct);
         var records = DatasetReader.Read(paths.Resolve(file.RelativePath), file).ToList();
         var renderer = template is null ? null : TemplateRenderer.For(template, records);
         var seed = request.Seed ?? 0;
-        var rendered = records.Take(limit).Select(r => renderer is null
-            ? (Record: r, Phrasing: (int?)null, Example: r.ToExample())
-            : renderer.Problem(r) is { } problem
-                ? throw ApiException.BadRequest($"{TemplateRenderer.Locate(file, r)} of {file.Id}: {problem}", "template")
-                : (r, renderer.PhrasingIndex(r, seed), renderer.Apply(r, seed))).ToList();
+        var chat = ChatFormatOf(lease.Model, modelId);
+        List<(DatasetRecord Record, int? Phrasing, TrainingExample Example)> rendered;
+        try
+        {
+            rendered = [.. records.Take(limit).Select(r => renderer is null
+                ? (Record: r, Phrasing: (int?)null, Example: r.ToExample(chat))
+                : renderer.Problem(r) is { } problem
+                    ? throw ApiException.BadRequest($"{TemplateRenderer.Locate(file, r)} of {file.Id}: {problem}", "template")
+                    : (r, renderer.PhrasingIndex(r, seed), renderer.Apply(r, seed)))];
+        }
+        catch (ChatTemplateException e)
+        {
+            throw ApiException.BadRequest($"The records of {file.Id} cannot be rendered with {chat!.Description}: {e.Message}", "model");
+        }
 
-        // The model's own tokenizer and context, through the trainer's setup; the cached inference copy avoids a reload.
-        using var lease = await models.AcquireAsync(model, ct);
         var trainOnInputs = request.TrainOnInputs ?? false;
         TrainingSetup setup;
         try
@@ -87,5 +98,19 @@ public static class FilePreviewEndpoint
         if (data.Count(d => d.Truncated) is > 0 and var truncated)
             warnings.Add($"{truncated} of {data.Count} examples exceed {context} tokens and lose the start of their prompt (or the end of their completion).");
         return warnings;
+    }
+
+    /// <summary>The chat template a job on this model would render chat records with (the model's own, else plain); none for an encoder-decoder model.</summary>
+    static ChatFormat? ChatFormatOf(LoadedInferenceModel model, string modelId)
+    {
+        if (model.Model.Model is Core.Models.Seq2SeqLanguageModel) return null;
+        try
+        {
+            return model.ChatFormat;
+        }
+        catch (ChatTemplateException e)
+        {
+            throw ApiException.BadRequest($"Model '{modelId}' ships a chat template that cannot be used: {e.Message}", "model");
+        }
     }
 }

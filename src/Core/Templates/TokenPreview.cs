@@ -19,7 +19,7 @@ public sealed record TokenPreview(IReadOnlyList<PreviewToken> Tokens, IReadOnlyL
     {
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(example);
-        var tokenized = setup.Examples.Tokenize(example.Prompt, example.Completion);
+        var tokenized = setup.Examples.Tokenize(example); // a chat template's segments when it has them
         var labelled = tokenized.Labels.Select(l => l != CausalLmLoss.IgnoreIndex).ToArray();
         var (tokens, encoder) = setup.Objective.LabelsAreShifted
             ? (Texts(tokenizer, tokenized.InputIds, labelled), null)
