@@ -11,6 +11,10 @@ public sealed record EvaluationSettings
     /// <summary>Examples of a dataset evaluated by generation (taken round-robin across its tasks, in file order).</summary>
     public int MaxGeneratedExamples { get; init; } = 200;
 
+    /// <summary>Token ids that end a generated answer besides the tokenizer's EOS: a chat template's end-of-turn tokens
+    /// (Llama 3 ends turns with &lt;|eot_id|&gt;, not its EOS), or null for EOS alone.</summary>
+    public IReadOnlyList<int>? StopTokenIds { get; init; }
+
     /// <summary>
     /// Most new tokens per prompt. A task's budget is its longest reference plus EOS, so a model must stop to match;
     /// this cap keeps one long reference from making every prompt of a task generate for long.

@@ -15,8 +15,9 @@ public static class GreedyCompletions
 {
     /// <param name="maxNewTokens">The budget per prompt; a decoder-only model keeps at most half its context for it.</param>
     /// <param name="stopSequences">Strings that end a completion besides EOS (the ICL separator), or none.</param>
+    /// <param name="stopTokenIds">The ids that end a completion (a chat template's end-of-turn tokens and EOS), or null for the tokenizer's EOS.</param>
     public static GeneratedCompletions Generate(TrainingSetup setup, ITextTokenizer tokenizer, IReadOnlyList<string> prompts,
-        int maxNewTokens, int batchSize, IReadOnlyList<string> stopSequences, CancellationToken ct)
+        int maxNewTokens, int batchSize, IReadOnlyList<string> stopSequences, CancellationToken ct, IReadOnlyList<int>? stopTokenIds = null)
     {
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(prompts);
@@ -25,7 +26,7 @@ public static class GreedyCompletions
         int budget = causal is null ? Math.Max(1, maxNewTokens) : Math.Clamp(maxNewTokens, 1, setup.ContextLength / 2);
         var layout = PromptLayout(setup, tokenizer, budget, causal is not null);
         var ids = prompts.Select(layout).ToList();
-        var options = new GenerationOptions { MaxNewTokens = budget, Temperature = 0, StopSequences = stopSequences };
+        var options = new GenerationOptions { MaxNewTokens = budget, Temperature = 0, StopSequences = stopSequences, StopTokenIds = stopTokenIds };
 
         var texts = new string[prompts.Count];
         // Greedy output does not depend on the batch, so prompts of similar length go together (less padding).

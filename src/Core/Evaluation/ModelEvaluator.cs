@@ -53,7 +53,7 @@ public sealed class ModelEvaluator(TrainingSetup setup, ITextTokenizer tokenizer
             {
                 var references = items.Select(i => i.Example.Completion).ToList();
                 var completions = GreedyCompletions.Generate(setup, tokenizer, items.Select(i => i.Example.Prompt).ToList(),
-                    MaxNewTokens(references), settings.BatchSize, stopSequences, ct);
+                    MaxNewTokens(references), settings.BatchSize, stopSequences, ct, settings.StopTokenIds);
                 generated[task] = GeneratedMetricsCalculator.Compute(completions.Texts, references, completions.MaxNewTokens, completions.PromptsTruncated);
                 samples.AddRange(items.Take(settings.SamplesPerTask).Select((item, j) =>
                     new GeneratedSample(item.Index, task, item.Example.Prompt, item.Example.Completion, completions.Texts[j])));

@@ -79,7 +79,7 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
         var plan = PlanTraining(requested, job.Seed, model.Device, model.Loaded.ParameterCount, model.Setup.Objective, data.Data.Train.Examples, model.Setup.Examples.PaddingId);
         await RecordStartAsync(database, model, data.Data, requested, plan, ct);
 
-        var evaluation = await EvaluateBaseAsync(database, job, model, data, requested, resume, ct);
+        var evaluation = await EvaluateBaseAsync(database, job, model, data, requested, resume, chat, ct);
 
         await SetPhaseAsync(database, JobPhase.Training);
         var fineTunedId = $"ft:{baseModel.RootBaseModel}:{job.Suffix}:{job.Id}";
@@ -233,10 +233,15 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
 
     /// <summary>Before training: the base model (as loaded, unless this attempt resumes) and the ICL baseline on the test and retention data.</summary>
     async Task<JobEvaluator> EvaluateBaseAsync(JobDatabase database, FineTuningJob job, RecipeModel model, RecipeData data,
-        RequestedHyperparameters requested, JobCheckpoint? resume, CancellationToken ct)
+        RequestedHyperparameters requested, JobCheckpoint? resume, ChatFormatting.ChatFormat? chat, CancellationToken ct)
     {
         var evaluation = await JobEvaluator.CreateAsync(database, paths, catalog, job, model.BaseModel, model.Tokenizer, data.Read, data.CacheKey, data.Data,
-            EvaluationSettings.Default with { MaxGeneratedExamples = tuning.EvaluationMaxGeneratedExamples }, ct);
+            EvaluationSettings.Default with
+            {
+                MaxGeneratedExamples = tuning.EvaluationMaxGeneratedExamples,
+                // Chat examples were rendered with the template: their answers end with its end-of-turn token.
+                StopTokenIds = chat is { IsPlain: false } ? chat.StopTokenIds : null,
+            }, ct);
         await SetPhaseAsync(database, JobPhase.Evaluating);
         await evaluation.EvaluateBaseAsync(resume is null ? model.EvaluationSetup : null, () =>
         {
