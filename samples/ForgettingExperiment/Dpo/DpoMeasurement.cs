@@ -30,8 +30,8 @@ public sealed partial record DpoMeasurement(
             .ToList();
         return new DpoMeasurement(
             record.Name, JsonRead.Text(job["id"]) ?? "?", JsonRead.Text(job["status"]) ?? "?", JsonRead.Text(job["error"]?["message"]),
-            TrainableParameters(record.Events), (int?)JsonRead.Integer(job["progress"]?["total_steps"]), JsonRead.Number(job["hyperparameters"]?["learning_rate"]),
-            TrainingSeconds(record), record.WallSeconds,
+            TrainableCountIn(record.Events), (int?)JsonRead.Integer(job["progress"]?["total_steps"]), JsonRead.Number(job["hyperparameters"]?["learning_rate"]),
+            TrainingTime(record), record.WallSeconds,
             (int?)JsonRead.Integer(test?["records"]), Change(test?["change"], "preference_accuracy"), Change(test?["change"], "mean_logprob_margin"),
             Change(retention?["forgetting"], "perplexity"),
             StartAndEnd(points, p => JsonRead.Number(p["train_loss"])),
@@ -54,7 +54,7 @@ public sealed partial record DpoMeasurement(
     }
 
     /// <summary>From the event that starts training ("Training on ...") to the last step's metrics, as the forgetting page counts it.</summary>
-    static double? TrainingSeconds(DpoRunRecord record)
+    static double? TrainingTime(DpoRunRecord record)
     {
         var start = JsonRead.Items(record.Events["data"])
             .Where(e => JsonRead.Text(e["message"])?.StartsWith("Training on", StringComparison.Ordinal) == true)
@@ -64,7 +64,7 @@ public sealed partial record DpoMeasurement(
     }
 
     /// <summary>The count the job logs when it sets the model up: "all 936,448 parameters are trained" or "17,920 trainable parameters".</summary>
-    static long? TrainableParameters(JsonObject events)
+    static long? TrainableCountIn(JsonObject events)
     {
         foreach (var e in JsonRead.Items(events["data"]))
         {
