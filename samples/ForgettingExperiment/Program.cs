@@ -3,16 +3,31 @@ using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using TuningService.Samples.ForgettingExperiment;
 using TuningService.Samples.ForgettingExperiment.Data;
+using TuningService.Samples.ForgettingExperiment.Dpo;
 using TuningService.Samples.ForgettingExperiment.Report;
 using TuningService.Samples.ForgettingExperiment.Runs;
 using TuningService.Samples.ForgettingExperiment.Service;
 
 // Reproduces the seed's claim about catastrophic forgetting on the shipped model, through the service's HTTP API:
 // full fine-tuning vs a multi-task mix with story text vs LoRA, target-task gain against forgetting.
-// Usage (repository root): dotnet run -c Release --project samples/ForgettingExperiment -- [run|prepare] [--name value ...]
+// Usage (repository root): dotnet run -c Release --project samples/ForgettingExperiment -- [run|prepare|dpo] [--name value ...]
 // See samples/ForgettingExperiment/README.md.
-var options = ExperimentOptions.Parse(args);
 var root = RepositoryRoot();
+#if DEBUG
+const string Configuration = "Debug";
+#else
+const string Configuration = "Release";
+#endif
+var builtApi = Path.Combine(root, "src", "Api", "bin", Configuration, "net10.0", "TuningService.Api.dll");
+
+// "dpo": DPO on the story-name preference task, full fine-tuning and LoRA (docs/dpo-experiment.md); its own options.
+if (args.Length > 0 && args[0] == "dpo")
+{
+    var dpoOptions = DpoExperimentOptions.Parse(args[1..]);
+    return await DpoExperiment.RunAsync(dpoOptions, root, dpoOptions.ApiAssembly ?? builtApi, GitCommit);
+}
+
+var options = ExperimentOptions.Parse(args);
 var inputs = Path.Combine(root, "samples", "ForgettingExperiment", "inputs");
 
 if (options.Command == "prepare")
@@ -21,12 +36,7 @@ if (options.Command == "prepare")
     return 0;
 }
 
-#if DEBUG
-const string Configuration = "Debug";
-#else
-const string Configuration = "Release";
-#endif
-var apiAssembly = options.ApiAssembly ?? Path.Combine(root, "src", "Api", "bin", Configuration, "net10.0", "TuningService.Api.dll");
+var apiAssembly = options.ApiAssembly ?? builtApi;
 var started = DateTime.UtcNow;
 var clock = Stopwatch.StartNew();
 Console.WriteLine($"Starting the service ({apiAssembly})...");

@@ -14,8 +14,8 @@ public sealed class PreferenceFineTuningTests(ITestOutputHelper output)
         using var factory = new TuningApiFactory();
         var api = new ApiClient(factory.CreateClient());
         var (train, heldOut) = StoryPreferences.Build(namesPerStory: 8);
-        var training = await UploadAsync(api, StoryPreferences.Jsonl(train), "stories-train.jsonl");
-        var validation = await UploadAsync(api, StoryPreferences.Jsonl(heldOut), "stories-heldout.jsonl");
+        var training = await api.UploadContentAsync(StoryPreferences.Jsonl(train), "stories-train.jsonl");
+        var validation = await api.UploadContentAsync(StoryPreferences.Jsonl(heldOut), "stories-heldout.jsonl");
 
         var stats = await api.GetJsonAsync($"/v1/files/{training}/stats");
         Assert.True(stats["preference_pairs"] is not null, stats.ToJsonString());
@@ -92,7 +92,7 @@ public sealed class PreferenceFineTuningTests(ITestOutputHelper output)
         Assert.True(sftJob["status"]!.GetValue<string>() == "succeeded", $"job did not succeed: {sftJob}");
         var sftModel = sftJob["fine_tuned_model"]!.GetValue<string>();
 
-        var preferences = await UploadAsync(api, StoryPreferences.Jsonl(train), "stories.jsonl");
+        var preferences = await api.UploadContentAsync(StoryPreferences.Jsonl(train), "stories.jsonl");
         var dpo = await api.CreateJobAsync(new
         {
             model = sftModel, training_file = preferences, seed = 2, suffix = "dpo",
@@ -120,7 +120,7 @@ public sealed class PreferenceFineTuningTests(ITestOutputHelper output)
     {
         using var factory = new TuningApiFactory();
         var api = new ApiClient(factory.CreateClient());
-        var file = await UploadAsync(api, StoryPreferences.Jsonl(StoryPreferences.Build(namesPerStory: 2).Train), "stories.jsonl");
+        var file = await api.UploadContentAsync(StoryPreferences.Jsonl(StoryPreferences.Build(namesPerStory: 2).Train), "stories.jsonl");
         object Job() => new
         {
             model = "babyllama-tinystories", training_file = file, validation_file = file, seed = 4,
@@ -156,7 +156,7 @@ public sealed class PreferenceFineTuningTests(ITestOutputHelper output)
     {
         using var factory = new TuningApiFactory();
         var api = new ApiClient(factory.CreateClient());
-        var file = await UploadAsync(api, StoryPreferences.Jsonl(StoryPreferences.Build(trainStories: 2, namesPerStory: 1).Train), "p.jsonl");
+        var file = await api.UploadContentAsync(StoryPreferences.Jsonl(StoryPreferences.Build(trainStories: 2, namesPerStory: 1).Train), "p.jsonl");
 
         using var response = await api.Http.PostAsync("/v1/fine_tuning/jobs", System.Net.Http.Json.JsonContent.Create(new
         {
@@ -172,7 +172,7 @@ public sealed class PreferenceFineTuningTests(ITestOutputHelper output)
     {
         using var factory = new TuningApiFactory();
         var api = new ApiClient(factory.CreateClient());
-        var pairs = await UploadAsync(api, StoryPreferences.Jsonl(StoryPreferences.Build(trainStories: 2, namesPerStory: 1).Train), "p.jsonl");
+        var pairs = await api.UploadContentAsync(StoryPreferences.Jsonl(StoryPreferences.Build(trainStories: 2, namesPerStory: 1).Train), "p.jsonl");
         var sst2 = await api.UploadFileAsync(RepoPaths.Sample("sst2-sentiment-validation.jsonl"));
 
         using var supervised = await api.Http.PostAsync("/v1/fine_tuning/jobs", System.Net.Http.Json.JsonContent.Create(new { model = "babyllama-tinystories", training_file = pairs }));
@@ -199,13 +199,5 @@ public sealed class PreferenceFineTuningTests(ITestOutputHelper output)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.EndsWith("line 2: missing key 'non_preferred_output'", (await ApiClient.JsonAsync(response))["error"]!["message"]!.GetValue<string>());
-    }
-
-    static async Task<string> UploadAsync(ApiClient api, byte[] content, string name)
-    {
-        using var response = await api.UploadAsync(content, name);
-        var body = await ApiClient.JsonAsync(response);
-        Assert.True(response.IsSuccessStatusCode, $"upload failed: {(int)response.StatusCode} {body}");
-        return body["id"]!.GetValue<string>();
     }
 }

@@ -20,9 +20,12 @@ public sealed class ApiClient(HttpClient http)
         return await Http.PostAsync("/v1/files", form);
     }
 
-    public async Task<string> UploadFileAsync(string path)
+    public async Task<string> UploadFileAsync(string path) => await UploadContentAsync(await File.ReadAllBytesAsync(path), Path.GetFileName(path));
+
+    /// <summary>Uploads <paramref name="content"/> as a fine-tune file named <paramref name="filename"/>; answers its id.</summary>
+    public async Task<string> UploadContentAsync(byte[] content, string filename)
     {
-        var response = await UploadAsync(await File.ReadAllBytesAsync(path), Path.GetFileName(path));
+        using var response = await UploadAsync(content, filename);
         var body = await JsonAsync(response);
         Assert.True(response.IsSuccessStatusCode, $"upload failed: {(int)response.StatusCode} {body}");
         return body["id"]!.GetValue<string>();

@@ -9,9 +9,10 @@ public static class LossCurvesPlot
 {
     /// <summary>
     /// Draws the curves. Sparse series (validation every N steps) get a marker at each point so that single evaluations
-    /// stay visible; dense ones are plain lines.
+    /// stay visible; dense ones are plain lines. <paramref name="yLabel"/> names the values when they are not all losses
+    /// (a DPO run's rewards/accuracies drawn beside its loss).
     /// </summary>
-    public static byte[] Render(string title, IReadOnlyList<PlotSeries> series, int width = 900, int height = 540)
+    public static byte[] Render(string title, IReadOnlyList<PlotSeries> series, int width = 900, int height = 540, string yLabel = "loss")
     {
         ArgumentNullException.ThrowIfNull(title);
         ArgumentNullException.ThrowIfNull(series);
@@ -20,7 +21,7 @@ public static class LossCurvesPlot
         var plot = PngRendering.NewPlot();
         plot.Title(title);
         plot.XLabel("step");
-        plot.YLabel("loss");
+        plot.YLabel(yLabel);
 
         var drawn = 0;
         foreach (var curve in series)
