@@ -43,8 +43,11 @@ public sealed record FineTuningJobResponse(
             LabelSmoothing = requested.IsPreference ? requested.LabelSmoothing : null,
             Reference = requested.IsPreference ? requested.Reference : null,
         };
+        // An estimate the job has already overrun is no estimate: shown as null. The official .NET client waits
+        // (estimated_finish − now) before polling again, and a past time makes its WaitForCompletionAsync throw.
+        var estimatedFinish = job.EstimatedFinish is { } estimate && estimate > Core.Common.Clock.Now() ? estimate : (long?)null;
         return new FineTuningJobResponse(
-            job.Id, job.CreatedAt, job.FinishedAt, job.EstimatedFinish, job.Model, job.FineTunedModel, job.Owner, job.Status,
+            job.Id, job.CreatedAt, job.FinishedAt, estimatedFinish, job.Model, job.FineTunedModel, job.Owner, job.Status,
             job.ErrorMessage is null ? null : new JobErrorResponse(job.ErrorCode ?? "error", job.ErrorMessage, job.ErrorParam),
             hyper, requested.IsPreference ? new MethodResponse(requested.Method, null, new DpoResponse(hyper)) : new MethodResponse(requested.Method, new SupervisedResponse(hyper), null),
             job.ResultFileId is null ? [] : [job.ResultFileId, JobEvaluationFile.IdFor(job.Id)], job.TrainedTokens, job.TrainingFileId, job.ValidationFileId,
