@@ -76,4 +76,16 @@ public sealed record RequestedHyperparameters(int? NEpochs, int? BatchSize, doub
 
     /// <summary>DPO's reference model: "base", the job's starting model (a base model or the fine-tuned one the job starts from).</summary>
     public string Reference { get; init; } = "base";
+
+    /// <summary>Activation checkpointing per block: "true", "false" or "auto" (on when the memory plan needs it).</summary>
+    public string GradientCheckpointing { get; init; } = "auto";
+
+    /// <summary>How LoRA's frozen base weights are stored: "none", "nf4" or "int8" (QLoRA). LoRA only.</summary>
+    public string Quantization { get; init; } = "none";
+
+    /// <summary>"adamw" or "adamw_8bit" (moments stored blockwise in 8 bits).</summary>
+    public string Optimizer { get; init; } = "adamw";
+
+    /// <summary>Step each block's weights as their gradients are ready in the backward pass (no gradient accumulation, no clipping).</summary>
+    public bool OptimizerInBackward { get; init; }
 }

@@ -78,6 +78,29 @@ public sealed record TrainingOptions
     /// <summary>The number format of the forward and backward passes.</summary>
     public TrainingPrecision Precision { get; init; } = TrainingPrecision.Fp32;
 
+    /// <summary>
+    /// Activation (gradient) checkpointing per decoder/encoder block: the forward pass keeps only each block's input,
+    /// and the backward pass runs the block again to get what it needs. Trades about a third more compute for
+    /// activations that no longer grow with the number of layers. Same losses and gradients as without.
+    /// </summary>
+    public bool GradientCheckpointing { get; init; }
+
+    /// <summary>
+    /// Positions per chunk of the cross-entropy: the loss is computed chunk by chunk from the final hidden states, so a
+    /// step never holds (tokens × vocabulary) logits and their gradient at once. 0 computes it over the full logits.
+    /// </summary>
+    public int LossChunkPositions { get; init; }
+
+    /// <summary>Which optimizer updates the trainable weights.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdamW;
+
+    /// <summary>
+    /// Take the optimizer step for each block's weights as soon as the backward pass has finished their gradients,
+    /// and free them, so the gradients of the whole model are never held at once. Excludes gradient accumulation
+    /// and global-norm clipping (both need every gradient before any step).
+    /// </summary>
+    public bool OptimizerInBackward { get; init; }
+
     /// <summary>Optimizer steps in one epoch over <paramref name="trainExampleCount"/> examples (unpacked; with
     /// <see cref="Packing"/> the count depends on the lengths, see <see cref="StepsPerEpochOfBatches"/>).</summary>
     public int StepsPerEpoch(int trainExampleCount)
