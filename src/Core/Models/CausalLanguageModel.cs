@@ -1,4 +1,5 @@
 using TorchSharp;
+using TuningService.Core.Models.Checkpointing;
 using static TorchSharp.torch;
 
 namespace TuningService.Core.Models;
@@ -7,9 +8,29 @@ namespace TuningService.Core.Models;
 /// A decoder-only language model: input ids [batch, time] (int64) in, logits [batch, time, vocab] (float32) out.
 /// Attention is causal; with right padding, real positions never see padded ones, so no mask is needed for training.
 /// </summary>
-public abstract class CausalLanguageModel : nn.Module<Tensor, Tensor>
+public abstract class CausalLanguageModel : nn.Module<Tensor, Tensor>, IBlockCheckpointedModel
 {
     protected CausalLanguageModel(string name) : base(name) { }
+
+    /// <summary>Activation checkpointing of the decoder blocks; off until a trainer turns it on. Models without blocks
+    /// to checkpoint ignore it.</summary>
+    public BlockCheckpointing Checkpointing { get; } = new();
+
+    /// <summary>Whether <see cref="HiddenStates"/> and <see cref="Logits"/> are implemented, so that a loss can take the
+    /// output head chunk by chunk instead of holding [B, T, V] logits.</summary>
+    public virtual bool SplitsOutputHead => false;
+
+    /// <summary>
+    /// The final hidden states [B, T, D] (after the final norm) that <c>forward</c> (<paramref name="segmentIds"/>
+    /// null) or <see cref="ForwardPacked"/> turns into logits: <c>Logits(HiddenStates(ids, s))</c> equals them.
+    /// </summary>
+    public virtual Tensor HiddenStates(Tensor inputIds, Tensor? segmentIds) =>
+        throw new NotSupportedException($"{GetType().Name} does not split its output head from its body.");
+
+    /// <summary>The output head: logits [..., V] float32 for final hidden states [..., D], with any final transform
+    /// (tied embeddings, logit soft-capping).</summary>
+    public virtual Tensor Logits(Tensor hidden) =>
+        throw new NotSupportedException($"{GetType().Name} does not split its output head from its body.");
 
     public abstract int VocabSize { get; }
 

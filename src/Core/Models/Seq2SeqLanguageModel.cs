@@ -1,4 +1,5 @@
 using TorchSharp;
+using TuningService.Core.Models.Checkpointing;
 using static TorchSharp.torch;
 
 namespace TuningService.Core.Models;
@@ -7,9 +8,12 @@ namespace TuningService.Core.Models;
 /// An encoder-decoder language model (T5): the encoder reads the input, the decoder predicts the target.
 /// forward(input ids [B, S], decoder input ids [B, T]) → logits [B, T, V] float32.
 /// </summary>
-public abstract class Seq2SeqLanguageModel : nn.Module<Tensor, Tensor, Tensor>
+public abstract class Seq2SeqLanguageModel : nn.Module<Tensor, Tensor, Tensor>, IBlockCheckpointedModel
 {
     protected Seq2SeqLanguageModel(string name) : base(name) { }
+
+    /// <summary>Activation checkpointing of the encoder and decoder blocks; off until a trainer turns it on.</summary>
+    public BlockCheckpointing Checkpointing { get; } = new();
 
     public abstract int VocabSize { get; }
 
@@ -28,4 +32,13 @@ public abstract class Seq2SeqLanguageModel : nn.Module<Tensor, Tensor, Tensor>
     /// uncached computation.
     /// </summary>
     public abstract Tensor Decode(Tensor decoderInputIds, Tensor encoderHidden, Tensor? encoderAttentionMask, KeyValueCache? cache);
+
+    /// <summary>
+    /// The decoder's final hidden states [B, T, D] (no cache) that <see cref="Decode"/> turns into logits:
+    /// <c>Logits(DecoderHiddenStates(...))</c> equals <c>Decode(..., cache: null)</c>.
+    /// </summary>
+    public abstract Tensor DecoderHiddenStates(Tensor decoderInputIds, Tensor encoderHidden, Tensor? encoderAttentionMask);
+
+    /// <summary>The output head: logits [..., V] float32 for decoder hidden states [..., D].</summary>
+    public abstract Tensor Logits(Tensor hidden);
 }

@@ -27,6 +27,24 @@ public static class CausalLmLoss
     }
 
     /// <summary>
+    /// <see cref="Compute"/> and <see cref="CountCorrect"/> from the final hidden states [B, T, D] instead of the logits:
+    /// the output head <paramref name="head"/> (hidden [n, D] → logits [n, V] fp32) runs on
+    /// <paramref name="chunkPositions"/> positions at a time (<see cref="ChunkedTokenScores"/>), so the full logits
+    /// never exist. The same token-weighted mean: NaN when no position is labelled.
+    /// </summary>
+    public static (Tensor Loss, Tensor Correct) ComputeInChunks(Tensor hidden, Tensor labels, Func<Tensor, Tensor> head, int chunkPositions)
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        ArgumentNullException.ThrowIfNull(labels);
+        using var scope = NewDisposeScope();
+        Tensor predictions = hidden[.., ..^1, ..].reshape(-1, hidden.shape[^1]); // (B*(T-1), D)
+        Tensor targets = labels[.., 1..].reshape(-1);                            // (B*(T-1))
+        (Tensor logProbs, Tensor correct) = ChunkedTokenScores.Compute(predictions, targets, head, chunkPositions);
+        Tensor loss = -logProbs.sum() / targets.ne(IgnoreIndex).sum().to_type(ScalarType.Float32);
+        return (loss.MoveToOuterDisposeScope(), correct.sum().MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
     /// How many labelled next-token positions the argmax of the logits gets right, as an int64 scalar tensor on the
     /// logits' device (left there so the training loop need not wait for it).
     /// </summary>

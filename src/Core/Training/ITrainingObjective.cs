@@ -21,6 +21,20 @@ public interface ITrainingObjective
     /// <summary>Whether <see cref="Compute"/> accepts packed rows (segment ids); decoder-only models that support it.</summary>
     bool SupportsPacking => false;
 
+    /// <summary>Whether <see cref="Compute"/> can take its loss chunk by chunk from the final hidden states
+    /// (<see cref="TrainingOptions.LossChunkPositions"/>): models that split their output head from their body.</summary>
+    bool SupportsLossChunks => false;
+
+    /// <summary>
+    /// From now on compute the loss <paramref name="positions"/> positions at a time, never holding the full logits;
+    /// 0 goes back to the full logits. The trainer sets it for a run, after checking <see cref="SupportsLossChunks"/>.
+    /// </summary>
+    void UseLossChunks(int positions)
+    {
+        if (positions != 0)
+            throw new NotSupportedException($"{GetType().Name} cannot compute its loss in chunks of positions.");
+    }
+
     /// <summary>Mean loss over labelled tokens (fp32 scalar) and the count of correctly predicted tokens (int64 scalar), both on the device.</summary>
     /// <param name="segmentIds">[B, T] int64 for packed rows (examples 1, 2, 3, … per row, 0 = padding; see
     /// <see cref="SequencePacker"/>), or null when each row is one example.</param>

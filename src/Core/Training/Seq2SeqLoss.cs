@@ -26,6 +26,22 @@ public static class Seq2SeqLoss
     }
 
     /// <summary>
+    /// <see cref="Compute"/> and <see cref="CountCorrect"/> from the decoder's final hidden states [B, T, D] instead of
+    /// the logits, the output head <paramref name="head"/> running on <paramref name="chunkPositions"/> positions at a
+    /// time (<see cref="ChunkedTokenScores"/>), so the full logits never exist.
+    /// </summary>
+    public static (Tensor Loss, Tensor Correct) ComputeInChunks(Tensor hidden, Tensor labels, Func<Tensor, Tensor> head, int chunkPositions)
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        ArgumentNullException.ThrowIfNull(labels);
+        using var scope = NewDisposeScope();
+        Tensor targets = labels.reshape(-1); // (B*T)
+        (Tensor logProbs, Tensor correct) = ChunkedTokenScores.Compute(hidden.reshape(-1, hidden.shape[^1]), targets, head, chunkPositions);
+        Tensor loss = -logProbs.sum() / targets.ne(IgnoreIndex).sum().to_type(ScalarType.Float32);
+        return (loss.MoveToOuterDisposeScope(), correct.sum().MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
     /// How many labelled positions the argmax of the logits gets right, as an int64 scalar tensor on the logits'
     /// device (left there so a training loop need not wait for it).
     /// </summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using TuningService.Core.Models;
+using TuningService.Core.Models.Checkpointing;
 using TuningService.Core.Training.Preference;
 
 namespace TuningService.Core.Training;
@@ -49,6 +50,7 @@ public sealed class SupervisedTrainer
                 ? "Packing needs a model that keeps packed examples apart (CausalLanguageModel.SupportsPacking); this one does not."
                 : "Packing is for decoder-only models; an encoder-decoder (seq2seq) model trains on one example per row.", nameof(options));
         }
+        ArgumentOutOfRangeException.ThrowIfNegative(options.LossChunkPositions);
         _objective = objective;
         _options = options;
         _observer = observer;
@@ -70,6 +72,7 @@ public sealed class SupervisedTrainer
         TrainingResumeState? resume = null)
     {
         ArgumentNullException.ThrowIfNull(trainExamples);
+        CheckMemorySavers();
         validationExamples ??= [];
         // A sequence whose only label sits at position 0 has nothing to predict; its loss would be 0/0 = NaN.
         List<TokenizedExample> train = trainExamples.Where(HasPredictableLabel).ToList();
@@ -99,6 +102,20 @@ public sealed class SupervisedTrainer
             run.LoadOptimizerState(resume.Folder);
         }
         return run.Run(cancellationToken);
+    }
+
+    /// <summary>Checked when training starts, not in the constructor: a dry run plans steps with an objective that
+    /// has no model.</summary>
+    private void CheckMemorySavers()
+    {
+        if (_options.GradientCheckpointing && _objective.Model is not IBlockCheckpointedModel)
+        {
+            throw new ArgumentException($"Gradient checkpointing needs a model that checkpoints its blocks; {_objective.Model.GetType().Name} does not.");
+        }
+        if (_options.LossChunkPositions > 0 && !_objective.SupportsLossChunks)
+        {
+            throw new ArgumentException($"A loss in chunks of positions needs a model that splits its output head from its body; {_objective.Model.GetType().Name} does not.");
+        }
     }
 
     /// <summary>The settings and data size that fix the sequence of updates, as a readable key.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using TorchSharp;
 using TorchSharp.Modules;
 using TuningService.Core.Common;
+using TuningService.Core.Models.Checkpointing;
 using static TorchSharp.torch;
 
 namespace TuningService.Core.Training;
@@ -14,6 +15,7 @@ namespace TuningService.Core.Training;
 internal sealed class TrainingRun : IDisposable
 {
     private readonly TrainingOptions _options;
+    private readonly ITrainingObjective _objective;
     private readonly ITrainingObserver _observer;
     private readonly IReadOnlyList<TokenizedExample> _train;
     private readonly ValidationPass _validation;
@@ -36,6 +38,7 @@ internal sealed class TrainingRun : IDisposable
         IReadOnlyList<TokenizedExample> validation, int paddingId, TrainerState state)
     {
         _options = options;
+        _objective = objective;
         _observer = observer;
         _train = train;
         _state = state;
@@ -51,6 +54,7 @@ internal sealed class TrainingRun : IDisposable
         NativeHeap.KeepLargeBlocks();
         objective.Model.to(_device);
         objective.Model.train();
+        UseMemorySavers(options.GradientCheckpointing, options.LossChunkPositions);
         // After the move: moving a module replaces its parameter objects.
         _weights = new TrainableWeights(objective.Model, options.Precision);
         _optimizer = new FusedAdamW(_weights.Optimized, options.LearningRate, options.WeightDecay);
@@ -247,8 +251,23 @@ internal sealed class TrainingRun : IDisposable
     private TrainingResult Result(TrainingStopReason reason, string detail) =>
         new(_summaries, reason, detail, _state.Step, _state.BestValidationLoss, _state.BestStep);
 
+    /// <summary>Checkpointing and the chunked loss hold for this run only: evaluation and generation after it run
+    /// the model as it was (neither changes a result, only what a training step keeps in memory).</summary>
+    private void UseMemorySavers(bool gradientCheckpointing, int lossChunkPositions)
+    {
+        if (_objective.Model is IBlockCheckpointedModel checkpointed)
+        {
+            checkpointed.Checkpointing.Enabled = gradientCheckpointing;
+        }
+        if (_objective.SupportsLossChunks)
+        {
+            _objective.UseLossChunks(lossChunkPositions);
+        }
+    }
+
     public void Dispose()
     {
+        UseMemorySavers(gradientCheckpointing: false, lossChunkPositions: 0);
         _buffer.Dispose();
         _optimizer.Dispose();
         _weights.Dispose();

@@ -18,7 +18,7 @@ public sealed class DecoderForCausalLM : CausalLanguageModel
     public DecoderForCausalLM(DecoderConfig config) : base(nameof(DecoderForCausalLM))
     {
         Config = config;
-        model = new DecoderModel(config);
+        model = new DecoderModel(config, Checkpointing);
         lm_head = config.TieWordEmbeddings ? null : nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
         RegisterComponents();
     }
@@ -47,7 +47,12 @@ public sealed class DecoderForCausalLM : CausalLanguageModel
 
     public override Tensor ForwardPacked(Tensor inputIds, Tensor segmentIds) => Logits(model.ForwardPacked(inputIds, segmentIds));
 
-    private Tensor Logits(Tensor hidden)
+    public override bool SplitsOutputHead => true;
+
+    public override Tensor HiddenStates(Tensor inputIds, Tensor? segmentIds) =>
+        segmentIds is null ? model.forward(inputIds, null) : model.ForwardPacked(inputIds, segmentIds);
+
+    public override Tensor Logits(Tensor hidden)
     {
         var logits = (lm_head is null
             ? nn.functional.linear(hidden, model.EmbeddingWeight)

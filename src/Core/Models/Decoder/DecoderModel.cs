@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using TuningService.Core.Models.Checkpointing;
 using static TorchSharp.torch;
 
 namespace TuningService.Core.Models.Decoder;
@@ -14,9 +15,12 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor?, Tensor>
     private readonly DecoderRotaryEmbedding localRotary;
     private readonly DecoderConfig config;
     private readonly bool anySliding;
+    private readonly BlockCheckpointing checkpointing;
 
-    public DecoderModel(DecoderConfig config) : base(nameof(DecoderModel))
+    /// <param name="checkpointing">The owning model's switch: checkpoints each decoder layer while training.</param>
+    public DecoderModel(DecoderConfig config, BlockCheckpointing checkpointing) : base(nameof(DecoderModel))
     {
+        this.checkpointing = checkpointing;
         this.config = config;
         embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize, padding_idx: config.PadTokenId);
         layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers)
@@ -94,7 +98,9 @@ public sealed class DecoderModel : nn.Module<Tensor, Tensor?, Tensor>
         if (config.ScaleEmbeddings)
             hidden = hidden * EmbeddingScale(hidden.dtype);
         foreach (var layer in layers)
-            hidden = layer.forward(hidden, context);
+            hidden = context.Cache is null
+                ? checkpointing.Run(layer, inputs => layer.forward(inputs[0], context), hidden)
+                : layer.forward(hidden, context);
         context.Cache?.Advance((int)inputIds.shape[1]);
         return norm.forward(hidden);
     }

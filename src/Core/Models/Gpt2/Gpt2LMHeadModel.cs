@@ -18,7 +18,7 @@ public sealed class Gpt2LMHeadModel : CausalLanguageModel
     public Gpt2LMHeadModel(Gpt2Config config) : base(nameof(Gpt2LMHeadModel))
     {
         Config = config;
-        transformer = new Gpt2Model(config);
+        transformer = new Gpt2Model(config, Checkpointing);
         lm_head = config.TieWordEmbeddings ? null : nn.Linear(config.NEmbd, config.VocabSize, hasBias: false);
         RegisterComponents();
     }
@@ -42,7 +42,12 @@ public sealed class Gpt2LMHeadModel : CausalLanguageModel
 
     public override Tensor ForwardPacked(Tensor inputIds, Tensor segmentIds) => Logits(transformer.ForwardPacked(inputIds, segmentIds));
 
-    private Tensor Logits(Tensor hidden)
+    public override bool SplitsOutputHead => true;
+
+    public override Tensor HiddenStates(Tensor inputIds, Tensor? segmentIds) =>
+        segmentIds is null ? transformer.forward(inputIds, null) : transformer.ForwardPacked(inputIds, segmentIds);
+
+    public override Tensor Logits(Tensor hidden)
     {
         var logits = lm_head is null
             ? nn.functional.linear(hidden, transformer.EmbeddingWeight)

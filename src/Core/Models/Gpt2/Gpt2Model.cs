@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using TuningService.Core.Models.Checkpointing;
 using static TorchSharp.torch;
 
 namespace TuningService.Core.Models.Gpt2;
@@ -13,9 +14,12 @@ public sealed class Gpt2Model : nn.Module<Tensor, KeyValueCache?, Tensor>
     private readonly ModuleList<Gpt2Block> h;
     private readonly LayerNorm ln_f;
     private readonly int maxPositions;
+    private readonly BlockCheckpointing checkpointing;
 
-    public Gpt2Model(Gpt2Config config) : base(nameof(Gpt2Model))
+    /// <param name="checkpointing">The owning model's switch: checkpoints each block while training.</param>
+    public Gpt2Model(Gpt2Config config, BlockCheckpointing checkpointing) : base(nameof(Gpt2Model))
     {
+        this.checkpointing = checkpointing;
         wte = nn.Embedding(config.VocabSize, config.NEmbd);
         wpe = nn.Embedding(config.NPositions, config.NEmbd);
         drop = new FastDropoutLayer(config.EmbdPdrop);
@@ -42,8 +46,7 @@ public sealed class Gpt2Model : nn.Module<Tensor, KeyValueCache?, Tensor>
         var positions = arange(past, past + time, ScalarType.Int64, device);
         var hidden = drop.forward(wte.forward(inputIds) + wpe.forward(positions));
         var context = new Gpt2AttentionContext(past == 0 ? null : CausalMaskAfter(past, time, device), cache);
-        foreach (var block in h)
-            hidden = block.forward(hidden, context);
+        hidden = RunBlocks(hidden, context);
         cache?.Advance((int)time);
         return ln_f.forward(hidden);
     }
@@ -60,9 +63,16 @@ public sealed class Gpt2Model : nn.Module<Tensor, KeyValueCache?, Tensor>
             throw new ArgumentException($"A packed row of {inputIds.shape[1]} positions exceeds the model's n_positions ({maxPositions}).", nameof(inputIds));
         var hidden = drop.forward(wte.forward(inputIds) + wpe.forward(PackedSegments.Positions(segmentIds)));
         var context = new Gpt2AttentionContext(PackedSegments.Mask(segmentIds), Cache: null);
+        return ln_f.forward(RunBlocks(hidden, context));
+    }
+
+    private Tensor RunBlocks(Tensor hidden, Gpt2AttentionContext context)
+    {
         foreach (var block in h)
-            hidden = block.forward(hidden, context);
-        return ln_f.forward(hidden);
+            hidden = context.Cache is null
+                ? checkpointing.Run(block, inputs => block.forward(inputs[0], context), hidden)
+                : block.forward(hidden, context);
+        return hidden;
     }
 
     /// <summary>[T, past + T], true where query past + i may see key j (j ≤ past + i).</summary>

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using TuningService.Core.Models.Checkpointing;
 using static TorchSharp.torch;
 
 namespace TuningService.Core.Models.Llama;
@@ -11,9 +12,12 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor?, Tensor>
     private readonly ModuleList<LlamaDecoderLayer> layers;
     private readonly LlamaRmsNorm norm;
     private readonly RotaryEmbedding rotary;
+    private readonly BlockCheckpointing checkpointing;
 
-    public LlamaModel(LlamaConfig config) : base(nameof(LlamaModel))
+    /// <param name="checkpointing">The owning model's switch: checkpoints each decoder layer while training.</param>
+    public LlamaModel(LlamaConfig config, BlockCheckpointing checkpointing) : base(nameof(LlamaModel))
     {
+        this.checkpointing = checkpointing;
         embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize, padding_idx: config.PadTokenId);
         layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers)
             .Select(i => new LlamaDecoderLayer(config, i)).ToArray());
@@ -80,7 +84,9 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor?, Tensor>
     {
         var hidden = embed_tokens.forward(inputIds);
         foreach (var layer in layers)
-            hidden = layer.forward(hidden, context);
+            hidden = context.Cache is null
+                ? checkpointing.Run(layer, inputs => layer.forward(inputs[0], context), hidden)
+                : layer.forward(hidden, context);
         context.Cache?.Advance((int)inputIds.shape[1]);
         return norm.forward(hidden);
     }

@@ -22,8 +22,8 @@ public sealed class T5ForConditionalGeneration : Seq2SeqLanguageModel
         ArgumentNullException.ThrowIfNull(config);
         Config = config;
         shared = nn.Embedding(config.VocabSize, config.DModel);
-        encoder = new T5Stack(config, isDecoder: false);
-        decoder = new T5Stack(config, isDecoder: true);
+        encoder = new T5Stack(config, isDecoder: false, Checkpointing);
+        decoder = new T5Stack(config, isDecoder: true, Checkpointing);
         lm_head = config.TieWordEmbeddings ? null : nn.Linear(config.DModel, config.VocabSize, hasBias: false);
         RegisterComponents();
     }
@@ -53,7 +53,19 @@ public sealed class T5ForConditionalGeneration : Seq2SeqLanguageModel
     {
         ArgumentNullException.ThrowIfNull(decoderInputIds);
         ArgumentNullException.ThrowIfNull(encoderHidden);
-        var hidden = decoder.Decode(shared.forward(decoderInputIds), encoderHidden, encoderAttentionMask, cache);
+        return Logits(decoder.Decode(shared.forward(decoderInputIds), encoderHidden, encoderAttentionMask, cache));
+    }
+
+    public override Tensor DecoderHiddenStates(Tensor decoderInputIds, Tensor encoderHidden, Tensor? encoderAttentionMask)
+    {
+        ArgumentNullException.ThrowIfNull(decoderInputIds);
+        ArgumentNullException.ThrowIfNull(encoderHidden);
+        return decoder.Decode(shared.forward(decoderInputIds), encoderHidden, encoderAttentionMask, cache: null);
+    }
+
+    public override Tensor Logits(Tensor hidden)
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
         Tensor logits;
         if (lm_head is null)
         {

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using TuningService.Core.Models.Checkpointing;
 using static TorchSharp.torch;
 
 namespace TuningService.Core.Models.T5;
@@ -15,9 +16,12 @@ public sealed class T5Stack : nn.Module
     private readonly T5LayerNorm final_layer_norm;
     private readonly FastDropoutLayer dropout;
     private readonly bool isDecoder;
+    private readonly BlockCheckpointing checkpointing;
 
-    public T5Stack(T5Config config, bool isDecoder) : base(nameof(T5Stack))
+    /// <param name="checkpointing">The owning model's switch: checkpoints each block while training.</param>
+    public T5Stack(T5Config config, bool isDecoder, BlockCheckpointing checkpointing) : base(nameof(T5Stack))
     {
+        this.checkpointing = checkpointing;
         var layers = isDecoder ? config.NumDecoderLayers : config.NumLayers;
         block = nn.ModuleList(Enumerable.Range(0, layers).Select(i => new T5Block(config, isDecoder, i)).ToArray());
         final_layer_norm = new T5LayerNorm(config.DModel, config.LayerNormEpsilon);
@@ -59,8 +63,22 @@ public sealed class T5Stack : nn.Module
     {
         var hidden = dropout.forward(embeds);
         foreach (var b in block)
-            hidden = b.forward(hidden, state);
+            hidden = state.Cache is null ? Checkpointed(b, hidden, state) : b.forward(hidden, state);
         return dropout.forward(final_layer_norm.forward(hidden));
+    }
+
+    /// <summary>
+    /// A block run through <see cref="BlockCheckpointing"/>. Gradient flows into it through the hidden states, the
+    /// shared position bias (block 0's relative_attention_bias, when trained) and, in the decoder, the encoder output,
+    /// so all three are the checkpoint's inputs.
+    /// </summary>
+    private Tensor Checkpointed(T5Block b, Tensor hidden, T5StackState state)
+    {
+        if (state.EncoderHidden is not { } encoderHidden)
+            return checkpointing.Run(b, inputs => b.forward(inputs[0], state with { SelfAttentionBias = inputs[1] }),
+                hidden, state.SelfAttentionBias);
+        return checkpointing.Run(b, inputs => b.forward(inputs[0], state with { SelfAttentionBias = inputs[1], EncoderHidden = inputs[2] }),
+            hidden, state.SelfAttentionBias, encoderHidden);
     }
 
     /// <summary>HF's extended / inverted attention mask: (1 - mask) · finfo.min as [B, 1, 1, keys].</summary>

@@ -35,6 +35,22 @@ public static class CompletionLogProbs
         return PerToken(logits, labels).sum(1).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// <see cref="Sum"/> [B] and the correctly predicted completion tokens (int64 scalar) from the final hidden states
+    /// [B, T, D] instead of the logits, the output head <paramref name="head"/> running on
+    /// <paramref name="chunkPositions"/> positions at a time (<see cref="ChunkedTokenScores"/>).
+    /// </summary>
+    public static (Tensor Sums, Tensor Correct) SumInChunks(Tensor hidden, Tensor labels, Func<Tensor, Tensor> head, int chunkPositions)
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        ArgumentNullException.ThrowIfNull(labels);
+        using var scope = NewDisposeScope();
+        Tensor predictions = hidden[.., ..^1, ..].reshape(-1, hidden.shape[^1]); // (B*(T-1), D)
+        (Tensor logProbs, Tensor correct) = ChunkedTokenScores.Compute(predictions, labels[.., 1..].reshape(-1), head, chunkPositions);
+        Tensor sums = logProbs.reshape(labels.shape[0], labels.shape[1] - 1).sum(1);
+        return (sums.MoveToOuterDisposeScope(), correct.sum().MoveToOuterDisposeScope());
+    }
+
     /// <summary>Completion tokens per row (those <see cref="Sum"/> adds up): [B] fp32.</summary>
     public static Tensor Count(Tensor labels)
     {

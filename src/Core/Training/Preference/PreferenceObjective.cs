@@ -31,6 +31,17 @@ public sealed class PreferenceObjective : ITrainingObjective
     public nn.Module Model => _model;
     public int MaxInputLength => _model.MaxPositions;
     public bool LabelsAreShifted => true;
+    public bool SupportsLossChunks => _model.SplitsOutputHead;
+
+    private int _lossChunkPositions;
+
+    public void UseLossChunks(int positions)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(positions);
+        if (positions > 0 && !_model.SplitsOutputHead)
+            throw new NotSupportedException($"{_model.GetType().Name} does not split its output head from its body, so its log-probs cannot be computed in chunks.");
+        _lossChunkPositions = positions;
+    }
 
     /// <summary>The rows [chosen…, rejected…] with the reference scored live; only for <see cref="PreferenceReference.AdaptersDisabled"/>.</summary>
     public (Tensor Loss, Tensor Correct) Compute(Tensor inputIds, Tensor inputMask, Tensor labels, Tensor? segmentIds = null)
@@ -61,7 +72,17 @@ public sealed class PreferenceObjective : ITrainingObjective
         using var noGrad = no_grad();
         using var disabled = asReference && Reference == PreferenceReference.AdaptersDisabled ? AdaptersDisabled.In(_model) : null;
         using var scope = NewDisposeScope();
-        return CompletionLogProbs.Sum(_model.call(inputIds), labels).MoveToOuterDisposeScope();
+        return PolicyLogProbs(inputIds, labels).Sums.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Each row's summed completion log-probs [B] and the correct completion tokens (int64 scalar), over the
+    /// full logits or chunk by chunk (<see cref="UseLossChunks"/>).</summary>
+    private (Tensor Sums, Tensor Correct) PolicyLogProbs(Tensor inputIds, Tensor labels)
+    {
+        if (_lossChunkPositions > 0)
+            return CompletionLogProbs.SumInChunks(_model.HiddenStates(inputIds, null), labels, _model.Logits, _lossChunkPositions);
+        Tensor logits = _model.call(inputIds); // (B, T, V)
+        return (CompletionLogProbs.Sum(logits, labels), CausalLmLoss.CountCorrect(logits.detach(), labels));
     }
 
     private BatchLoss ComputePairs(Tensor inputIds, Tensor labels, Tensor? referenceLogProbs)
@@ -77,11 +98,10 @@ public sealed class PreferenceObjective : ITrainingObjective
             referenceLogProbs = Score(inputIds, labels, asReference: true);
         }
         // Right padding comes after every real token, so causal attention alone keeps real positions from seeing it.
-        Tensor logits = _model.call(inputIds); // (2N, T, V)
-        Tensor policy = CompletionLogProbs.Sum(logits, labels);
+        (Tensor policy, Tensor correct) = PolicyLogProbs(inputIds, labels); // (2N), ()
         Tensor counts = CompletionLogProbs.Count(labels);
         PreferenceLossResult result = PreferenceLoss.Compute(policy[..(int)pairs], policy[(int)pairs..],
             referenceLogProbs[..(int)pairs], referenceLogProbs[(int)pairs..], counts[..(int)pairs], counts[(int)pairs..], Options);
-        return new BatchLoss(result.Loss, CausalLmLoss.CountCorrect(logits.detach(), labels), result.Sums());
+        return new BatchLoss(result.Loss, correct, result.Sums());
     }
 }
