@@ -39,9 +39,10 @@ public static class ChunkedTokenScores
         for (long start = 0; start < positions; start += chunkPositions)
         {
             long length = Math.Min(chunkPositions, positions - start);
-            Tensor chunkTargets = targets.narrow(0, start, length);
-            Func<Tensor[], Tensor> body = inputs => Scores(head(inputs[0]), chunkTargets);
-            Tensor[] inputs = [hidden.narrow(0, start, length)];
+            // The targets go in as an input, not captured: autograd keeps inputs alive until the backward pass,
+            // while this method's scope frees what it made when it returns.
+            Func<Tensor[], Tensor> body = inputs => Scores(head(inputs[0]), inputs[1]);
+            Tensor[] inputs = [hidden.narrow(0, start, length), targets.narrow(0, start, length)];
             if (recompute)
             {
                 chunks.Add(RecomputedInBackward.Apply(body, inputs, replayRandomness: false));

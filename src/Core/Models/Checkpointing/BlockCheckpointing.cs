@@ -22,8 +22,8 @@ public sealed class BlockCheckpointing
     /// <paramref name="body"/>(<paramref name="inputs"/>): the forward of <paramref name="block"/>, checkpointed when
     /// enabled and training with grad, run plainly otherwise. The inputs are the tensors through which gradient flows
     /// into the block (hidden states, and e.g. a T5 decoder's encoder output and position bias); the body may close
-    /// over tensors that need none (masks, rotary angles), but never over a key/value cache, which a recomputation
-    /// would append to twice. Dropout inside the block draws the same masks in the recomputation.
+    /// over tensors that need none (masks, rotary angles) as long as they live until the backward pass, but never over
+    /// a key/value cache, which a recomputation would append to twice. Dropout inside the block draws the same masks in the recomputation.
     /// </summary>
     public Tensor Run(nn.Module block, Func<Tensor[], Tensor> body, params Tensor[] inputs)
     {

@@ -16,7 +16,10 @@ public static class RecomputedInBackward
 {
     /// <summary>
     /// <paramref name="body"/> applied to <paramref name="inputs"/>, recomputed in the backward pass. The body must be
-    /// a pure function of the inputs and the parameters it closes over (no cache to append to): it runs twice.
+    /// a pure function of the inputs and the parameters it closes over (no cache to append to): it runs twice. Tensors
+    /// it closes over must live until the backward pass (in the caller's dispose scope, not one that ends before);
+    /// the inputs are kept alive by autograd. It must not throw in the recomputation: an exception in a backward pass
+    /// cannot cross LibTorch's engine and ends the process.
     /// </summary>
     /// <param name="replayRandomness">Whether the body draws random numbers (dropout) that the recomputation must draw
     /// again: the generators' state before the forward is kept and put back around the recomputation.</param>

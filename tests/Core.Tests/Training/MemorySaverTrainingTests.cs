@@ -1,0 +1,52 @@
+using TuningService.Core.Models.Checkpointing;
+using TuningService.Core.Tests.Lora;
+using TuningService.Core.Training;
+
+namespace TuningService.Core.Tests.Training;
+
+/// <summary>
+/// A whole SupervisedTrainer run with gradient checkpointing and the chunked loss reports the losses of the same run
+/// without them, step by step (dropout included), and leaves the model with checkpointing off.
+/// </summary>
+[Collection(TorchGlobalStateCollection.Name)]
+public sealed class MemorySaverTrainingTests
+{
+    private static readonly (string Prompt, string Completion)[] Colours =
+    [
+        ("red?", "apple"), ("yellow?", "banana"), ("purple?", "grape"),
+        ("orange?", "orange"), ("green?", "lime"), ("brown?", "kiwi"),
+    ];
+
+    private static readonly TrainingOptions Plain = new()
+    {
+        Epochs = 2, BatchSize = 2, LearningRate = 1e-3, WarmupRatio = 0, MetricsInterval = 1, Seed = 3,
+    };
+
+    [Theory]
+    [InlineData(LoraFixtures.Gpt2)]
+    [InlineData(LoraFixtures.Llama)]
+    [InlineData(LoraFixtures.FlanT5)]
+    public void Checkpointing_and_chunks_train_as_the_plain_run(string name)
+    {
+        var plain = TrainLosses(name, Plain);
+        var saving = TrainLosses(name, Plain with { GradientCheckpointing = true, LossChunkPositions = 5 });
+
+        Assert.Equal(6, plain.Count);
+        Assert.Equal(plain.Count, saving.Count);
+        // Each step's loss comes from weights after the earlier steps, so small rounding differences in the
+        // gradients (ObjectiveGradients) carry over; AdamW's normalised steps keep them at rounding size.
+        for (int i = 0; i < plain.Count; i++)
+            Assert.True(Math.Abs(plain[i] - saving[i]) <= 1e-5 * Math.Abs(plain[i]), $"step {i + 1}: {saving[i]} vs {plain[i]}");
+    }
+
+    private static List<double> TrainLosses(string name, TrainingOptions options)
+    {
+        using var loaded = LoraFixtures.Load(name);
+        var setup = TrainingSetup.For(loaded, new CharacterTokenizer());
+        var observer = new RecordingObserver();
+        new SupervisedTrainer(setup.Objective, options, observer)
+            .Train(setup.Examples.TokenizeAll(Colours).Examples, null, setup.Examples.PaddingId, CancellationToken.None);
+        Assert.False(((IBlockCheckpointedModel)loaded.Model).Checkpointing.Enabled);
+        return observer.Steps.Select(step => step.TrainLoss).ToList();
+    }
+}
