@@ -110,11 +110,11 @@ public sealed class SupervisedTrainer
     {
         if (_options.GradientCheckpointing && _objective.Model is not IBlockCheckpointedModel)
         {
-            throw new ArgumentException($"Gradient checkpointing needs a model that checkpoints its blocks; {_objective.Model.GetType().Name} does not.");
+            throw new ArgumentException($"Gradient checkpointing needs a model that checkpoints its blocks; {_objective.Model.GetType().Name} does not. Train it without gradient checkpointing.");
         }
         if (_options.LossChunkPositions > 0 && !_objective.SupportsLossChunks)
         {
-            throw new ArgumentException($"A loss in chunks of positions needs a model that splits its output head from its body; {_objective.Model.GetType().Name} does not.");
+            throw new ArgumentException($"A loss in chunks of positions needs a model that splits its output head from its body; {_objective.Model.GetType().Name} does not. Train it with LossChunkPositions 0.");
         }
     }
 

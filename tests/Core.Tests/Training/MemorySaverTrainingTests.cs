@@ -55,6 +55,19 @@ public sealed class MemorySaverTrainingTests
             Assert.True(Math.Abs(plain[i] - saving[i]) <= 1e-2 * Math.Abs(plain[i]), $"step {i + 1}: {saving[i]} vs {plain[i]}");
     }
 
+    [Fact]
+    public void A_model_without_a_split_head_refuses_a_chunked_run_before_training()
+    {
+        using var model = TrainerTestKit.NewModel();
+        var trainer = new SupervisedTrainer(model, Plain with { LossChunkPositions = 8 }, new RecordingObserver());
+
+        var error = Assert.Throws<ArgumentException>(() =>
+            trainer.Train(TrainerTestKit.Examples(Colours), null, 0, CancellationToken.None));
+
+        Assert.Contains("LossChunkPositions 0", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, model.ForwardCount);
+    }
+
     private static List<double> TrainLosses(string name, TrainingOptions options)
     {
         using var loaded = LoraFixtures.Load(name);

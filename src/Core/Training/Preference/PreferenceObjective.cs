@@ -72,7 +72,10 @@ public sealed class PreferenceObjective : ITrainingObjective
         using var noGrad = no_grad();
         using var disabled = asReference && Reference == PreferenceReference.AdaptersDisabled ? AdaptersDisabled.In(_model) : null;
         using var scope = NewDisposeScope();
-        return PolicyLogProbs(inputIds, labels).Sums.MoveToOuterDisposeScope();
+        Tensor sums = _lossChunkPositions > 0
+            ? CompletionLogProbs.SumInChunks(_model.HiddenStates(inputIds, null), labels, _model.Logits, _lossChunkPositions).Sums
+            : CompletionLogProbs.Sum(_model.call(inputIds), labels);
+        return sums.MoveToOuterDisposeScope();
     }
 
     /// <summary>Each row's summed completion log-probs [B] and the correct completion tokens (int64 scalar), over the
