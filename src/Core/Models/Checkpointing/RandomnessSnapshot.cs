@@ -9,7 +9,7 @@ namespace TuningService.Core.Models.Checkpointing;
 /// generator and the recomputation reseeds it with the same one; on CUDA a checkpointed run therefore draws other
 /// (equally distributed) masks than an uncheckpointed one, but forward and recomputation always agree.
 /// </summary>
-internal sealed class RandomnessSnapshot
+internal sealed class RandomnessSnapshot : IDisposable
 {
     private readonly Tensor _cpuState;
     private readonly long? _cudaSeed;
@@ -21,7 +21,8 @@ internal sealed class RandomnessSnapshot
     }
 
     /// <summary>Takes the state before a forward pass on <paramref name="device"/> (reseeding CUDA's generator on CUDA).
-    /// The state tensor lives in the current dispose scope, which must outlast the backward pass.</summary>
+    /// The state is kept out of dispose scopes, since the caller's may end before the backward pass: the backward pass
+    /// disposes it, or, when none runs, the garbage collector (a few kilobytes).</summary>
     public static RandomnessSnapshot Take(Device device)
     {
         long? cudaSeed = null;
@@ -32,7 +33,7 @@ internal sealed class RandomnessSnapshot
             cudaSeed = draw.item<long>();
             cuda.manual_seed(cudaSeed.Value);
         }
-        return new RandomnessSnapshot(get_rng_state(), cudaSeed);
+        return new RandomnessSnapshot(get_rng_state().DetachFromDisposeScope(), cudaSeed);
     }
 
     /// <summary>Puts the snapshot's state in place and returns the CPU generator's state before that, for
@@ -52,4 +53,6 @@ internal sealed class RandomnessSnapshot
         set_rng_state(previous);
         previous.Dispose();
     }
+
+    public void Dispose() => _cpuState.Dispose();
 }

@@ -19,7 +19,8 @@ public static class RecomputedInBackward
     /// a pure function of the inputs and the parameters it closes over (no cache to append to): it runs twice. Tensors
     /// it closes over must live until the backward pass (in the caller's dispose scope, not one that ends before);
     /// the inputs are kept alive by autograd. It must not throw in the recomputation: an exception in a backward pass
-    /// cannot cross LibTorch's engine and ends the process.
+    /// cannot cross LibTorch's engine and ends the process. The result can be back-propagated once (no
+    /// retain_graph): the replayed generator state is freed by the first backward pass.
     /// </summary>
     /// <param name="replayRandomness">Whether the body draws random numbers (dropout) that the recomputation must draw
     /// again: the generators' state before the forward is kept and put back around the recomputation.</param>

@@ -50,6 +50,8 @@ internal sealed class RecomputingFunction : SingleTensorFunction<RecomputingFunc
             {
                 if (previousRandomness is not null)
                     RandomnessSnapshot.PutBack(previousRandomness);
+                // Back-propagated once (RecomputedInBackward.Apply), so the state is not needed again.
+                randomness?.Dispose();
             }
         }
         output.backward([gradOutput]);
