@@ -16,7 +16,7 @@ namespace TuningService.Core.Inference;
 /// is available is served as its adapter beside one shared copy of that model: bases and adapters are cached under
 /// their own keys and their bytes counted apart, so 20 fine-tunes of one base cost the base plus 20 adapters. A lease
 /// on an adapter holds its base; eviction is LRU over adapters and bases together, where using an adapter counts as
-/// using its base, and a base goes (with its adapters) only while none of its adapters is leased. A fine-tune whose
+/// using its base; a leased adapter stays, and so does its base. A base goes with its adapters. A fine-tune whose
 /// adapter is missing or cannot be put on its base is served from its merged folder, as before.
 /// </para>
 /// </summary>
@@ -295,13 +295,14 @@ public sealed class ModelCache(TuningOptions options, ILogger<ModelCache> logger
     /// <summary>
     /// Evicts least recently used adapters and bases until the budget holds. A base counts as used whenever one of
     /// its adapters is, so its adapters go before it; a base with a leased adapter stays, and a base that goes takes
-    /// its adapters with it.
+    /// its adapters with it. A leased adapter stays too: evicting it would free nothing until its request ends, and a
+    /// request for it meanwhile would load a second copy.
     /// </summary>
     void EvictOverBudget(BaseEntry keepBase, AdapterEntry? keepAdapter)
     {
         var total = bases.Values.Sum(e => e.Bytes) + adapters.Values.Sum(e => e.Bytes);
         if (total <= options.ModelCacheBytes) return;
-        var candidates = adapters.Values.Where(a => a != keepAdapter).Select(a => (a.LastUsed, Adapter: (AdapterEntry?)a, Base: (BaseEntry?)null))
+        var candidates = adapters.Values.Where(a => a != keepAdapter && a.Leases == 0).Select(a => (a.LastUsed, Adapter: (AdapterEntry?)a, Base: (BaseEntry?)null))
             .Concat(bases.Values.Where(b => b != keepBase && b.Adapters.All(a => a.Leases == 0)).Select(b => (b.LastUsed, Adapter: (AdapterEntry?)null, Base: (BaseEntry?)b)))
             .OrderBy(c => c.LastUsed).ToList();
         foreach (var (_, adapter, baseEntry) in candidates)
@@ -322,7 +323,7 @@ public sealed class ModelCache(TuningOptions options, ILogger<ModelCache> logger
         }
     }
 
-    /// <summary>Takes an adapter out of the cache; its matrices go now, or when its last lease ends. Returns its bytes.</summary>
+    /// <summary>Takes an adapter out of the cache (only unleased ones are chosen) and frees its matrices. Returns its bytes.</summary>
     long EvictAdapter(AdapterEntry adapter)
     {
         adapters.Remove(adapters.First(e => e.Value == adapter).Key);
