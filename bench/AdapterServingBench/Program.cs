@@ -123,24 +123,30 @@ void Measure()
     FirstTokenAsync(baseModel).GetAwaiter().GetResult();
     Console.WriteLine($"base: {baseLoad.Elapsed.TotalSeconds:F1} s to load and answer a first token (cold base, not an adapter figure)");
     for (var i = 0; i < 3; i++) FirstTokenAsync(baseModel).GetAwaiter().GetResult(); // warm the forward path
-    var baseMb = ProcessMemory.ResidentMb();
+    var baseMb = SettledResidentMb();
     var baseWarm = Enumerable.Range(0, 7).Select(_ => FirstTokenAsync(baseModel).GetAwaiter().GetResult().Total).ToList();
 
+    // Each cold request is followed at once by a warm one on the same adapter, so that the pair sees the same load
+    // on this shared machine: the median of the pairs' differences is the cold adapter's cost.
     var cold = new List<(double Total, double Load)>();
-    cold.Add(FirstTokenAsync(fineTunes[0]).GetAwaiter().GetResult());
-    var oneMb = ProcessMemory.ResidentMb();
-    for (var i = 1; i < adapterCount; i++)
+    var pairedWarm = new List<double>();
+    var oneMb = 0.0;
+    for (var i = 0; i < adapterCount; i++)
+    {
         cold.Add(FirstTokenAsync(fineTunes[i]).GetAwaiter().GetResult());
-    var allMb = ProcessMemory.ResidentMb();
+        pairedWarm.Add(FirstTokenAsync(fineTunes[i]).GetAwaiter().GetResult().Total);
+        if (i == 0) oneMb = SettledResidentMb();
+    }
+    var allMb = SettledResidentMb();
     // Warm: adapters already loaded, taken in turn so every request switches adapter.
     var warm = Enumerable.Range(0, 2 * adapterCount).Select(i => FirstTokenAsync(fineTunes[i % adapterCount]).GetAwaiter().GetResult().Total).ToList();
     var held = cache.Snapshot();
     var baseBytes = held.Single(m => m.BaseModelId is null).Bytes;
     var adapterBytes = held.Where(m => m.BaseModelId is not null).Sum(m => m.Bytes);
 
-    var beforeMerged = ProcessMemory.ResidentMb();
+    var beforeMerged = SettledResidentMb();
     using var merged = PretrainedModelLoader.Load(Path.Combine(work, "merged-0"), CPU);
-    var mergedCopyMb = ProcessMemory.ResidentMb() - beforeMerged;
+    var mergedCopyMb = SettledResidentMb() - beforeMerged;
 
     Console.WriteLine($"model: random Llama, hidden {hidden}, {layers} layers, {baseBytes / 1048576.0:F0} MiB of fp32 parameters; {adapterCount} adapters r {rank} on every linear layer");
     Console.WriteLine($"RSS at start (runtime + LibTorch): {startMb:F0} MiB");
@@ -151,15 +157,25 @@ void Measure()
     Console.WriteLine($"one merged copy loaded on top: +{mergedCopyMb:F0} MiB RSS ({merged.ParameterBytes / 1048576.0:F0} MiB of parameters); " +
                       $"{adapterCount} merged copies ≈ {baseMb + (adapterCount - 1) * mergedCopyMb:F0} MiB (estimated: RSS with the base + {adapterCount - 1} × that growth; " +
                       $"at least {baseMb + (adapterCount - 1) * merged.ParameterBytes / 1048576.0:F0} MiB counting parameters alone)");
-    Console.WriteLine($"time to first token, 32-token prompt: cold adapter median {Median(cold.Select(c => c.Total)):F0} ms (of which lease/load {Median(cold.Select(c => c.Load)):F0} ms; min {cold.Min(c => c.Total):F0}, max {cold.Max(c => c.Total):F0}, n {cold.Count}); " +
-                      $"warm adapter median {Median(warm):F0} ms (n {warm.Count}); base alone median {Median(baseWarm):F0} ms (n {baseWarm.Count})");
-    Console.WriteLine($"cold adapter overhead over a warm one: {Median(cold.Select(c => c.Total)) - Median(warm):F0} ms (median difference); threads {torch.get_num_threads()}; load average now {File.ReadAllText("/proc/loadavg").Trim()}");
+    Console.WriteLine($"time to first token, 32-token prompt: cold adapter median {Median(cold.Select(c => c.Total)):F0} ms (min {cold.Min(c => c.Total):F0}, max {cold.Max(c => c.Total):F0}, n {cold.Count}), " +
+                      $"of which the lease (adapter load from disk, tokenizer, put on the base) median {Median(cold.Select(c => c.Load)):F0} ms (max {cold.Max(c => c.Load):F0}); " +
+                      $"the same adapter warm right after median {Median(pairedWarm):F0} ms; warm adapters taken in turn median {Median(warm):F0} ms (n {warm.Count}); base alone median {Median(baseWarm):F0} ms (n {baseWarm.Count})");
+    Console.WriteLine($"cold minus warm, per pair: median {Median(cold.Zip(pairedWarm, (c, w) => c.Total - w)):F0} ms; threads {torch.get_num_threads()}; load average now {File.ReadAllText("/proc/loadavg").Trim()}");
 }
 
 string FineTuneFolder(int i) => Path.Combine(work, $"ft-{i}");
 
 IEnumerable<string> TokenizerFiles() =>
     Directory.EnumerateFiles(shipped).Where(f => Path.GetFileName(f) is "tokenizer.model" or "tokenizer_config.json" or "special_tokens_map.json" or "generation_config.json").ToList();
+
+// RSS once the managed heap has let go of what is garbage (the file buffers of loads): what stays resident.
+static double SettledResidentMb()
+{
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    GC.Collect();
+    return ProcessMemory.ResidentMb();
+}
 
 static double Median(IEnumerable<double> values)
 {
