@@ -189,4 +189,44 @@ public sealed class ModelCacheAdapterTests : IDisposable
         Assert.Null(lease.Model.AdapterName);
         Assert.Equal([fineTune.Id], cache.LoadedModelIds());
     }
+
+    [Fact]
+    public async Task Requests_for_two_adapters_of_one_base_at_once_each_get_their_own_model()
+    {
+        var baseModel = LoraFineTunes.Base();
+        var first = LoraFineTunes.Write(scratch, "ft:concurrent-1", seed: 10, baseModel);
+        var second = LoraFineTunes.Write(scratch, "ft:concurrent-2", seed: 11, baseModel);
+        using var cache = Cache();
+        var expected = new Dictionary<string, (IReadOnlyList<int>, Tensor)>();
+        foreach (var model in new[] { first, second })
+        {
+            using var lease = await cache.AcquireAsync(model, CancellationToken.None);
+            expected[model.Id] = await RunAsync(lease);
+        }
+
+        // They take turns on the base's lock; each turn selects its own adapter.
+        var runs = Enumerable.Range(0, 8).Select(i => i % 2 == 0 ? first : second).Select(model => Task.Run(async () =>
+        {
+            using var lease = await cache.AcquireAsync(model, CancellationToken.None);
+            return (model.Id, Result: await RunAsync(lease));
+        })).ToList();
+
+        foreach (var (id, result) in await Task.WhenAll(runs))
+            AssertSameModel(result, expected[id], id);
+    }
+
+    [Fact]
+    public async Task A_fine_tune_whose_adapter_cannot_be_read_is_served_from_its_merged_folder()
+    {
+        var baseModel = LoraFineTunes.Base();
+        var fineTune = LoraFineTunes.Write(scratch, "ft:broken-adapter", seed: 12, baseModel);
+        File.WriteAllText(Path.Combine(fineTune.AdapterDirectory, "adapter_model.safetensors"), "not a safetensors file");
+        using var cache = Cache();
+
+        using var lease = await cache.AcquireAsync(fineTune, CancellationToken.None);
+
+        Assert.Null(lease.Model.AdapterName);
+        Assert.Equal(fineTune.Directory, lease.Model.Directory);
+        Assert.Empty(lease.Model.Adapters.Names);
+    }
 }
