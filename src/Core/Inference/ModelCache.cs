@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using TorchSharp;
 using TuningService.Core.Catalog;
 using TuningService.Core.Configuration;
+using TuningService.Core.Lora;
 using TuningService.Core.Models.HuggingFace;
 using TuningService.Core.Tokenization;
 
@@ -57,6 +58,26 @@ public sealed class ModelCache(TuningOptions options, ILogger<ModelCache> logger
     public async Task<ModelLease> AcquireAsync(CatalogModel catalogModel, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(catalogModel);
+        lock (gate)
+        {
+            // Loaded already, as an adapter or whole (a merged fallback, or a fine-tune loaded as the base of its own
+            // fine-tunes: the same model either way): no need to decide again, nor to log it again.
+            // The budget may have been left exceeded while everything was leased: a hit evicts too.
+            var key = Key(catalogModel);
+            if (adapters.TryGetValue(key, out var adapterHit))
+            {
+                var lease = LeaseAdapter(adapterHit);
+                EvictOverBudget(keepBase: adapterHit.Owner, keepAdapter: adapterHit);
+                return lease;
+            }
+            if (bases.TryGetValue(key, out var baseHit))
+            {
+                baseHit.Leases++;
+                baseHit.LastUsed = ++clock;
+                EvictOverBudget(keepBase: baseHit, keepAdapter: null);
+                return new ModelLease(baseHit.Model, () => ReleaseBase(baseHit));
+            }
+        }
         if (AdapterSourceOf(catalogModel) is { } source)
         {
             try
@@ -100,7 +121,7 @@ public sealed class ModelCache(TuningOptions options, ILogger<ModelCache> logger
     /// </summary>
     AdapterSource? AdapterSourceOf(CatalogModel m)
     {
-        var hasAdapter = File.Exists(Path.Combine(m.AdapterDirectory, "adapter_config.json"));
+        var hasAdapter = File.Exists(Path.Combine(m.AdapterDirectory, PeftAdapterFormat.ConfigFile));
         if (m.StartingModel is not { } start)
         {
             if (hasAdapter)
@@ -129,7 +150,11 @@ public sealed class ModelCache(TuningOptions options, ILogger<ModelCache> logger
             lock (gate)
             {
                 if (adapters.TryGetValue(key, out var hit))
-                    return LeaseAdapter(hit);
+                {
+                    var lease = LeaseAdapter(hit);
+                    EvictOverBudget(keepBase: hit.Owner, keepAdapter: hit);
+                    return lease;
+                }
                 if (!loadingAdapters.TryGetValue(key, out load!))
                 {
                     load = new Lazy<Task<AdapterEntry>>(() => Task.Run(() => LoadAdapterAsync(key, m, source), CancellationToken.None),
