@@ -39,6 +39,9 @@ public sealed class CompletionRunner(ModelCatalog catalog, ModelCache cache, Gen
             ?? throw new ApiException(404, $"The model '{request.Model}' does not exist or you do not have access to it.", "model", "model_not_found");
         // Fetched if this machine lacks it, and kept on disk (Tuning:LocalCacheBytes) while this request loads it.
         using var files = await catalog.LeaseLocalAsync(model, ct);
+        // A LoRA fine-tune is served as its adapter on the model its job started from: that model's files too.
+        using var startingFiles = await LeaseStartingModelAsync(model, ct);
+        if (startingFiles is null) model = model with { StartingModel = null };
         using var slot = await gate.TryEnterAsync(ct)
             ?? throw new ApiException(429, "Too many generation requests are waiting; retry shortly.", null, "rate_limit_exceeded", "requests");
         using var lease = await cache.AcquireAsync(model, ct);
@@ -78,7 +81,8 @@ public sealed class CompletionRunner(ModelCatalog catalog, ModelCache cache, Gen
         options = options with { MaxNewTokens = MaxNewTokens(request, loaded, prompts) };
         if (trimAnswer) onToken = TrimmingLeadingSpace(onToken);
 
-        await loaded.Lock.WaitAsync(ct);
+        // The turn selects this model's adapter when it is one on a shared base (see ModelCache).
+        using var turn = await loaded.EnterAsync(ct);
         try
         {
             // Generation is compute-bound for seconds: off the request thread.
@@ -93,9 +97,22 @@ public sealed class CompletionRunner(ModelCatalog catalog, ModelCache cache, Gen
         {
             throw ApiException.BadRequest(e.Message);
         }
-        finally
+    }
+
+    /// <summary>
+    /// The starting model's folder, leased on this machine, for a fine-tune with an adapter folder; null when there is
+    /// none to serve the adapter on (the model is then served from its merged folder).
+    /// </summary>
+    async Task<IDisposable?> LeaseStartingModelAsync(CatalogModel model, CancellationToken ct)
+    {
+        if (model.StartingModel is not { } start || !Directory.Exists(model.AdapterDirectory)) return null;
+        try
         {
-            loaded.Lock.Release();
+            return await catalog.LeaseLocalAsync(start, ct);
+        }
+        catch (Core.Storage.ArtifactNotFoundException)
+        {
+            return null;
         }
     }
 

@@ -50,6 +50,15 @@ public sealed class ModelCatalog(TuningOptions options, DataPaths paths, Artifac
     /// <summary>The model with this id that <paramref name="owner"/> may use (base, fine-tuned or checkpoint), or null.</summary>
     public async Task<CatalogModel?> FindAsync(TuningDbContext db, string id, string owner, CancellationToken ct)
     {
+        var found = await FindWithoutStartAsync(db, id, owner, ct);
+        if (found?.JobId is not { } jobId) return found;
+        // The model the job trained from: a LoRA fine-tune is served as its adapter on that model (see ModelCache).
+        var start = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId).Select(j => j.Model).FirstOrDefaultAsync(ct);
+        return start is null || start == id ? found : found with { StartingModel = await FindWithoutStartAsync(db, start, owner, ct) };
+    }
+
+    async Task<CatalogModel?> FindWithoutStartAsync(TuningDbContext db, string id, string owner, CancellationToken ct)
+    {
         var builtIn = (await SharedBaseModelsAsync(db, id, ct)).FirstOrDefault(m => m.Id == id);
         if (builtIn is not null) return builtIn;
         var m = await db.FineTunedModels.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id && x.Owner == owner, ct);

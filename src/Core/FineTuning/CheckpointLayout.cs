@@ -6,5 +6,5 @@ namespace TuningService.Core.FineTuning;
 /// </summary>
 public static class CheckpointLayout
 {
-    public const string AdapterFolder = "adapter";
+    public const string AdapterFolder = Catalog.CatalogModel.AdapterFolderName;
 }

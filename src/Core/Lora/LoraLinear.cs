@@ -79,6 +79,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>, ICheckpointTensorSou
     {
         Linear linear => (linear.weight.shape[1], linear.weight.shape[0]),
         Conv1D conv => (conv.Weight.shape[0], conv.Weight.shape[1]),
+        MultiAdapterLinear shared => (shared.InFeatures, shared.OutFeatures),
         _ => throw new NotSupportedException($"LoRA wraps nn.Linear and Conv1D layers, not {layer?.GetType().Name ?? "null"}."),
     };
 
@@ -110,7 +111,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>, ICheckpointTensorSou
 
     public override Tensor forward(Tensor x)
     {
-        var result = BaseForward(x);
+        var result = BaseLinear.Forward(x, weight, bias, FanInFanOut);
         if (Merged || !Enabled)
             return result;
         var adapterInput = FastDropout.Apply(x, dropout, training);
@@ -146,17 +147,5 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>, ICheckpointTensorSou
         if (bias is not null)
             tensors["bias"] = bias;
         return tensors;
-    }
-
-    private Tensor BaseForward(Tensor x)
-    {
-        if (!FanInFanOut)
-            return nn.functional.linear(x, weight, bias);
-        // Conv1D's own computation (addmm on the flattened input), so a fresh adapter leaves outputs bit-identical.
-        var shape = x.shape.ToArray();
-        shape[^1] = OutFeatures;
-        var flat = x.reshape(-1, InFeatures);
-        var y = bias is null ? flat.matmul(weight) : addmm(bias, flat, weight, beta: 1, alpha: 1);
-        return y.view(shape);
     }
 }
