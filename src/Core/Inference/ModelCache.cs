@@ -3,6 +3,7 @@ using TorchSharp;
 using TuningService.Core.Catalog;
 using TuningService.Core.Configuration;
 using TuningService.Core.Models.HuggingFace;
+using TuningService.Core.Observability;
 using TuningService.Core.Tokenization;
 
 namespace TuningService.Core.Inference;
@@ -39,8 +40,10 @@ public sealed class ModelCache(TuningOptions options, ILogger<ModelCache> logger
             {
                 hit.Leases++;
                 hit.LastUsed = ++clock;
+                TuningMetrics.ModelCacheHits.Add(1);
                 return new ModelLease(hit.Model, () => Release(hit));
             }
+            TuningMetrics.ModelCacheMisses.Add(1);
             if (!loading.TryGetValue(key, out load!))
             {
                 load = new Lazy<Entry>(() => Load(catalogModel), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -62,6 +65,7 @@ public sealed class ModelCache(TuningOptions options, ILogger<ModelCache> logger
         {
             // Moved from "loading" to "loaded" in one step, so a request in between finds one or the other.
             entries[key] = entry;
+            TuningMetrics.ModelCacheBytes.Add(entry.Bytes);
             loading.Remove(key);
             entry.Leases++;
             entry.LastUsed = ++clock;
@@ -101,6 +105,8 @@ public sealed class ModelCache(TuningOptions options, ILogger<ModelCache> logger
             entries.Remove(key);
             total -= victim.Bytes;
             victim.Evicted = true;
+            TuningMetrics.ModelCacheBytes.Add(-victim.Bytes);
+            TuningMetrics.ModelCacheEvictions.Add(1);
             logger.LogInformation("Evicted {Model} from the inference cache", victim.Model.Id);
             if (victim.Leases == 0) victim.Model.Dispose();
         }
@@ -119,7 +125,11 @@ public sealed class ModelCache(TuningOptions options, ILogger<ModelCache> logger
     {
         lock (gate)
         {
-            foreach (var e in entries.Values) e.Model.Dispose();
+            foreach (var e in entries.Values)
+            {
+                e.Model.Dispose();
+                TuningMetrics.ModelCacheBytes.Add(-e.Bytes);
+            }
             entries.Clear();
         }
     }
