@@ -4,6 +4,7 @@ using TuningService.Api.Files;
 using TuningService.Api.FineTuningJobs;
 using TuningService.Api.Infrastructure;
 using TuningService.Api.Models;
+using TuningService.Api.RequestIds;
 using TuningService.Api.Templates;
 using TuningService.Api.Tokenize;
 using TuningService.Worker.Health;
@@ -19,6 +20,7 @@ var app = await StartupFailure.GuardAsync("TuningService.Api", async () =>
     var embedded = string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Postgres"));
     if (options.RunWorkerInProcess) builder.Services.AddTuningWorker(options, embeddedStorage: embedded);
     builder.Services.AddOpenAiCompatibleApi();
+    builder.Services.AddRequestIds();
     builder.Services.AddCompletions();
     builder.Services.AddTuningMetrics();
     builder.Services.AddTuningHealthChecks();
@@ -29,9 +31,9 @@ var app = await StartupFailure.GuardAsync("TuningService.Api", async () =>
     if (options.RunWorkerInProcess) ReconcileJobs.Schedule(app.Services, options);
     StartupBanner.Log(app, options, embedded);
 
-    app.UseMiddleware<RequestIdMiddleware>();
+    app.UseRequestIds();
+    app.UseTuningHttpMetrics(); // outside the error handler: it counts the status the caller got
     app.UseOpenAiErrors();
-    app.UseTuningHttpMetrics();
     app.UseMiddleware<ApiKeyMiddleware>();
     app.UseSwagger();
     app.UseSwaggerUI(o => o.DocumentTitle = "TuningService");

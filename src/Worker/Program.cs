@@ -32,3 +32,7 @@ if (host is null) return StartupFailure.ExitCode;
 await host.WaitForShutdownAsync();
 host.Dispose();
 return 0;
+
+// Internal: with ASP.NET Core referenced, .NET would make the top-level Program public, clashing with the API's
+// own public Program that the tests' WebApplicationFactory<Program> names.
+internal partial class Program;

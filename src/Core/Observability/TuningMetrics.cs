@@ -60,11 +60,16 @@ public static class TuningMetrics
     public static readonly Counter<long> ModelCacheEvictions = Meter.CreateCounter<long>("tuning_model_cache_evictions_total",
         description: "Models evicted from the inference cache to stay within Tuning:ModelCacheBytes.");
 
-    /// <summary>The tags an instrument is recorded with, so an exporter can declare its labels before the first measurement.</summary>
-    public static IReadOnlyList<string> TagNamesOf(Instrument instrument) =>
-        instrument == JobRunSeconds ? [OutcomeTag]
-        : instrument == GenerationSeconds || instrument == GenerationPromptTokens || instrument == GenerationCompletionTokens ? [KindTag]
-        : [];
+    /// <summary>
+    /// The tags an instrument is recorded with, so an exporter can declare its labels before the first measurement.
+    /// By name: a listener learns of each instrument while this class's fields are still being assigned.
+    /// </summary>
+    public static IReadOnlyList<string> TagNamesOf(Instrument instrument) => instrument.Name switch
+    {
+        "tuning_job_run_duration_seconds" => [OutcomeTag],
+        "tuning_generation_duration_seconds" or "tuning_generation_prompt_tokens_total" or "tuning_generation_completion_tokens_total" => [KindTag],
+        _ => [],
+    };
 
     public static KeyValuePair<string, object?> Outcome(string outcome) => new(OutcomeTag, outcome);
 

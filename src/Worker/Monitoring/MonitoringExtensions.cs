@@ -39,7 +39,8 @@ public static class MonitoringExtensions
 
     /// <summary>
     /// With <c>Logging:Console:FormatterName=json</c> (.NET's own JSON console formatter) every line is one JSON
-    /// object; here its scopes are included, which carry a request's id (XRequestId) and a job's id (JobId), and its
+    /// object; here its scopes are included, which carry a request's id (RequestId, as in x-request-id) and a job's id
+    /// (JobId), and its
     /// timestamps are UTC. The plain formatter stays as it was.
     /// </summary>
     public static ILoggingBuilder AddTuningLogging(this ILoggingBuilder logging)
@@ -55,9 +56,21 @@ public static class MonitoringExtensions
 
     /// <summary>
     /// http_request_duration_seconds (and http_requests_received_total, http_requests_in_progress) by method, status
-    /// code and endpoint: the route template (/v1/fine_tuning/jobs/{id}), never the raw path, so ids add no series.
+    /// code and endpoint: the route template (/v1/fine_tuning/jobs/{job_id}), never the raw path, so ids add no series;
+    /// "" for a URL that matches no route. Place it outside the error handler, so it counts the status the caller got.
     /// </summary>
-    public static IApplicationBuilder UseTuningHttpMetrics(this IApplicationBuilder app) => app.UseHttpMetrics();
+    public static IApplicationBuilder UseTuningHttpMetrics(this IApplicationBuilder app)
+    {
+        app.UseHttpMetrics();
+        // The exception handler clears the endpoint before it writes the error; put back, an error answered by the
+        // handler (a 404 for a missing job) is still counted under its route.
+        return app.Use(async (context, next) =>
+        {
+            var endpoint = context.GetEndpoint();
+            await next(context);
+            if (endpoint is not null && context.GetEndpoint() is null) context.SetEndpoint(endpoint);
+        });
+    }
 
     /// <summary>GET /metrics in the Prometheus text format; with <paramref name="jobGauges"/>, jobs by status refreshed first.</summary>
     public static IEndpointConventionBuilder MapTuningMetrics(this IEndpointRouteBuilder app, bool jobGauges)

@@ -105,6 +105,15 @@ sealed class TuningMeterExporter
             foreach (var tag in tags)
                 if (tag.Key == names[i]) values[i] = tag.Value?.ToString() ?? "";
         }
-        sink(value, values);
+        try
+        {
+            sink(value, values);
+        }
+        catch (Exception e)
+        {
+            // A measurement is recorded on the caller's thread (a request, the trainer): a fault in exporting it must
+            // not fail that work. It cannot happen with the labels declared above; Trace, as the runtime's own listeners do.
+            System.Diagnostics.Trace.WriteLine($"{instrument.Name} not exported: {e.Message}");
+        }
     }
 }
