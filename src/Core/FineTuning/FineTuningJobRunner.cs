@@ -85,6 +85,7 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
         try
         {
             var start = await StartAsync(database, claim, cancel.Token);
+            logger.LogInformation("Job {JobId}: training on this worker (attempt {Attempt})", jobId, claim.Attempts);
             if (start.Job.CancelRequested) await userCancel.CancelAsync();
             cancel.Token.ThrowIfCancellationRequested();
             // A pause's or a shutdown's checkpoint is kept: the job continues from it.
@@ -164,7 +165,11 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
         finally
         {
             await EndKeepAliveAsync();
-            if (attemptEnd is not null) TuningMetrics.JobRunSeconds.Record(attempt.Elapsed.TotalSeconds, TuningMetrics.Outcome(attemptEnd));
+            if (attemptEnd is not null)
+            {
+                TuningMetrics.JobRunSeconds.Record(attempt.Elapsed.TotalSeconds, TuningMetrics.Outcome(attemptEnd));
+                logger.LogInformation("Job {JobId}: attempt ended ({Outcome}) after {Seconds:F1} s", jobId, attemptEnd, attempt.Elapsed.TotalSeconds);
+            }
         }
     }
 
