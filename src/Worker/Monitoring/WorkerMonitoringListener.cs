@@ -24,6 +24,9 @@ public sealed class WorkerMonitoringListener(IServiceProvider services, WorkerMo
         var urls = options.MetricsUrls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(urls);
+        // The aspnet images set ASPNETCORE_HTTP_PORTS=8080 for the API; this listener has its own URLs (without this,
+        // Kestrel warns at every start that they override it).
+        builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, "");
         builder.Logging.ClearProviders();
         builder.Services.Replace(ServiceDescriptor.Singleton(loggers));
         // The worker's host handles SIGTERM and stops this one through StopAsync.
