@@ -36,7 +36,7 @@ RUN dotnet publish src/Api/Api.csproj -c Release -r linux-x64 --self-contained f
  && dotnet publish src/Worker/Worker.csproj -c Release -r linux-x64 --self-contained false --no-restore -o /out/worker
 
 # ---- CPU runtime ------------------------------------------------------------------------------------------
-# The aspnet image also serves the worker: one base for both, and the worker may host ASP.NET pieces later.
+# The aspnet image also serves the worker: one base for both (the worker hosts a small Kestrel listener for /metrics and health).
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble AS runtime
 WORKDIR /app
 # The built-in base model; the apps look for models/ next to the executable (and under the content root, /app).
@@ -50,6 +50,13 @@ USER $APP_UID
 
 FROM runtime AS worker
 COPY --from=build /out/worker ./
+# The worker's monitoring listener: /metrics and /healthz/live, /healthz/ready (src/Worker/Monitoring).
+ENV Tuning__Worker__MetricsUrls=http://+:9464
+EXPOSE 9464
+# The image has neither curl nor wget: the app probes itself (`--probe URL`, src/Worker/Hosting/HealthProbe.cs), exit
+# 0 on a 2xx. Ready (database, migrations, artifact store), so an orchestrator sees a worker cut off from them.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+  CMD ["dotnet", "TuningService.Worker.dll", "--probe", "http://127.0.0.1:9464/healthz/ready"]
 ENTRYPOINT ["dotnet", "TuningService.Worker.dll"]
 
 # ---- GPU build and runtime: worker-gpu --------------------------------------------------------------------
@@ -78,16 +85,23 @@ RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet \
  && mkdir /data && chown app:app /data
 ENV DOTNET_ROOT=/usr/share/dotnet \
     APP_UID=1654 \
-    Tuning__DataDir=/data
+    Tuning__DataDir=/data \
+    Tuning__Worker__MetricsUrls=http://+:9464
 WORKDIR /app
 COPY models/ models/
 COPY --from=build-gpu /out/worker ./
 VOLUME /data
 USER app
+EXPOSE 9464
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+  CMD ["dotnet", "TuningService.Worker.dll", "--probe", "http://127.0.0.1:9464/healthz/ready"]
 ENTRYPOINT ["dotnet", "TuningService.Worker.dll"]
 
 # ---- api: last, so a plain `docker build .` builds it ------------------------------------------------------
 FROM runtime AS api
 COPY --from=build /out/api ./
 EXPOSE 8080
+# 8080: the aspnet image's ASPNETCORE_HTTP_PORTS. See the worker's HEALTHCHECK for --probe.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+  CMD ["dotnet", "TuningService.Api.dll", "--probe", "http://127.0.0.1:8080/healthz/ready"]
 ENTRYPOINT ["dotnet", "TuningService.Api.dll"]

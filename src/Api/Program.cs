@@ -2,21 +2,28 @@ using Hangfire;
 using TuningService.Api.Completions;
 using TuningService.Api.Files;
 using TuningService.Api.FineTuningJobs;
-using TuningService.Api.Health;
 using TuningService.Api.Infrastructure;
 using TuningService.Api.Models;
+using TuningService.Api.RequestIds;
 using TuningService.Api.Templates;
 using TuningService.Api.Tokenize;
+using TuningService.Worker.Health;
 using TuningService.Worker.Hosting;
+using TuningService.Worker.Monitoring;
 
+if (HealthProbe.IsRequested(args)) return await HealthProbe.RunAsync(args);
 var app = await StartupFailure.GuardAsync("TuningService.Api", async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
+    builder.Logging.AddTuningLogging();
     var options = builder.Services.AddTuningServices(builder.Configuration);
     var embedded = string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Postgres"));
     if (options.RunWorkerInProcess) builder.Services.AddTuningWorker(options, embeddedStorage: embedded);
     builder.Services.AddOpenAiCompatibleApi();
+    builder.Services.AddRequestIds();
     builder.Services.AddCompletions();
+    builder.Services.AddTuningMetrics();
+    builder.Services.AddTuningHealthChecks();
 
     var app = builder.Build();
     await StartupStorage.ValidateAsync(app.Services);
@@ -24,6 +31,8 @@ var app = await StartupFailure.GuardAsync("TuningService.Api", async () =>
     if (options.RunWorkerInProcess) ReconcileJobs.Schedule(app.Services, options);
     StartupBanner.Log(app, options, embedded);
 
+    app.UseRequestIds();
+    app.UseTuningHttpMetrics(); // outside the error handler: it counts the status the caller got
     app.UseOpenAiErrors();
     app.UseMiddleware<ApiKeyMiddleware>();
     app.UseSwagger();
@@ -31,7 +40,8 @@ var app = await StartupFailure.GuardAsync("TuningService.Api", async () =>
     app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
     app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminOnlyDashboardFilter()] });
 
-    app.MapHealth();
+    app.MapTuningHealth();
+    app.MapTuningMetrics(jobGauges: true);
     app.MapFiles();
     app.MapFilePreview();
     app.MapFineTuningJobs();

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using TuningService.Api.Infrastructure;
 using TuningService.Core.Catalog;
 using TuningService.Core.Generation;
 using TuningService.Core.Inference;
+using TuningService.Core.Observability;
 using TuningService.Core.Persistence;
 
 namespace TuningService.Api.Completions;
@@ -85,13 +87,19 @@ public sealed class CompletionRunner(ModelCatalog catalog, ModelCache cache, Gen
         using var turn = await loaded.EnterAsync(ct);
         try
         {
+            var generating = Stopwatch.StartNew();
             // Generation is compute-bound for seconds: off the request thread.
             var outputs = await Task.Factory.StartNew(() => loaded.Model.Model switch
             {
                 Core.Models.Seq2SeqLanguageModel s => TextGenerator.Generate(s, tokenizer, prompts, options, onToken, ct),
                 var m => TextGenerator.Generate((Core.Models.CausalLanguageModel)m, tokenizer, prompts, options, onToken, ct),
             }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            return new CompletionResult(loaded.Id, trimAnswer ? [.. outputs.Select(o => o with { Text = o.Text.TrimStart() })] : outputs, request.N);
+            var result = new CompletionResult(loaded.Id, trimAnswer ? [.. outputs.Select(o => o with { Text = o.Text.TrimStart() })] : outputs, request.N);
+            var kind = TuningMetrics.Kind(request.Chat is null ? "completion" : "chat");
+            TuningMetrics.GenerationSeconds.Record(generating.Elapsed.TotalSeconds, kind);
+            TuningMetrics.GenerationPromptTokens.Add(result.PromptTokens, kind);
+            TuningMetrics.GenerationCompletionTokens.Add(result.CompletionTokens, kind);
+            return result;
         }
         catch (ArgumentException e)
         {

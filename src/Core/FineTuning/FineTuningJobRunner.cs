@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TuningService.Core.Common;
 using TuningService.Core.Configuration;
 using TuningService.Core.Evaluation;
+using TuningService.Core.Observability;
 using TuningService.Core.FineTuning.Checkpoints;
 using TuningService.Core.Persistence;
 using TuningService.Core.Storage;
@@ -33,6 +35,11 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
     /// only that one counts as a shutdown, and an abort is left to the lease.</param>
     public async Task RunAsync(string jobId, CancellationToken hangfireToken)
     {
+        // Every line logged while this job runs, by any component on this async flow (trainer, store, database),
+        // carries its id: with JSON console logs (Logging:Console:FormatterName=json) it is a field of each line.
+        using var logScope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = jobId });
+        var attempt = Stopwatch.StartNew();
+        string? attemptEnd = null;
         var shutdown = processShutdown.For(hangfireToken);
         var retry = new DatabaseRetry(TimeSpan.FromSeconds(Math.Max(1, options.DatabaseOutageToleranceSeconds)), logger);
         var lease = new JobLease(scopes, retry, jobId, $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}",
@@ -78,12 +85,14 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
         try
         {
             var start = await StartAsync(database, claim, cancel.Token);
+            logger.LogInformation("Job {JobId}: training on this worker (attempt {Attempt})", jobId, claim.Attempts);
             if (start.Job.CancelRequested) await userCancel.CancelAsync();
             cancel.Token.ThrowIfCancellationRequested();
             // A pause's or a shutdown's checkpoint is kept: the job continues from it.
             var outcome = await recipe.RunAsync(database, start.Job, start.Resume, start.Kept,
                 () => (pause.IsCancellationRequested || shutdown.IsCancellationRequested) && !userCancel.IsCancellationRequested, cancel.Token);
             await EndKeepAliveAsync();
+            attemptEnd = JobStatus.Succeeded;
             await EndAsync(database, JobStatus.Succeeded, s => s
                 .SetProperty(j => j.FineTunedModel, outcome.FineTunedModelId).SetProperty(j => j.TrainedTokens, outcome.TrainedTokens)
                 .SetProperty(j => j.ResultFileId, outcome.ResultFileId).SetProperty(j => j.FinishedAt, Clock.Now()),
@@ -94,15 +103,18 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
             // The job is no longer this worker's to write: another holds it, or the database is gone too long
             // (the lease lapses and the reconciler hands the job to a worker once the database is back).
             logger.LogWarning("Job {JobId}: this worker stopped and wrote nothing more: {Cause}", jobId, (database.StopCause ?? e).Message);
+            attemptEnd = "lost";
         }
         catch (OperationCanceledException) when (userCancel.IsCancellationRequested)
         {
             await EndKeepAliveAsync();
+            attemptEnd = JobStatus.Cancelled;
             await EndAsync(database, JobStatus.Cancelled, s => s.SetProperty(j => j.FinishedAt, Clock.Now()), "info", "The job was cancelled.");
         }
         catch (OperationCanceledException) when (pause.IsCancellationRequested)
         {
             await EndKeepAliveAsync();
+            attemptEnd = JobStatus.Paused;
             await StopCleanlyAsync(database, JobStatus.Paused, step => step is null
                 ? "The job was paused before its first checkpoint; resume starts it from the beginning."
                 : $"The job was paused at step {step}; POST .../resume continues from there.");
@@ -110,6 +122,7 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {
             logger.LogWarning("Worker shutting down during {JobId}; handing it back at its checkpoint", jobId);
+            attemptEnd = "requeued";
             try
             {
                 await EndKeepAliveAsync();
@@ -134,6 +147,7 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
             // The bucket is away (retried already, see ArtifactMirror): like a database outage, not the job's fault.
             // It goes back to the queue at its last checkpoint that reached the bucket; nothing unpushed has a row.
             logger.LogWarning("Job {JobId}: the artifact store is unavailable; handing the job back: {Error}", jobId, e.Message);
+            attemptEnd = "requeued";
             await EndKeepAliveAsync();
             await StopCleanlyAsync(database, JobStatus.Queued, step =>
                 $"The artifact store could not be reached ({e.Message}). The job is queued again and continues from " +
@@ -143,6 +157,7 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
         {
             logger.LogError(e, "Job {JobId} failed", jobId);
             var (code, message) = FailureDescription.Of(e);
+            attemptEnd = JobStatus.Failed;
             await EndKeepAliveAsync();
             await EndAsync(database, JobStatus.Failed, s => s.SetProperty(j => j.ErrorCode, code).SetProperty(j => j.ErrorMessage, message)
                 .SetProperty(j => j.FinishedAt, Clock.Now()), "error", $"The job failed: {message}");
@@ -150,6 +165,11 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
         finally
         {
             await EndKeepAliveAsync();
+            if (attemptEnd is not null)
+            {
+                TuningMetrics.JobRunSeconds.Record(attempt.Elapsed.TotalSeconds, TuningMetrics.Outcome(attemptEnd));
+                logger.LogInformation("Job {JobId}: attempt ended ({Outcome}) after {Seconds:F1} s", jobId, attemptEnd, attempt.Elapsed.TotalSeconds);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ using TuningService.Core.Common;
 using TuningService.Core.FineTuning.Checkpoints;
 using TuningService.Core.Models;
 using TuningService.Core.Models.HuggingFace;
+using TuningService.Core.Observability;
 using TuningService.Core.Persistence;
 using TuningService.Core.Storage;
 using TuningService.Core.Training;
@@ -28,6 +29,8 @@ public sealed class JobProgressRecorder(
     public const string TrainingStateFolder = "training_state";
 
     readonly Stopwatch sinceStart = Stopwatch.StartNew();
+    readonly Stopwatch sinceLastMetrics = Stopwatch.StartNew();
+    int lastMetricsStep = options.StartStep;
     Dictionary<string, object?>? perTaskAtStep;
     int perTaskStep = -1;
 
@@ -45,6 +48,21 @@ public sealed class JobProgressRecorder(
         var estimatedFinish = now + (long)Math.Ceiling(secondsPerStep * (totalSteps - last.Step));
         var batch = steps.ToList();
         database.Enqueue(db => WriteMetrics(db, batch, now, estimatedFinish));
+        RecordThroughput(last);
+    }
+
+    /// <summary>The worker's /metrics: the group's time shared by its steps (one host time per step means nothing on an asynchronous device).</summary>
+    void RecordThroughput(StepMetrics last)
+    {
+        var stepsInGroup = last.Step - lastMetricsStep;
+        if (stepsInGroup > 0)
+        {
+            var secondsPerStep = sinceLastMetrics.Elapsed.TotalSeconds / stepsInGroup;
+            for (var i = 0; i < stepsInGroup; i++) TuningMetrics.TrainingStepSeconds.Record(secondsPerStep);
+        }
+        TuningMetrics.TrainingTokensPerSecond.Record(last.TokensPerSecond);
+        lastMetricsStep = last.Step;
+        sinceLastMetrics.Restart();
     }
 
     void WriteMetrics(TuningDbContext db, IReadOnlyList<StepMetrics> steps, long now, long estimatedFinish)
@@ -148,6 +166,7 @@ public sealed class JobProgressRecorder(
         // A model with LoRA adapters is written merged (a full Hugging Face folder); the adapters go beside it in
         // PEFT's format; then the optimizer and trainer state. The store makes the folder a checkpoint only once
         // all of it is on disk, with a manifest of every file's size and hash.
+        var writing = Stopwatch.StartNew();
         var staging = store.BeginWrite(job.Id, request.Step);
         PretrainedModelWriter.Save(model, config, staging, tokenizerFiles);
         options.SaveAdapter?.Invoke(staging);
@@ -163,6 +182,7 @@ public sealed class JobProgressRecorder(
         // Before the row: a worker on another machine resumes from the artifact store, so a row exists only for a
         // checkpoint that is there. A store still failing after its retries fails the attempt here, the row unwritten.
         mirror.PushFolderAsync(relative).GetAwaiter().GetResult();
+        TuningMetrics.CheckpointWriteSeconds.Record(writing.Elapsed.TotalSeconds);
 
         var metrics = new Dictionary<string, object?>
         {

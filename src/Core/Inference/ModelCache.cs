@@ -4,6 +4,7 @@ using TuningService.Core.Catalog;
 using TuningService.Core.Configuration;
 using TuningService.Core.Lora;
 using TuningService.Core.Models.HuggingFace;
+using TuningService.Core.Observability;
 using TuningService.Core.Tokenization;
 
 namespace TuningService.Core.Inference;
@@ -151,12 +152,14 @@ public sealed class ModelCache(TuningOptions options, ILogger<ModelCache> logger
             {
                 if (adapters.TryGetValue(key, out var hit))
                 {
+                    TuningMetrics.ModelCacheHits.Add(1);
                     var lease = LeaseAdapter(hit);
                     EvictOverBudget(keepBase: hit.Owner, keepAdapter: hit);
                     return lease;
                 }
                 if (!loadingAdapters.TryGetValue(key, out load!))
                 {
+                    TuningMetrics.ModelCacheMisses.Add(1);
                     load = new Lazy<Task<AdapterEntry>>(() => Task.Run(() => LoadAdapterAsync(key, m, source), CancellationToken.None),
                         LazyThreadSafetyMode.ExecutionAndPublication);
                     loadingAdapters[key] = load;
@@ -242,6 +245,7 @@ public sealed class ModelCache(TuningOptions options, ILogger<ModelCache> logger
         else
         {
             adapters[key] = entry;
+            TuningMetrics.ModelCacheBytes.Add(entry.Bytes);
             owner.Adapters.Add(entry);
             entry.LastUsed = owner.LastUsed = ++clock;
         }
@@ -268,8 +272,10 @@ public sealed class ModelCache(TuningOptions options, ILogger<ModelCache> logger
             {
                 hit.Leases++;
                 hit.LastUsed = ++clock;
+                TuningMetrics.ModelCacheHits.Add(1);
                 return hit;
             }
+            TuningMetrics.ModelCacheMisses.Add(1);
             if (!loadingBases.TryGetValue(key, out load!))
             {
                 load = new Lazy<BaseEntry>(() => Load(catalogModel), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -291,6 +297,7 @@ public sealed class ModelCache(TuningOptions options, ILogger<ModelCache> logger
         {
             // Moved from "loading" to "loaded" in one step, so a request in between finds one or the other.
             bases[key] = entry;
+            TuningMetrics.ModelCacheBytes.Add(entry.Bytes);
             loadingBases.Remove(key);
             entry.Leases++;
             entry.LastUsed = ++clock;
@@ -342,6 +349,8 @@ public sealed class ModelCache(TuningOptions options, ILogger<ModelCache> logger
                 bases.Remove(bases.First(e => e.Value == baseEntry).Key);
                 baseEntry.Evicted = true;
                 total -= baseEntry.Bytes;
+                TuningMetrics.ModelCacheBytes.Add(-baseEntry.Bytes);
+                TuningMetrics.ModelCacheEvictions.Add(1);
                 logger.LogInformation("Evicted {Model} from the inference cache", baseEntry.Model.Id);
                 if (baseEntry.Leases == 0) baseEntry.Model.Dispose();
             }
@@ -353,6 +362,8 @@ public sealed class ModelCache(TuningOptions options, ILogger<ModelCache> logger
     {
         adapters.Remove(adapters.First(e => e.Value == adapter).Key);
         adapter.Evicted = true;
+        TuningMetrics.ModelCacheBytes.Add(-adapter.Bytes);
+        TuningMetrics.ModelCacheEvictions.Add(1);
         logger.LogInformation("Evicted adapter {Model} (on {Base}) from the inference cache", adapter.Model.Id, adapter.Owner.Model.Id);
         if (adapter.Leases == 0) Unload(adapter);
         return adapter.Bytes;
@@ -390,7 +401,12 @@ public sealed class ModelCache(TuningOptions options, ILogger<ModelCache> logger
     {
         lock (gate)
         {
-            foreach (var e in bases.Values) e.Model.Dispose();
+            foreach (var e in bases.Values)
+            {
+                e.Model.Dispose();
+                TuningMetrics.ModelCacheBytes.Add(-e.Bytes);
+            }
+            foreach (var a in adapters.Values) TuningMetrics.ModelCacheBytes.Add(-a.Bytes);
             bases.Clear();
             adapters.Clear();
         }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TuningService.Core.Observability;
 
 namespace TuningService.Core.Persistence;
 
@@ -36,6 +37,7 @@ public sealed class DatabaseRetry(TimeSpan tolerance, ILogger logger)
                         $"The database has been unreachable for {outage.TotalSeconds:F0} s (tolerance {Tolerance.TotalSeconds:F0} s): {e.Message}", e);
                 logger.LogWarning("Database unavailable for {Seconds:F1} s ({Error}); retrying in {Delay:F1} s",
                     outage.TotalSeconds, e.Message, delay.TotalSeconds);
+                TuningMetrics.DatabaseRetries.Add(1);
                 Retrying?.Invoke(e, outage);
                 await Task.Delay(delay, ct);
                 delay = TimeSpan.FromTicks(Math.Min(MaxDelay.Ticks, delay.Ticks * 2));

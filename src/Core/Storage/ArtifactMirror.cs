@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TuningService.Core.Configuration;
+using TuningService.Core.Observability;
 
 namespace TuningService.Core.Storage;
 
@@ -291,6 +292,7 @@ public sealed class ArtifactMirror
                         $"Could not {what} in {store.Description}: {attempt} attempts over {(DateTime.UtcNow - started).TotalSeconds:F0} s failed, the last with: " +
                         $"{e.Message.TrimEnd('.')}. Check that the storage endpoint is up and reachable from this machine (Tuning:Storage:S3:ServiceUrl).", e);
                 var delay = RetryDelays[attempt - 1];
+                TuningMetrics.StorageRetries.Add(1);
                 logger.LogWarning("Could not {What} in {Store} ({Error}); attempt {Attempt} of {Attempts}, retrying in {Delay} s",
                     what, store.Description, e.Message, attempt, RetryDelays.Count + 1, delay.TotalSeconds);
                 await Task.Delay(delay, ct);
