@@ -168,6 +168,7 @@ public sealed class FineTuningJobRunner(IServiceScopeFactory scopes, CheckpointS
             if (attemptEnd is not null)
             {
                 TuningMetrics.JobRunSeconds.Record(attempt.Elapsed.TotalSeconds, TuningMetrics.Outcome(attemptEnd));
+                TuningMetrics.TrainingTokensPerSecond.Record(0); // an idle worker trains nothing; not its last job's rate
                 logger.LogInformation("Job {JobId}: attempt ended ({Outcome}) after {Seconds:F1} s", jobId, attemptEnd, attempt.Elapsed.TotalSeconds);
             }
         }

@@ -25,7 +25,7 @@ public static class TuningMetrics
         description: "Wall time a worker spent on one attempt at a job, from claiming it to ending the attempt, by outcome.");
 
     public static readonly Gauge<double> TrainingTokensPerSecond = Meter.CreateGauge<double>("tuning_training_tokens_per_second",
-        description: "Training throughput last reported by a job on this worker (tokens per second over the last group of steps).");
+        description: "Training throughput last reported by a job on this worker (tokens per second over the last group of steps); 0 once an attempt ends.");
 
     public static readonly Histogram<double> TrainingStepSeconds = Meter.CreateHistogram<double>("tuning_training_step_seconds",
         description: "Wall time per optimizer step, averaged over each group of steps the trainer reports together.");

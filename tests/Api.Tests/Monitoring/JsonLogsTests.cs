@@ -61,6 +61,7 @@ public sealed class JsonLogsTests(PostgresServer postgres)
         }
 
         var log = new JsonLogLines(api.Output);
+        Assert.All(log.Lines, l => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", l.Json["Timestamp"]?.ToString() ?? ""));
         foreach (var key in new[] { admin, user, wrong })
             Assert.DoesNotContain(log.Lines, l => l.Raw.Contains(key, StringComparison.Ordinal));
         foreach (var requestId in new[] { "logs-models", "logs-upload", "logs-list", "logs-wrong-key", "logs-missing", "logs-dashboard" })

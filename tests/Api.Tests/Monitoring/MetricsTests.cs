@@ -74,10 +74,18 @@ public sealed class MetricsTests
         // Once the job has ended, its attempt's duration, by outcome.
         var ended = await api.WaitForJobAsync(jobId, Deadline);
         Assert.Equal("succeeded", ended["status"]!.GetValue<string>());
+        // Recorded as the runner returns, a moment after the status it wrote is visible.
         var after = await ScrapeAsync(api);
+        await WaitUntilAsync(async () =>
+        {
+            after = await ScrapeAsync(api);
+            return after.Values("tuning_job_run_duration_seconds_count", ("outcome", "succeeded")).Count == 1
+                   && after.Single("tuning_training_tokens_per_second") == 0;
+        });
         await Promtool.CheckMetricsAsync(after.Text);
         Assert.True(after.Single("tuning_job_run_duration_seconds_count", ("outcome", "succeeded")) >= 1);
         Assert.True(after.Single("tuning_job_run_duration_seconds_sum", ("outcome", "succeeded")) > 0);
+        Assert.Equal(0, after.Single("tuning_training_tokens_per_second"));
     }
 
     [Fact]
