@@ -21,10 +21,16 @@ internal sealed class DynamicQuantizationMap : IDisposable
     public const int Size = 256;
     private const int MaxExponentBits = 7;
 
-    private DynamicQuantizationMap(Tensor values, Tensor midpoints)
+    private readonly float[] _hostValues;
+    private readonly float[] _hostMidpoints;
+
+    private DynamicQuantizationMap(Tensor values, Tensor midpoints, float[] hostValues, float[] hostMidpoints)
     {
         Values = values;
         Midpoints = midpoints;
+        _hostValues = hostValues;
+        _hostMidpoints = hostMidpoints;
+        ZeroCode = Nearest(0f);
     }
 
     /// <summary>The 256 values in ascending order (float32), on the map's device.</summary>
@@ -36,9 +42,10 @@ internal sealed class DynamicQuantizationMap : IDisposable
     public static DynamicQuantizationMap Create(bool signed, Device device)
     {
         using var scope = NewDisposeScope();
-        Tensor values = BitsAndBytesValues(signed).to(device);
-        Tensor midpoints = (values[..^1] + values[1..]) / 2.0;
-        return new DynamicQuantizationMap(values.MoveToOuterDisposeScope(), midpoints.MoveToOuterDisposeScope());
+        Tensor hostValues = BitsAndBytesValues(signed);
+        Tensor hostMidpoints = (hostValues[..^1] + hostValues[1..]) / 2.0;
+        return new DynamicQuantizationMap(hostValues.to(device).MoveToOuterDisposeScope(), hostMidpoints.to(device).MoveToOuterDisposeScope(),
+            hostValues.data<float>().ToArray(), hostMidpoints.data<float>().ToArray());
     }
 
     /// <summary>bitsandbytes' map on the CPU, float32, sorted.</summary>
@@ -76,6 +83,29 @@ internal sealed class DynamicQuantizationMap : IDisposable
 
     /// <summary>The values of <paramref name="codes"/> (uint8), float32, same shape.</summary>
     public Tensor Decode(Tensor codes) => Values.take(codes.to_type(ScalarType.Int64));
+
+    /// <summary>The map's values in host memory, for the CPU loop (<see cref="AdamW8bitCpuUpdate"/>).</summary>
+    public ReadOnlySpan<float> HostValues => _hostValues;
+
+    /// <summary>The code of 0 (what padding past a tensor's end holds).</summary>
+    public byte ZeroCode { get; }
+
+    /// <summary>The code <see cref="Encode"/> gives <paramref name="normalized"/>: how many midpoints lie below it
+    /// (<c>bucketize</c>'s rule), by an 8-step binary search over the 255 midpoints.</summary>
+    public byte Nearest(float normalized)
+    {
+        // Unrolled: the largest index read is 254, inside the 255 midpoints.
+        float[] m = _hostMidpoints;
+        int code = m[127] < normalized ? 128 : 0;
+        code += m[code + 63] < normalized ? 64 : 0;
+        code += m[code + 31] < normalized ? 32 : 0;
+        code += m[code + 15] < normalized ? 16 : 0;
+        code += m[code + 7] < normalized ? 8 : 0;
+        code += m[code + 3] < normalized ? 4 : 0;
+        code += m[code + 1] < normalized ? 2 : 0;
+        code += m[code] < normalized ? 1 : 0;
+        return (byte)code;
+    }
 
     public void Dispose()
     {
