@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 
 namespace TuningService.Core.Training;
@@ -30,34 +31,83 @@ internal static class AdamW8bitCpuUpdate
         for (int block = 0; block < meanAbsmax.Length; block++)
         {
             int start = block * BlockSize, length = Math.Min(BlockSize, weight.Length - start);
+            Span<float> m = newMean[..length], v = newVariance[..length];
+            Span<byte> blockMeanCodes = meanCodes.Slice(start, BlockSize), blockVarianceCodes = varianceCodes.Slice(start, BlockSize);
             float oldMeanAbsmax = meanAbsmax[block], oldVarianceAbsmax = varianceAbsmax[block];
-            float meanMax = 0, varianceMax = 0;
             for (int j = 0; j < length; j++)
             {
-                int i = start + j;
-                float g = grad[i];
-                float m = signedValues[meanCodes[i]] * oldMeanAbsmax;
-                float v = unsignedValues[varianceCodes[i]] * oldVarianceAbsmax;
-                m = m * c.Beta1 + g * c.OneMinusBeta1;
-                v = v * c.Beta2 + g * g * c.OneMinusBeta2;
-                newMean[j] = m;
-                newVariance[j] = v;
-                float magnitude = MathF.Abs(m);
-                meanMax = magnitude > meanMax ? magnitude : meanMax;
-                varianceMax = v > varianceMax ? v : varianceMax; // v ≥ 0
-                weight[i] = weight[i] * c.Decay - c.StepSize * m / (MathF.Sqrt(v) / c.SqrtBiasCorrection2 + c.Epsilon);
+                m[j] = signedValues[blockMeanCodes[j]] * oldMeanAbsmax;
+                v[j] = unsignedValues[blockVarianceCodes[j]] * oldVarianceAbsmax;
             }
+            (float meanMax, float varianceMax) = UpdateBlock(weight.Slice(start, length), grad.Slice(start, length), m, v, c);
             // As the tensor path: an all-zero block is divided by 1, so its zeros get the code of 0.
-            float meanDivisor = meanMax == 0 ? 1 : meanMax, varianceDivisor = varianceMax == 0 ? 1 : varianceMax;
+            Divide(m, meanMax == 0 ? 1 : meanMax);
+            Divide(v, varianceMax == 0 ? 1 : varianceMax);
             for (int j = 0; j < length; j++)
             {
-                meanCodes[start + j] = signedMap.Nearest(newMean[j] / meanDivisor);
-                varianceCodes[start + j] = unsignedMap.Nearest(newVariance[j] / varianceDivisor);
+                blockMeanCodes[j] = signedMap.Nearest(m[j]);
+                blockVarianceCodes[j] = unsignedMap.Nearest(v[j]);
             }
-            meanCodes.Slice(start + length, BlockSize - length).Fill(signedMap.ZeroCode);
-            varianceCodes.Slice(start + length, BlockSize - length).Fill(unsignedMap.ZeroCode);
+            blockMeanCodes[length..].Fill(signedMap.ZeroCode);
+            blockVarianceCodes[length..].Fill(unsignedMap.ZeroCode);
             meanAbsmax[block] = meanMax;
             varianceAbsmax[block] = varianceMax;
+        }
+    }
+
+    /// <summary>The moments' and the weights' update over one block, vectorized; returns the new moments' largest
+    /// magnitudes. Same expressions as <see cref="FusedAdamW.Update"/>.</summary>
+    private static (float MeanMax, float VarianceMax) UpdateBlock(Span<float> weight, ReadOnlySpan<float> grad, Span<float> mean, Span<float> variance,
+        AdamWCoefficients c)
+    {
+        int vectorized = weight.Length - weight.Length % Vector<float>.Count;
+        Span<Vector<float>> w = MemoryMarshal.Cast<float, Vector<float>>(weight[..vectorized]);
+        ReadOnlySpan<Vector<float>> g = MemoryMarshal.Cast<float, Vector<float>>(grad[..vectorized]);
+        Span<Vector<float>> m = MemoryMarshal.Cast<float, Vector<float>>(mean[..vectorized]);
+        Span<Vector<float>> v = MemoryMarshal.Cast<float, Vector<float>>(variance[..vectorized]);
+        Vector<float> meanMax = Vector<float>.Zero, varianceMax = Vector<float>.Zero;
+        for (int i = 0; i < w.Length; i++)
+        {
+            Vector<float> gi = g[i];
+            Vector<float> mi = m[i] * c.Beta1 + gi * c.OneMinusBeta1;
+            Vector<float> vi = v[i] * c.Beta2 + gi * gi * c.OneMinusBeta2;
+            m[i] = mi;
+            v[i] = vi;
+            meanMax = Vector.Max(meanMax, Vector.Abs(mi));
+            varianceMax = Vector.Max(varianceMax, vi); // v ≥ 0
+            w[i] = w[i] * c.Decay - c.StepSize * mi / (Vector.SquareRoot(vi) / c.SqrtBiasCorrection2 + new Vector<float>(c.Epsilon));
+        }
+        float meanLargest = 0, varianceLargest = 0;
+        for (int lane = 0; lane < Vector<float>.Count; lane++)
+        {
+            meanLargest = Math.Max(meanLargest, meanMax[lane]);
+            varianceLargest = Math.Max(varianceLargest, varianceMax[lane]);
+        }
+        for (int i = vectorized; i < weight.Length; i++)
+        {
+            float gi = grad[i];
+            float mi = mean[i] * c.Beta1 + gi * c.OneMinusBeta1;
+            float vi = variance[i] * c.Beta2 + gi * gi * c.OneMinusBeta2;
+            mean[i] = mi;
+            variance[i] = vi;
+            meanLargest = Math.Max(meanLargest, MathF.Abs(mi));
+            varianceLargest = Math.Max(varianceLargest, vi);
+            weight[i] = weight[i] * c.Decay - c.StepSize * mi / (MathF.Sqrt(vi) / c.SqrtBiasCorrection2 + c.Epsilon);
+        }
+        return (meanLargest, varianceLargest);
+    }
+
+    private static void Divide(Span<float> values, float divisor)
+    {
+        int vectorized = values.Length - values.Length % Vector<float>.Count;
+        Span<Vector<float>> vectors = MemoryMarshal.Cast<float, Vector<float>>(values[..vectorized]);
+        for (int i = 0; i < vectors.Length; i++)
+        {
+            vectors[i] /= divisor;
+        }
+        for (int i = vectorized; i < values.Length; i++)
+        {
+            values[i] /= divisor;
         }
     }
 }

@@ -75,4 +75,30 @@ public class DynamicQuantizationMapTests
         Assert.Equal(0.996484375, values[^2], 1e-7);
         Assert.Equal(128, values.Count(v => v is >= 0.1f and < 1f));
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_host_search_gives_the_codes_bucketize_gives(bool signed)
+    {
+        using var scope = NewDisposeScope();
+        using var map = DynamicQuantizationMap.Create(signed, CPU);
+        // Every midpoint and its neighbours one ulp either side (where the two could part), the values, and random
+        // values over seven decades of magnitude.
+        var probes = new List<float>(map.Values.data<float>().ToArray());
+        foreach (float midpoint in map.Midpoints.data<float>().ToArray())
+        {
+            probes.AddRange([midpoint, MathF.BitDecrement(midpoint), MathF.BitIncrement(midpoint)]);
+        }
+        var generator = new Generator(9);
+        Tensor magnitudes = (rand(100_000, generator: generator) * -7 * Math.Log(10)).exp();
+        Tensor random = signed ? magnitudes * (rand(100_000, generator: generator) - 0.5).sign() : magnitudes;
+        probes.AddRange(random.data<float>().ToArray());
+        probes = probes.Where(p => p is >= -1 and <= 1 && (signed || p >= 0)).ToList();
+
+        byte[] expected = map.Encode(tensor(probes.ToArray())).data<byte>().ToArray();
+        byte[] actual = probes.Select(map.Nearest).ToArray();
+
+        Assert.Equal(expected, actual);
+    }
 }
