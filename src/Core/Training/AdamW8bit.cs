@@ -21,7 +21,7 @@ namespace TuningService.Core.Training;
 /// Written here, not called: bitsandbytes is a CUDA library TorchSharp cannot call. On any device the update is
 /// libtorch tensor operations, <see cref="ChunkBlocks"/> blocks of a parameter at a time, so the float32 temporaries
 /// stay a few MB whatever the parameter's size; contiguous float32 parameters on the CPU take one pass in C#
-/// instead (<see cref="AdamW8bitCpuUpdate"/>, same arithmetic, same bits, over a hundred times faster here), as
+/// instead (<see cref="AdamW8bitCpuUpdate"/>, same arithmetic, the same moments bit for bit; bench/OptimizerBench), as
 /// <see cref="FusedAdamW"/> does for AdamW.
 /// </remarks>
 public sealed class AdamW8bit : ITrainingOptimizer
