@@ -18,7 +18,7 @@ namespace TuningService.Core.Training;
 /// for nothing. Two differences from bitsandbytes, on purpose: weight decay is applied before the Adam update as in
 /// PyTorch's AdamW and <see cref="FusedAdamW"/> (bitsandbytes multiplies after it; the two differ by lr²·λ), and
 /// non-finite gradients are not skipped (PyTorch does not skip them either).
-/// Written here, not called: bitsandbytes is a CUDA library TorchSharp cannot call. On any device the update is
+/// Written here, not called: bitsandbytes is a CUDA library TorchSharp cannot call. Off the CPU the update is
 /// libtorch tensor operations, <see cref="ChunkBlocks"/> blocks of a parameter at a time, so the float32 temporaries
 /// stay a few MB whatever the parameter's size; contiguous float32 parameters on the CPU take one pass in C#
 /// instead (<see cref="AdamW8bitCpuUpdate"/>, same arithmetic, the same moments bit for bit; bench/OptimizerBench), as
