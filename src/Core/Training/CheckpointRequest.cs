@@ -53,7 +53,7 @@ public sealed class CheckpointRequest
     public TrainingStopReason? StopReason { get; }
 
     /// <summary>
-    /// Writes <c>optimizer.pt</c> and <c>trainer_state.json</c> into <paramref name="folder"/> (created if needed;
+    /// Writes the optimizer state (<c>optimizer.pt</c>, or <c>optimizer_8bit.safetensors</c> for AdamW8bit) and <c>trainer_state.json</c> into <paramref name="folder"/> (created if needed;
     /// the state file last). Only valid during the <see cref="ITrainingObserver.OnCheckpoint"/> call. Save the model
     /// first when the model writer replaces whole folders and this folder is inside the model's.
     /// </summary>

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using TorchSharp.Modules;
+using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace TuningService.Core.Training;
@@ -20,17 +21,22 @@ namespace TuningService.Core.Training;
 /// The update runs on the calling thread: it is a few percent of a step, and pool threads would run it at normal
 /// priority beside the HTTP server (see <see cref="Common.ComputeThread"/>).
 /// </remarks>
-public sealed class FusedAdamW : IDisposable
+public sealed class FusedAdamW : ITrainingOptimizer
 {
     public const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
 
+    /// <summary>AdamW's state dict in PyTorch's pickle format (TorchSharp.PyBridge; <c>torch.load</c> reads it).</summary>
+    public const string FileName = "optimizer.pt";
+
     private readonly AdamW _optimizer;
     private readonly IReadOnlyList<Parameter> _parameters;
+    private readonly Dictionary<Parameter, int> _indices;
     private readonly double _weightDecay;
 
     public FusedAdamW(IReadOnlyList<Parameter> parameters, double learningRate, double weightDecay)
     {
         _parameters = parameters;
+        _indices = ParameterIndices.Of(parameters);
         _weightDecay = weightDecay;
         // Betas and ε explicit: torch.optim.AdamW's factory in TorchSharp defaults β₂ to 0.99, not PyTorch's 0.999.
         _optimizer = new AdamW(parameters, learningRate, Beta1, Beta2, Epsilon, weightDecay);
@@ -39,8 +45,31 @@ public sealed class FusedAdamW : IDisposable
     /// <summary>The TorchSharp optimizer holding the moments and the step count (for zero_grad, save and load).</summary>
     public OptimizerHelper State => _optimizer;
 
+    public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    public string StateFileName => FileName;
+
     /// <summary>One update of every parameter that has a gradient, at <paramref name="learningRate"/>.</summary>
-    public void Step(double learningRate)
+    public void Step(double learningRate) => Step(learningRate, Enumerable.Range(0, _parameters.Count));
+
+    public void Step(double learningRate, IReadOnlyCollection<Parameter> parameters) =>
+        Step(learningRate, ParameterIndices.Lookup(_indices, parameters));
+
+    public void ZeroGrad() => _optimizer.zero_grad();
+
+    public void SaveState(string path) => _optimizer.save_py(path);
+
+    /// <summary>PyBridge reads tensors onto the CPU, so they are moved to the parameters' device.</summary>
+    public void LoadState(string path, Device device)
+    {
+        _optimizer.load_py(path);
+        foreach (OptimizerState state in _optimizer.state_dict().State)
+        {
+            state.to(device);
+        }
+    }
+
+    private void Step(double learningRate, IEnumerable<int> indices)
     {
         foreach (ParamGroup group in _optimizer.ParamGroups)
         {
@@ -49,7 +78,7 @@ public sealed class FusedAdamW : IDisposable
         IList<OptimizerState> states = _optimizer.state_dict().State;
         var unfused = new List<Parameter>();
         using var noGrad = no_grad();
-        for (int i = 0; i < _parameters.Count; i++)
+        foreach (int i in indices)
         {
             Parameter parameter = _parameters[i];
             var state = (AdamW.State)states[i];

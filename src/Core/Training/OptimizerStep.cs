@@ -3,8 +3,10 @@ using static TorchSharp.torch;
 
 namespace TuningService.Core.Training;
 
-/// <summary>One optimizer step over one or more batches (gradient accumulation), with clipping.</summary>
-internal sealed class OptimizerStep(ITrainingObjective objective, TrainableWeights weights, FusedAdamW optimizer, double maxGradNorm, Device device)
+/// <summary>One optimizer step over one or more batches (gradient accumulation), with clipping; or, given
+/// <paramref name="inBackwardHooks"/>, one batch whose update is taken during its backward pass (<see cref="InBackwardUpdate"/>).</summary>
+internal sealed class OptimizerStep(ITrainingObjective objective, TrainableWeights weights, ITrainingOptimizer optimizer, double maxGradNorm,
+    Device device, IBlockBackwardHooks? inBackwardHooks = null)
 {
     /// <summary>Returns [loss, grad norm, correct tokens] (fp32, on the device), followed for preference batches by the
     /// sums behind the DPO metrics (<see cref="Preference.PreferenceLossResult.Sums"/>); detached and moved out of
@@ -12,11 +14,12 @@ internal sealed class OptimizerStep(ITrainingObjective objective, TrainableWeigh
     public Tensor Take(IReadOnlyList<PaddedBatch> batches, double learningRate)
     {
         using var scope = NewDisposeScope();
-        weights.ZeroGrad(optimizer.State);
+        weights.ZeroGrad(optimizer);
         int lossWeight = batches.Sum(b => b.LossWeight);
         Tensor loss = zeros(Array.Empty<long>(), ScalarType.Float32, device);
         Tensor correct = zeros(Array.Empty<long>(), ScalarType.Int64, device);
         Tensor? preferenceSums = null;
+        Tensor? gradNorm = null;
         foreach (PaddedBatch batch in batches)
         {
             // A scope per batch frees its activations before the next batch's forward pass.
@@ -26,8 +29,27 @@ internal sealed class OptimizerStep(ITrainingObjective objective, TrainableWeigh
             // (labelled tokens, or pairs for preference batches), so the summed gradients (and the summed loss)
             // equal those of one batch holding all of the step's examples.
             Tensor weighted = result.Loss * ((double)batch.LossWeight / lossWeight);
-            weighted.backward();
-            weights.CollectGradients();
+            if (inBackwardHooks is not null)
+            {
+                // The checks in SupervisedTrainer leave one batch per step and no clipping.
+                using var update = new InBackwardUpdate(weights, optimizer, learningRate, device);
+                inBackwardHooks.BlockBackward = update.OnBlockBackward;
+                try
+                {
+                    weighted.backward();
+                }
+                finally
+                {
+                    inBackwardHooks.BlockBackward = null;
+                }
+                update.UpdateTheRest();
+                gradNorm = update.GradNorm().MoveToOuterDisposeScope();
+            }
+            else
+            {
+                weighted.backward();
+                weights.CollectGradients();
+            }
             loss.add_(weighted.detach());
             correct.add_(result.Correct);
             if (result.PreferenceSums is { } sums)
@@ -35,10 +57,13 @@ internal sealed class OptimizerStep(ITrainingObjective objective, TrainableWeigh
                 preferenceSums = preferenceSums is null ? sums.detach().MoveToOuterDisposeScope() : preferenceSums.add_(sums);
             }
         }
-        Tensor gradNorm = GradientClipping.ClipByGlobalNorm(weights.Optimized, maxGradNorm);
-        optimizer.Step(learningRate);
-        weights.CopyMastersToModel();
-        Tensor stats = stack([loss, gradNorm, correct.to_type(ScalarType.Float32)]);
+        if (inBackwardHooks is null)
+        {
+            gradNorm = GradientClipping.ClipByGlobalNorm(weights.Optimized, maxGradNorm);
+            optimizer.Step(learningRate);
+            weights.CopyMastersToModel();
+        }
+        Tensor stats = stack([loss, gradNorm!, correct.to_type(ScalarType.Float32)]);
         return (preferenceSums is null ? stats : cat([stats, preferenceSums])).MoveToOuterDisposeScope();
     }
 }

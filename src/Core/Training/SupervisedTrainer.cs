@@ -44,6 +44,14 @@ public sealed class SupervisedTrainer
         {
             throw new ArgumentOutOfRangeException(nameof(options), $"Unknown precision {options.Precision}.");
         }
+        if (!Enum.IsDefined(options.Optimizer))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"Unknown optimizer {options.Optimizer}.");
+        }
+        if (options.OptimizerInBackward)
+        {
+            CheckOptimizerInBackward(objective, options);
+        }
         if (options.Packing && !objective.SupportsPacking)
         {
             throw new ArgumentException(objective.LabelsAreShifted
@@ -54,6 +62,32 @@ public sealed class SupervisedTrainer
         _objective = objective;
         _options = options;
         _observer = observer;
+    }
+
+    /// <summary>Stepping each block's weights during the backward pass needs each weight's update to depend on its own
+    /// gradient only, and a model that reports its blocks' backward.</summary>
+    private static void CheckOptimizerInBackward(ITrainingObjective objective, TrainingOptions options)
+    {
+        if (options.GradientAccumulationSteps > 1)
+        {
+            throw new ArgumentException(
+                $"optimizer_in_backward updates each block's weights during the backward pass of a single batch, so it cannot accumulate " +
+                $"gradients over {options.GradientAccumulationSteps} batches: set gradient_accumulation_steps to 1 or turn optimizer_in_backward off.",
+                nameof(options));
+        }
+        if (options.MaxGradNorm > 0)
+        {
+            throw new ArgumentException(
+                "optimizer_in_backward cannot clip gradients by their global norm (max_grad_norm): that norm needs every gradient before " +
+                "the first update, and in-backward updates free each block's gradients as they go. Set max_grad_norm to 0 or turn optimizer_in_backward off.",
+                nameof(options));
+        }
+        if (objective.Model is not IBlockBackwardHooks)
+        {
+            throw new ArgumentException(
+                $"optimizer_in_backward needs a model that reports when each block's gradients are done; {objective.Model.GetType().Name} does not. " +
+                "Turn optimizer_in_backward off for this model.", nameof(options));
+        }
     }
 
     /// <summary>
@@ -122,6 +156,8 @@ public sealed class SupervisedTrainer
     private string Trajectory(int trainCount) => Settings(trainCount) +
         // Only when on, so that states saved before packing existed still resume.
         (_options.Packing ? " packing=True" : "") +
+        // Only when not AdamW, for the same reason: another optimizer's state cannot continue this one's.
+        (_options.Optimizer != OptimizerKind.AdamW ? $" optimizer={_options.Optimizer}" : "") +
         (_objective is PreferenceObjective preference ? $" {preference.Options.Describe()} reference={preference.Reference}" : "");
 
     private string Settings(int trainCount) => string.Create(CultureInfo.InvariantCulture,

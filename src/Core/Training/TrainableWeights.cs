@@ -13,40 +13,100 @@ namespace TuningService.Core.Training;
 /// Frozen parameters and floating-point buffers stay bf16 while training (rounded once; converting back to fp32
 /// is exact, so they come out bf16-rounded). The model holds its fp32 masters during checkpoints and after
 /// <see cref="Dispose"/>.
+/// With the optimizer step in the backward pass (<see cref="InBackwardUpdate"/>), gradients exist only between a
+/// block's backward and its update: the masters then have no standing gradients, and a block's bf16 gradients become
+/// its masters' gradients just before its update, which the updated masters are copied back after.
 /// </summary>
 internal sealed class TrainableWeights : IDisposable
 {
     private readonly nn.Module _model;
     private readonly List<Parameter>? _masters;
     private List<Parameter> _modelParameters;
+    private Dictionary<Parameter, int> _modelIndices;
 
-    public TrainableWeights(nn.Module model, TrainingPrecision precision)
+    /// <param name="gradientsInBackward">Updates happen block by block in the backward pass, so bf16 masters get no
+    /// standing gradients (they would hold the whole model's gradients in fp32, what that mode avoids).</param>
+    public TrainableWeights(nn.Module model, TrainingPrecision precision, bool gradientsInBackward = false)
     {
         _model = model;
         _modelParameters = TrainableParameters();
+        _modelIndices = ParameterIndices.Of(_modelParameters);
         if (precision == TrainingPrecision.Bf16)
         {
-            _masters = _modelParameters.Select(NewMaster).ToList();
+            _masters = _modelParameters.Select(p => NewMaster(p, withGradient: !gradientsInBackward)).ToList();
             // Replaces the parameter objects (frozen ones too); requires_grad is kept.
             _model.to(ScalarType.BFloat16);
-            _modelParameters = TrainableParameters();
+            RefreshModelParameters();
         }
     }
 
     /// <summary>What the optimizer and the gradient clipping work on.</summary>
     public IReadOnlyList<Parameter> Optimized => _masters ?? _modelParameters;
 
-    public void ZeroGrad(OptimizerHelper optimizer)
+    public void ZeroGrad(ITrainingOptimizer optimizer)
     {
         if (_masters is null)
         {
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             return;
         }
         _model.zero_grad();
         foreach (Parameter master in _masters)
         {
-            master.grad!.zero_();
+            using Tensor? grad = master.grad;
+            grad?.zero_();
+        }
+    }
+
+    /// <summary>Positions in <see cref="Optimized"/> of <paramref name="block"/>'s trainable parameters.</summary>
+    public IReadOnlyList<int> IndicesOf(nn.Module block) =>
+        block.parameters().Where(p => p.requires_grad).Select(p => _modelIndices.TryGetValue(p, out int i) ? i
+            : throw new ArgumentException($"A parameter of block {block.GetName()} is not one of the model's.", nameof(block))).Order().ToList();
+
+    /// <summary>Positions of the parameters that hold a gradient now.</summary>
+    public IReadOnlyList<int> IndicesWithGradients()
+    {
+        using var scope = NewDisposeScope();
+        return Enumerable.Range(0, _modelParameters.Count)
+            .Where(i => _modelParameters[i].grad is not null || _masters?[i].grad is not null).ToList();
+    }
+
+    /// <summary>The bf16 gradients of <paramref name="indices"/>' parameters added into their masters' gradients, and cleared.</summary>
+    public void CollectGradients(IReadOnlyList<int> indices)
+    {
+        if (_masters is null)
+        {
+            return;
+        }
+        using var scope = NewDisposeScope();
+        foreach (int i in indices)
+        {
+            if (_modelParameters[i].grad is not Tensor grad)
+            {
+                continue;
+            }
+            if (_masters[i].grad is Tensor masterGrad)
+            {
+                masterGrad.add_(grad);
+            }
+            else
+            {
+                _masters[i].grad = grad.to_type(ScalarType.Float32);
+            }
+            _modelParameters[i].grad = null;
+        }
+    }
+
+    /// <summary>Frees the gradients of <paramref name="indices"/>' parameters (model and master).</summary>
+    public void ReleaseGradients(IReadOnlyList<int> indices)
+    {
+        foreach (int i in indices)
+        {
+            _modelParameters[i].grad = null;
+            if (_masters is not null)
+            {
+                _masters[i].grad = null;
+            }
         }
     }
 
@@ -57,6 +117,7 @@ internal sealed class TrainableWeights : IDisposable
         {
             return;
         }
+        using var scope = NewDisposeScope();
         for (int i = 0; i < _masters.Count; i++)
         {
             if (_modelParameters[i].grad is Tensor grad)
@@ -68,14 +129,17 @@ internal sealed class TrainableWeights : IDisposable
     }
 
     /// <summary>After an optimizer step: the masters, rounded to bf16, become the model's weights.</summary>
-    public void CopyMastersToModel()
+    public void CopyMastersToModel() => CopyMastersToModel(Enumerable.Range(0, _modelParameters.Count).ToList());
+
+    /// <summary>After the update of <paramref name="indices"/>' parameters: their masters, rounded to bf16, become the model's weights.</summary>
+    public void CopyMastersToModel(IReadOnlyList<int> indices)
     {
         if (_masters is null)
         {
             return;
         }
         using var noGrad = no_grad();
-        for (int i = 0; i < _masters.Count; i++)
+        foreach (int i in indices)
         {
             _modelParameters[i].copy_(_masters[i]);
         }
@@ -97,7 +161,7 @@ internal sealed class TrainableWeights : IDisposable
         finally
         {
             _model.to(ScalarType.BFloat16);
-            _modelParameters = TrainableParameters();
+            RefreshModelParameters();
         }
     }
 
@@ -120,7 +184,7 @@ internal sealed class TrainableWeights : IDisposable
     private void ToFp32WithMasters()
     {
         _model.to(ScalarType.Float32);
-        _modelParameters = TrainableParameters();
+        RefreshModelParameters();
         using var noGrad = no_grad();
         for (int i = 0; i < _masters!.Count; i++)
         {
@@ -130,10 +194,21 @@ internal sealed class TrainableWeights : IDisposable
 
     private List<Parameter> TrainableParameters() => _model.parameters().Where(p => p.requires_grad).ToList();
 
-    private static Parameter NewMaster(Parameter parameter)
+    /// <summary>Converting the model replaces its parameter objects.</summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_modelIndices))]
+    private void RefreshModelParameters()
+    {
+        _modelParameters = TrainableParameters();
+        _modelIndices = ParameterIndices.Of(_modelParameters);
+    }
+
+    private static Parameter NewMaster(Parameter parameter, bool withGradient)
     {
         var master = new Parameter(parameter.detach().to_type(ScalarType.Float32).clone(), requires_grad: true);
-        master.grad = zeros_like(master);
+        if (withGradient)
+        {
+            master.grad = zeros_like(master);
+        }
         return master;
     }
 }

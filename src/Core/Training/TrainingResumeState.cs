@@ -13,7 +13,7 @@ public sealed class TrainingResumeState
         State = state;
     }
 
-    /// <summary>The folder holding <c>trainer_state.json</c> and <c>optimizer.pt</c>.</summary>
+    /// <summary>The folder holding <c>trainer_state.json</c> and the optimizer state (<c>optimizer.pt</c> or <c>optimizer_8bit.safetensors</c>).</summary>
     public string Folder { get; }
 
     public TrainerState State { get; }

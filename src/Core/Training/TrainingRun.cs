@@ -25,7 +25,7 @@ internal sealed class TrainingRun : IDisposable
     private readonly Device _device;
     private readonly bool _seedCuda = cuda.is_available();
     private readonly TrainableWeights _weights;
-    private readonly FusedAdamW _optimizer;
+    private readonly ITrainingOptimizer _optimizer;
     private readonly OptimizerStep _step;
     private readonly StepMetricsBuffer _buffer = new();
     private readonly List<EpochSummary> _summaries = [];
@@ -56,14 +56,18 @@ internal sealed class TrainingRun : IDisposable
         objective.Model.train();
         UseMemorySavers(options.GradientCheckpointing, options.LossChunkPositions);
         // After the move: moving a module replaces its parameter objects.
-        _weights = new TrainableWeights(objective.Model, options.Precision);
-        _optimizer = new FusedAdamW(_weights.Optimized, options.LearningRate, options.WeightDecay);
-        _step = new OptimizerStep(objective, _weights, _optimizer, options.MaxGradNorm, _device);
+        _weights = new TrainableWeights(objective.Model, options.Precision, options.OptimizerInBackward);
+        _optimizer = options.Optimizer == OptimizerKind.AdamW8bit
+            ? new AdamW8bit(_weights.Optimized, options.WeightDecay)
+            : new FusedAdamW(_weights.Optimized, options.LearningRate, options.WeightDecay);
+        // SupervisedTrainer has checked that a run stepping in the backward pass has a model with the hooks.
+        _step = new OptimizerStep(objective, _weights, _optimizer, options.MaxGradNorm, _device,
+            options.OptimizerInBackward ? (IBlockBackwardHooks)objective.Model : null);
     }
 
-    /// <summary>Loads AdamW's moments saved with the run's starting state (outside the constructor, so that a bad
+    /// <summary>Loads the optimizer state saved with the run's starting state (outside the constructor, so that a bad
     /// file still leaves the run disposable and the model back in fp32).</summary>
-    public void LoadOptimizerState(string folder) => TrainingStateFiles.LoadOptimizer(folder, _optimizer.State, _device);
+    public void LoadOptimizerState(string folder) => TrainingStateFiles.LoadOptimizer(folder, _optimizer, _device);
 
     public TrainingResult Run(CancellationToken cancellationToken)
     {
@@ -222,7 +226,7 @@ internal sealed class TrainingRun : IDisposable
             {
                 throw new InvalidOperationException("The training state can only be saved during ITrainingObserver.OnCheckpoint.");
             }
-            TrainingStateFiles.Save(folder, state, _optimizer.State);
+            TrainingStateFiles.Save(folder, state, _optimizer);
         });
         try
         {

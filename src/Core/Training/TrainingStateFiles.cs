@@ -1,19 +1,19 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using TorchSharp.Modules;
-using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace TuningService.Core.Training;
 
 /// <summary>
-/// The files of a saved training state: <c>optimizer.pt</c>, AdamW's state dict in PyTorch's pickle format
-/// (TorchSharp.PyBridge; <c>torch.load</c> reads it), and <c>trainer_state.json</c> (<see cref="TrainerState"/>).
+/// The files of a saved training state: the optimizer's state (<see cref="FusedAdamW.FileName"/>, AdamW's state dict
+/// in PyTorch's pickle format, or <see cref="AdamW8bit.FileName"/>) and <c>trainer_state.json</c> (<see cref="TrainerState"/>).
 /// </summary>
 internal static class TrainingStateFiles
 {
-    public const string OptimizerFile = "optimizer.pt";
+    public const string OptimizerFile = FusedAdamW.FileName;
     public const string StateFile = "trainer_state.json";
+
+    private static readonly string[] OptimizerFiles = [FusedAdamW.FileName, AdamW8bit.FileName];
 
     private static readonly JsonSerializerOptions Format = new()
     {
@@ -25,11 +25,11 @@ internal static class TrainingStateFiles
 
     /// <summary>Writes both files, each through a temporary name; the state file goes last, so a folder with a
     /// state file has a complete optimizer file beside it even after a crash mid-save.</summary>
-    public static void Save(string folder, TrainerState state, OptimizerHelper optimizer)
+    public static void Save(string folder, TrainerState state, ITrainingOptimizer optimizer)
     {
         Directory.CreateDirectory(folder);
-        string optimizerPath = Path.Combine(folder, OptimizerFile);
-        optimizer.save_py(optimizerPath + ".tmp");
+        string optimizerPath = Path.Combine(folder, optimizer.StateFileName);
+        optimizer.SaveState(optimizerPath + ".tmp");
         File.Move(optimizerPath + ".tmp", optimizerPath, overwrite: true);
         string statePath = Path.Combine(folder, StateFile);
         File.WriteAllText(statePath + ".tmp", JsonSerializer.Serialize(state, Format));
@@ -45,21 +45,23 @@ internal static class TrainingStateFiles
         {
             throw new InvalidDataException($"{path} has format version {state.FormatVersion}; this build reads {TrainerState.CurrentFormatVersion}.");
         }
-        if (!File.Exists(Path.Combine(folder, OptimizerFile)))
+        if (!OptimizerFiles.Any(file => File.Exists(Path.Combine(folder, file))))
         {
-            throw new FileNotFoundException($"{folder} has a trainer state but no {OptimizerFile}.", Path.Combine(folder, OptimizerFile));
+            throw new FileNotFoundException($"{folder} has a trainer state but no optimizer state ({string.Join(" or ", OptimizerFiles)}).",
+                Path.Combine(folder, OptimizerFile));
         }
         return state;
     }
 
-    /// <summary>Loads the moments into <paramref name="optimizer"/>, whose parameters must be those saved, in the
-    /// same order; PyBridge reads tensors onto the CPU, so they are moved to the parameters' device.</summary>
-    public static void LoadOptimizer(string folder, OptimizerHelper optimizer, Device device)
+    /// <summary>Loads the saved optimizer state into <paramref name="optimizer"/>, whose parameters must be those
+    /// saved, in the same order; its tensors go to <paramref name="device"/>.</summary>
+    public static void LoadOptimizer(string folder, ITrainingOptimizer optimizer, Device device)
     {
-        optimizer.load_py(Path.Combine(folder, OptimizerFile));
-        foreach (OptimizerState state in optimizer.state_dict().State)
+        string path = Path.Combine(folder, optimizer.StateFileName);
+        if (!File.Exists(path))
         {
-            state.to(device);
+            throw new FileNotFoundException($"{folder} holds no {optimizer.StateFileName}: the state was saved by another optimizer.", path);
         }
+        optimizer.LoadState(path, device);
     }
 }

@@ -15,10 +15,11 @@ public sealed class TrainerResumeTests : IDisposable
 {
     private readonly string _folder = NewTempFolder();
 
-    private static TrainingOptions Options(int accumulation = 1, TrainingPrecision precision = TrainingPrecision.Fp32) => new()
+    private static TrainingOptions Options(int accumulation = 1, TrainingPrecision precision = TrainingPrecision.Fp32,
+        OptimizerKind optimizer = OptimizerKind.AdamW) => new()
     {
         Epochs = 3, BatchSize = 2, LearningRate = 3e-3, WarmupRatio = 0.2, MetricsInterval = 2, Seed = 11, WeightDecay = 0.01,
-        GradientAccumulationSteps = accumulation, CheckpointEverySteps = 1, EvalEverySteps = 2, Precision = precision,
+        GradientAccumulationSteps = accumulation, CheckpointEverySteps = 1, EvalEverySteps = 2, Precision = precision, Optimizer = optimizer,
     };
 
     private sealed record Run(RecordingObserver Observer, TrainingResult Result, Dictionary<string, Tensor> FinalWeights);
@@ -69,9 +70,12 @@ public sealed class TrainerResumeTests : IDisposable
     [InlineData(2, 3, TrainingPrecision.Fp32)] // two batches a step (two steps an epoch): mid-epoch
     [InlineData(2, 4, TrainingPrecision.Fp32)] // two batches a step: epoch boundary
     [InlineData(1, 5, TrainingPrecision.Bf16)] // bf16 with fp32 master weights
-    public void A_resumed_run_repeats_the_uninterrupted_run_exactly(int accumulation, int step, TrainingPrecision precision)
+    [InlineData(1, 4, TrainingPrecision.Fp32, OptimizerKind.AdamW8bit)] // 8-bit moments: codes, absmax and steps saved
+    [InlineData(1, 5, TrainingPrecision.Bf16, OptimizerKind.AdamW8bit)]
+    public void A_resumed_run_repeats_the_uninterrupted_run_exactly(int accumulation, int step, TrainingPrecision precision,
+        OptimizerKind optimizer = OptimizerKind.AdamW)
     {
-        TrainingOptions options = Options(accumulation, precision);
+        TrainingOptions options = Options(accumulation, precision, optimizer);
 
         Run reference = Uninterrupted(options);
         Run resumed = InterruptedAndResumed(options, step);
