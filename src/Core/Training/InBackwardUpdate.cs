@@ -7,7 +7,7 @@ namespace TuningService.Core.Training;
 /// <summary>
 /// One optimizer step taken during the backward pass (<see cref="TrainingOptions.OptimizerInBackward"/>, torchtune's
 /// <c>optimizer_in_bwd</c>): each block's weights are updated as soon as the backward pass has finished their
-/// gradients (<see cref="IBlockBackwardHooks"/>), and those gradients are freed at once, so the gradients of the whole
+/// gradients (the checkpointed blocks' <see cref="Models.Checkpointing.BlockGradientsReady"/>), and those gradients are freed at once, so the gradients of the whole
 /// model never exist together; after the backward pass, the weights outside every block (embeddings, final norm, LM
 /// head) are updated the same way. The update of each weight is the one the plain step would take: without gradient
 /// accumulation and global-norm clipping, a weight's update depends on its own gradient only.

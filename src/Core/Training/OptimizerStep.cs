@@ -1,4 +1,5 @@
 using TorchSharp.Modules;
+using TuningService.Core.Models.Checkpointing;
 using static TorchSharp.torch;
 
 namespace TuningService.Core.Training;
@@ -6,7 +7,7 @@ namespace TuningService.Core.Training;
 /// <summary>One optimizer step over one or more batches (gradient accumulation), with clipping; or, given
 /// <paramref name="inBackwardHooks"/>, one batch whose update is taken during its backward pass (<see cref="InBackwardUpdate"/>).</summary>
 internal sealed class OptimizerStep(ITrainingObjective objective, TrainableWeights weights, ITrainingOptimizer optimizer, double maxGradNorm,
-    Device device, IBlockBackwardHooks? inBackwardHooks = null)
+    Device device, BlockCheckpointing? inBackwardHooks = null)
 {
     /// <summary>Returns [loss, grad norm, correct tokens] (fp32, on the device), followed for preference batches by the
     /// sums behind the DPO metrics (<see cref="Preference.PreferenceLossResult.Sums"/>); detached and moved out of
@@ -24,30 +25,38 @@ internal sealed class OptimizerStep(ITrainingObjective objective, TrainableWeigh
         {
             // A scope per batch frees its activations before the next batch's forward pass.
             using var batchScope = NewDisposeScope();
-            BatchLoss result = objective.ComputeBatch(batch, device);
-            // Weighted accumulation: the batch's mean scaled by its share of what the step's loss averages over
-            // (labelled tokens, or pairs for preference batches), so the summed gradients (and the summed loss)
-            // equal those of one batch holding all of the step's examples.
-            Tensor weighted = result.Loss * ((double)batch.LossWeight / lossWeight);
-            if (inBackwardHooks is not null)
+            // Stepping in the backward pass: the checkpointed blocks take their hook when they run forward, so it is
+            // set before the forward pass; the checks in SupervisedTrainer leave one batch per step and no clipping.
+            using InBackwardUpdate? update = inBackwardHooks is null ? null : new InBackwardUpdate(weights, optimizer, learningRate, device);
+            if (update is not null)
             {
-                // The checks in SupervisedTrainer leave one batch per step and no clipping.
-                using var update = new InBackwardUpdate(weights, optimizer, learningRate, device);
-                inBackwardHooks.BlockBackward = update.OnBlockBackward;
-                try
+                inBackwardHooks!.GradientsReady = update.OnBlockBackward;
+            }
+            Tensor weighted;
+            BatchLoss result;
+            try
+            {
+                result = objective.ComputeBatch(batch, device);
+                // Weighted accumulation: the batch's mean scaled by its share of what the step's loss averages over
+                // (labelled tokens, or pairs for preference batches), so the summed gradients (and the summed loss)
+                // equal those of one batch holding all of the step's examples.
+                weighted = result.Loss * ((double)batch.LossWeight / lossWeight);
+                weighted.backward();
+            }
+            finally
+            {
+                if (update is not null)
                 {
-                    weighted.backward();
+                    inBackwardHooks!.GradientsReady = null;
                 }
-                finally
-                {
-                    inBackwardHooks.BlockBackward = null;
-                }
+            }
+            if (update is not null)
+            {
                 update.UpdateTheRest();
                 gradNorm = update.GradNorm().MoveToOuterDisposeScope();
             }
             else
             {
-                weighted.backward();
                 weights.CollectGradients();
             }
             loss.add_(weighted.detach());

@@ -82,7 +82,7 @@ public sealed class SupervisedTrainer
                 "the first update, and in-backward updates free each block's gradients as they go. Set max_grad_norm to 0 or turn optimizer_in_backward off.",
                 nameof(options));
         }
-        if (objective.Model is not IBlockBackwardHooks)
+        if (objective.Model is not IBlockCheckpointedModel)
         {
             throw new ArgumentException(
                 $"optimizer_in_backward needs a model that reports when each block's gradients are done; {objective.Model.GetType().Name} does not. " +

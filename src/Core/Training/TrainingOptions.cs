@@ -97,7 +97,8 @@ public sealed record TrainingOptions
     /// <summary>
     /// Take the optimizer step for each block's weights as soon as the backward pass has finished their gradients,
     /// and free them, so the gradients of the whole model are never held at once. Excludes gradient accumulation
-    /// and global-norm clipping (both need every gradient before any step).
+    /// and global-norm clipping (both need every gradient before any step). Brings <see cref="GradientCheckpointing"/> with
+    /// it: a block's gradients are known to be final when its checkpointed backward pass ends.
     /// </summary>
     public bool OptimizerInBackward { get; init; }
 

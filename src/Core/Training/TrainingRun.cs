@@ -54,7 +54,8 @@ internal sealed class TrainingRun : IDisposable
         NativeHeap.KeepLargeBlocks();
         objective.Model.to(_device);
         objective.Model.train();
-        UseMemorySavers(options.GradientCheckpointing, options.LossChunkPositions);
+        // Stepping in the backward pass hooks into the checkpointed blocks' backward, so it brings checkpointing with it.
+        UseMemorySavers(options.GradientCheckpointing || options.OptimizerInBackward, options.LossChunkPositions);
         // After the move: moving a module replaces its parameter objects.
         _weights = new TrainableWeights(objective.Model, options.Precision, options.OptimizerInBackward);
         _optimizer = options.Optimizer == OptimizerKind.AdamW8bit
@@ -62,7 +63,7 @@ internal sealed class TrainingRun : IDisposable
             : new FusedAdamW(_weights.Optimized, options.LearningRate, options.WeightDecay);
         // SupervisedTrainer has checked that a run stepping in the backward pass has a model with the hooks.
         _step = new OptimizerStep(objective, _weights, _optimizer, options.MaxGradNorm, _device,
-            options.OptimizerInBackward ? (IBlockBackwardHooks)objective.Model : null);
+            options.OptimizerInBackward ? ((IBlockCheckpointedModel)objective.Model).Checkpointing : null);
     }
 
     /// <summary>Loads the optimizer state saved with the run's starting state (outside the constructor, so that a bad

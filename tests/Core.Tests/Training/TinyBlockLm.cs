@@ -1,17 +1,18 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using TuningService.Core.Models;
+using TuningService.Core.Models.Checkpointing;
 using TuningService.Core.Training;
 using static TorchSharp.torch;
 
 namespace TuningService.Core.Tests.Training;
 
 /// <summary>
-/// A small decoder whose blocks are modules of their own, each with a <see cref="BlockBackwardSignal"/> at its input,
-/// so that it reports each block's backward as the real models do for <see cref="TrainingOptions.OptimizerInBackward"/>:
+/// A small decoder whose blocks are modules of their own, run through <see cref="BlockCheckpointing"/> as the real
+/// models' blocks are, so that it reports each block's backward for <see cref="TrainingOptions.OptimizerInBackward"/>:
 /// token + position embeddings, <c>layers</c> pre-norm MLP blocks, final norm, LM head.
 /// </summary>
-internal sealed class TinyBlockLm : CausalLanguageModel, IBlockBackwardHooks
+internal sealed class TinyBlockLm : CausalLanguageModel
 {
     private readonly Embedding wte;
     private readonly Embedding wpe;
@@ -33,13 +34,6 @@ internal sealed class TinyBlockLm : CausalLanguageModel, IBlockBackwardHooks
 
     public override int VocabSize { get; }
     public override int MaxPositions { get; }
-    private Action<nn.Module>? _blockBackward;
-
-    public Action<nn.Module>? BlockBackward
-    {
-        get => Spy is null || _blockBackward is null ? _blockBackward : block => { Spy(block); _blockBackward(block); };
-        set => _blockBackward = value;
-    }
 
     /// <summary>Runs before the trainer's hook, to look at the model as the hook finds it.</summary>
     public Action<nn.Module>? Spy { get; set; }
@@ -51,9 +45,22 @@ internal sealed class TinyBlockLm : CausalLanguageModel, IBlockBackwardHooks
         using var scope = NewDisposeScope();
         Tensor positions = arange(ids.shape[1], dtype: ScalarType.Int64, device: ids.device);
         Tensor x = wte.call(ids) + wpe.call(positions);
-        foreach (TinyMlpBlock block in h)
+        // The spy sees each block before the trainer's hook does (the blocks take the hook as they run forward).
+        BlockGradientsReady? trainerHook = Checkpointing.GradientsReady;
+        if (Spy is { } spy && trainerHook is not null)
         {
-            x = block.call(BlockBackwardSignal.At(x, block, this));
+            Checkpointing.GradientsReady = block => { spy(block); trainerHook(block); };
+        }
+        try
+        {
+            foreach (TinyMlpBlock block in h)
+            {
+                x = Checkpointing.Run(block, inputs => block.call(inputs[0]), x);
+            }
+        }
+        finally
+        {
+            Checkpointing.GradientsReady = trainerHook;
         }
         return lm_head.call(ln_f.call(x)).MoveToOuterDisposeScope();
     }
