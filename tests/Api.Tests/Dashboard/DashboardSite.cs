@@ -69,7 +69,7 @@ public sealed class DashboardSite : IAsyncLifetime
     {
         if (ScreenshotDir is not { } dir) return;
         Directory.CreateDirectory(dir);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + ".png") });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + ".png"), FullPage = true });
     }
 
     public async Task DisposeAsync()

@@ -85,7 +85,9 @@ public sealed class DashboardTests(DashboardSite site) : IClassFixture<Dashboard
         await download.SaveAsAsync(saved);
         try
         {
-            var folder = await TarArchive.ExtractSingleFolderAsync(new HttpResponseMessage { Content = new ByteArrayContent(await File.ReadAllBytesAsync(saved)) });
+            var content = new ByteArrayContent(await File.ReadAllBytesAsync(saved));
+            content.Headers.ContentType = new("application/x-tar");
+            var folder = await TarArchive.ExtractSingleFolderAsync(new HttpResponseMessage { Content = content });
             Assert.True(File.Exists(Path.Combine(folder, "model.safetensors")), "the downloaded checkpoint has no model.safetensors");
         }
         finally { File.Delete(saved); }
@@ -101,8 +103,8 @@ public sealed class DashboardTests(DashboardSite site) : IClassFixture<Dashboard
         // Chat: base and fine-tuned side by side, both answers streamed in.
         await page.GoBackAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Chat with it" }).ClickAsync();
-        await Expect(page.GetByLabel("Model A")).ToHaveValueAsync("babyllama-tinystories");
-        await Expect(page.GetByLabel("Model B (optional)")).ToHaveValueAsync($"ft:babyllama-tinystories:dash:{jobId}");
+        await Expect(page.GetByRole(AriaRole.Combobox, new() { Name = "Model A" })).ToHaveValueAsync("babyllama-tinystories");
+        await Expect(page.GetByRole(AriaRole.Combobox, new() { Name = "Model B (optional)" })).ToHaveValueAsync($"ft:babyllama-tinystories:dash:{jobId}");
         await page.GetByLabel("Message").FillAsync("Review: a gorgeous , witty film . Sentiment:");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
         foreach (var pane in new[] { "left", "right" })
@@ -139,7 +141,7 @@ public sealed class DashboardTests(DashboardSite site) : IClassFixture<Dashboard
         // A link to Alice's job opened with Bob's key: the API's own 404 message, and nothing of the job.
         await page.GotoAsync(new Uri(site.BaseAddress, $"/ui/#/jobs/{jobId}").ToString());
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync(jobId);
-        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync(new Regex("no fine-tuning job|not found", RegexOptions.IgnoreCase));
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("No fine-tuning job found");
         await Expect(page.GetByText("alice-private.jsonl")).ToHaveCountAsync(0);
     }
 

@@ -71,9 +71,17 @@ export async function evaluationPage(main, scope, jobId) {
       type: "bar",
       data: {
         labels: metrics,
-        datasets: retention.map((r, i) => ({ label: r.dataset_name, backgroundColor: color(i), data: metrics.map((m) => r.forgetting.find((f) => f.metric === m)?.worsening ?? null) })),
+        // Relative to the value before: loss, perplexity and accuracy live on scales too far apart for one axis.
+        datasets: retention.map((r, i) => ({
+          label: r.dataset_name, backgroundColor: color(i),
+          data: metrics.map((m) => { const f = r.forgetting.find((x) => x.metric === m); return f && f.before ? (100 * f.worsening) / Math.abs(f.before) : null; }),
+        })),
       },
-      options: { animation: false, responsive: true, maintainAspectRatio: false, plugins: { title: { display: true, text: "Forgetting (worsening; above 0 = worse after training)" } } },
+      options: {
+        animation: false, responsive: true, maintainAspectRatio: false,
+        scales: { y: { title: { display: true, text: "worse after training, % of before" } } },
+        plugins: { title: { display: true, text: "Forgetting per metric (above 0: worse after training)" } },
+      },
     });
   }
 }

@@ -113,14 +113,17 @@ export async function jobPage(main, scope, jobId) {
     const atEnd = log.scrollTop + log.clientHeight >= log.scrollHeight - 8;
     const events = [...newestFirst].reverse();
     log.replaceChildren(...events.map((e) => el("div", { class: e.level === "error" ? "error" : e.level === "warn" ? "warn" : "" },
-      `${new Date(e.created_at * 1000).toLocaleTimeString()}  ${e.message}`)));
+      `${new Date(e.created_at * 1000).toLocaleTimeString()}  ${e.message}${metricsText(e)}`)));
     shownEvents = newestFirst.length;
     if (atEnd) log.scrollTop = log.scrollHeight;
   }
 
   function drawCheckpoints(job, list) {
     if (!list.length) { checkpoints.replaceChildren(el("p", { class: "muted" }, "No checkpoints yet (saved at epoch ends).")); return; }
-    const metricNames = [...new Set(list.flatMap((c) => Object.keys(c.metrics ?? {})))].filter((n) => n !== "step").slice(0, 4);
+    // The figures that tell checkpoints apart, in short column names; others stay in the API's answer.
+    const shortNames = { train_loss: "train loss", valid_loss: "valid loss", valid_mean_token_accuracy: "valid accuracy", full_valid_loss: "full valid loss" };
+    const present = new Set(list.flatMap((c) => Object.keys(c.metrics ?? {})));
+    const metricNames = Object.keys(shortNames).filter((n) => present.has(n));
     const isLora = job.hyperparameters?.training_type === "lora";
     const rows = list.map((c) => {
       const best = c.id === job.best_checkpoint;
@@ -137,8 +140,17 @@ export async function jobPage(main, scope, jobId) {
           isLora ? el("button", { type: "button", class: "secondary", onclick: save("adapter"), "aria-label": `Download adapter at step ${c.step_number}` }, "Adapter") : null,
           el("a", { class: "button", href: `#/new?model=${encodeURIComponent(c.fine_tuned_model_checkpoint)}`, "aria-label": `Fork a new job from step ${c.step_number}` }, "Fork"))));
     });
-    checkpoints.replaceChildren(table(["Step", ...metricNames, "Best", "Download / fork"].map((h, i) => i === 0 || (i <= metricNames.length) ? { text: h, class: "num" } : h), rows, { "aria-label": "Checkpoints" }));
+    checkpoints.replaceChildren(table(["Step", ...metricNames.map((n) => shortNames[n]), "Best", "Download / fork"].map((h, i) => i === 0 || (i <= metricNames.length) ? { text: h, class: "num" } : h), rows, { "aria-label": "Checkpoints" }));
   }
 
   scope.every(2000, refresh);
+}
+
+/** A metrics event's figures after its "Step N" message, so the log reads on its own. */
+function metricsText(e) {
+  if (e.type !== "metrics" || !e.data) return "";
+  const d = e.data;
+  const parts = [["train loss", d.train_loss], ["valid loss", d.valid_loss], ["lr", d.learning_rate]]
+    .filter(([, v]) => typeof v === "number").map(([k, v]) => `${k} ${fmt.num(v, 4)}`);
+  return parts.length ? `: ${parts.join(", ")}` : "";
 }
