@@ -37,6 +37,8 @@ public sealed class DashboardSite : IAsyncLifetime
         factory.StartServer();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
         Assert.True(File.Exists(ChromiumPath), $"chromium not found at {ChromiumPath}: apt-get install chromium (.ci/run does) or set CHROMIUM_PATH.");
+        // Playwright's 5 s default is short for a 2-core machine that trains beside the test (a dry run tokenizes the file).
+        Assertions.SetDefaultExpectTimeout(60_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true });
     }

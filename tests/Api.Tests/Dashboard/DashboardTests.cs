@@ -116,6 +116,12 @@ public sealed class DashboardTests(DashboardSite site) : IClassFixture<Dashboard
         {
             await page.GotoAsync(new Uri(site.BaseAddress, "/ui/" + route).ToString());
             await Expect(page.GetByRole(AriaRole.Table).First).ToBeVisibleAsync();
+            if (name == "files")
+            {
+                await page.GetByRole(AriaRole.Button, new() { Name = "Statistics of dash-train.jsonl" }).ClickAsync();
+                await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Statistics of dash-train.jsonl" })).ToBeVisibleAsync();
+                await Expect(page.Locator("dd").Filter(new() { HasText = "positive:" })).ToBeVisibleAsync();
+            }
             await DashboardSite.ScreenshotAsync(page, name);
         }
         await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Models" })).ToContainTextAsync($"ft:babyllama-tinystories:dash:{jobId}");
@@ -143,6 +149,9 @@ public sealed class DashboardTests(DashboardSite site) : IClassFixture<Dashboard
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync(jobId);
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("No fine-tuning job found");
         await Expect(page.GetByText("alice-private.jsonl")).ToHaveCountAsync(0);
+        await page.GotoAsync(new Uri(site.BaseAddress, "/ui/#/models").ToString());
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Models" })).ToContainTextAsync("babyllama-tinystories");
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Models" })).Not.ToContainTextAsync(":private:");
     }
 
     /// <summary>A drop as the browser delivers it: a DataTransfer holding a File, dispatched on the drop zone.</summary>

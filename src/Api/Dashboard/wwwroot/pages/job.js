@@ -151,6 +151,6 @@ function metricsText(e) {
   if (e.type !== "metrics" || !e.data) return "";
   const d = e.data;
   const parts = [["train loss", d.train_loss], ["valid loss", d.valid_loss], ["lr", d.learning_rate]]
-    .filter(([, v]) => typeof v === "number").map(([k, v]) => `${k} ${fmt.num(v, 4)}`);
+    .filter(([, v]) => typeof v === "number").map(([k, v]) => `${k} ${k === "lr" ? v.toExponential(2) : fmt.num(v, 4)}`);
   return parts.length ? `: ${parts.join(", ")}` : "";
 }
