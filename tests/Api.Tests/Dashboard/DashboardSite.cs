@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using TuningService.Api.Tests.Support;
 
@@ -65,6 +67,17 @@ public sealed class DashboardSite : IAsyncLifetime
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Assertions.Expect(dialog).ToBeHiddenAsync();
         return page;
+    }
+
+    /// <summary>Checks the page as it is now against axe-core's WCAG 2 A and AA rules (labels, names, contrast, landmarks),
+    /// then saves its screenshot when asked to.</summary>
+    public static async Task CheckAndScreenshotAsync(IPage page, string name)
+    {
+        var results = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa"] } });
+        var violations = results.Violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})").ToList();
+        Assert.NotEmpty(results.Passes); // axe really ran its rules on the page
+        Assert.True(violations.Count == 0, $"accessibility problems on {name}:\n{string.Join("\n", violations)}");
+        await ScreenshotAsync(page, name);
     }
 
     public static async Task ScreenshotAsync(IPage page, string name)

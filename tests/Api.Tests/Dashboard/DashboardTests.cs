@@ -32,7 +32,7 @@ public sealed class DashboardTests(DashboardSite site) : IClassFixture<Dashboard
         await Expect(errors).ToContainTextAsync("nothing was stored");
         await Expect(errors.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "line 2" })).ToContainTextAsync("missing key 'completion'");
         await Expect(errors.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "line 3" })).ToBeVisibleAsync();
-        await DashboardSite.ScreenshotAsync(page, "new-job-upload-errors");
+        await DashboardSite.CheckAndScreenshotAsync(page, "new-job-upload-errors");
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class DashboardTests(DashboardSite site) : IClassFixture<Dashboard
         var plan = page.GetByTestId("dry-run-plan");
         await Expect(plan).ToContainTextAsync(new Regex(@"Steps\s*\d+ \(\d+ per epoch\)"));
         var totalSteps = Regex.Match(await plan.InnerTextAsync(), @"Steps\s*(\d+)").Groups[1].Value;
-        await DashboardSite.ScreenshotAsync(page, "new-job");
+        await DashboardSite.CheckAndScreenshotAsync(page, "new-job");
         await page.GetByRole(AriaRole.Button, new() { Name = "Start job" }).ClickAsync();
 
         // The job page: the loss chart gains points while the job trains.
@@ -75,7 +75,7 @@ public sealed class DashboardTests(DashboardSite site) : IClassFixture<Dashboard
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Cancel" })).ToBeDisabledAsync();
         var checkpoints = page.GetByRole(AriaRole.Table, new() { Name = "Checkpoints" });
         await Expect(checkpoints.GetByText("★ best")).ToBeVisibleAsync();
-        await DashboardSite.ScreenshotAsync(page, "job");
+        await DashboardSite.CheckAndScreenshotAsync(page, "job");
 
         // Download the best checkpoint through the page (a fetch with the key, saved as a file).
         var best = checkpoints.Locator("tr").Filter(new() { HasText = "★ best" });
@@ -98,7 +98,7 @@ public sealed class DashboardTests(DashboardSite site) : IClassFixture<Dashboard
         var metrics = page.GetByRole(AriaRole.Table, new() { Name = "Metrics before and after" });
         await Expect(metrics.GetByRole(AriaRole.Rowheader).Filter(new() { HasText = "loss" }).First).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Samples" }).Locator("tbody tr").First).ToBeVisibleAsync();
-        await DashboardSite.ScreenshotAsync(page, "evaluation");
+        await DashboardSite.CheckAndScreenshotAsync(page, "evaluation");
 
         // Chat: base and fine-tuned side by side, both answers streamed in.
         await page.GoBackAsync();
@@ -110,19 +110,27 @@ public sealed class DashboardTests(DashboardSite site) : IClassFixture<Dashboard
         foreach (var pane in new[] { "left", "right" })
             await Expect(page.Locator($"[data-pane={pane}] .msg.assistant[data-done=true]")).ToBeVisibleAsync(Long);
         await Expect(page.Locator("#error")).ToBeHiddenAsync();
-        await DashboardSite.ScreenshotAsync(page, "playground");
+        await DashboardSite.CheckAndScreenshotAsync(page, "playground");
 
         foreach (var (route, name) in new[] { ("#/jobs", "jobs"), ("#/files", "files"), ("#/models", "models") })
         {
             await page.GotoAsync(new Uri(site.BaseAddress, "/ui/" + route).ToString());
             await Expect(page.GetByRole(AriaRole.Table).First).ToBeVisibleAsync();
+            if (name == "jobs")
+            {
+                var jobsTable = page.GetByRole(AriaRole.Table, new() { Name = "Jobs" });
+                await page.GetByLabel("Status").SelectOptionAsync("failed");
+                await Expect(jobsTable).ToContainTextAsync("No job matches the filters.");
+                await page.GetByLabel("Status").SelectOptionAsync("succeeded");
+                await Expect(jobsTable.GetByRole(AriaRole.Link, new() { Name = jobId })).ToBeVisibleAsync();
+            }
             if (name == "files")
             {
                 await page.GetByRole(AriaRole.Button, new() { Name = "Statistics of dash-train.jsonl" }).ClickAsync();
                 await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Statistics of dash-train.jsonl" })).ToBeVisibleAsync();
                 await Expect(page.Locator("dd").Filter(new() { HasText = "positive:" })).ToBeVisibleAsync();
             }
-            await DashboardSite.ScreenshotAsync(page, name);
+            await DashboardSite.CheckAndScreenshotAsync(page, name);
         }
         await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Models" })).ToContainTextAsync($"ft:babyllama-tinystories:dash:{jobId}");
     }

@@ -83,7 +83,7 @@ export async function newJobPage(main, scope, params) {
       showError(null);
       preview.replaceChildren(el("p", { class: "help" }, "Green tokens carry the loss; grey ones are context only."),
         ...answer.warnings.map((w) => el("p", { class: "worse" }, w)),
-        ...answer.data.map((r) => el("div", { class: "card" }, el("h3", {}, `Record at ${r.position}${r.truncated ? " (truncated)" : ""}`),
+        ...answer.data.map((r) => el("div", { class: "card" }, el("h3", {}, `Record ${r.position}${r.truncated ? " (truncated)" : ""}`),
           el("pre", { class: "tokens" }, r.tokens.map((t) => el("span", { class: t.loss ? "tok-loss" : "tok-noloss" }, t.text ?? t.token ?? ""))))));
     } catch (err) { showError(err); }
   });
@@ -154,9 +154,17 @@ function drawPlan(p) {
     ["Estimated duration", `${fmt.duration(p.estimated_duration_seconds)} at ${fmt.num(p.estimate_tokens_per_second, 0)} tokens/s (${p.estimate_source})`],
     ["Resolved", `epochs ${p.hyperparameters.n_epochs}, batch ${p.hyperparameters.batch_size}, lr ${fmt.num(p.hyperparameters.learning_rate, 8)}`],
     ["Truncated examples", fmt.int(p.truncated_examples)],
-    ...memory.map(([k, v]) => [k.replaceAll("_", " "), typeof v === "number" ? fmt.bytes(v) : typeof v === "object" ? JSON.stringify(v) : String(v)]),
+    ...memory.flatMap(([k, v]) => memoryRows(k, v)),
   ];
   return el("div", { class: "card", "data-testid": "dry-run-plan" }, el("h2", {}, "Plan"),
     el("dl", { class: "kv" }, rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])),
     ...[...p.hyperparameter_notes, ...p.warnings, ...p.notes].map((n) => el("p", { class: "help" }, n)));
+}
+
+/** A memory estimate as rows: numbers named *bytes shown as sizes, an object's fields one row each. */
+function memoryRows(name, value, depth = 0) {
+  const label = name.replaceAll("_", " ");
+  if (typeof value === "number") return [[label, /bytes$/.test(name) ? fmt.bytes(value) : fmt.num(value, 2)]];
+  if (value && typeof value === "object" && depth < 2) return Object.entries(value).flatMap(([k, v]) => memoryRows(`${name}.${k}`, v, depth + 1));
+  return [[label, value === null ? "—" : typeof value === "object" ? JSON.stringify(value) : String(value)]];
 }
