@@ -65,7 +65,7 @@ public sealed class DashboardTests(DashboardSite site) : IClassFixture<Dashboard
         var jobId = (await page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Job ") }).InnerTextAsync())["Job ".Length..];
         var first = await ChartPointsAsync(page);
         await page.WaitForFunctionAsync(
-            "n => Chart.getChart(document.querySelector('canvas[aria-label^=\"Loss curves\"]')).data.datasets[0].data.length > n",
+            "n => (Chart.getChart(document.querySelector('canvas[aria-label^=\"Loss curves\"]'))?.data.datasets[0]?.data.length ?? 0) > n",
             first, new() { Timeout = 600_000 });
         await DashboardSite.ScreenshotAsync(page, "job-training");
         await Expect(page.Locator(".status").First).ToHaveTextAsync("succeeded", new() { Timeout = 600_000 });
