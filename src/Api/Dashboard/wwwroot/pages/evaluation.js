@@ -1,7 +1,7 @@
 // Evaluation: GET .../evaluation — base vs in-context vs fine-tuned on the test data with the change, the forgetting
 // on retention data as a chart, and the generated samples side by side with their differences from the reference marked.
 import { get } from "../api.js";
-import { el, fmt, table, color } from "../ui.js";
+import { el, fmt, table, color, lineChart, setSeries } from "../ui.js";
 
 export async function evaluationPage(main, scope, jobId) {
   const base = `/v1/fine_tuning/jobs/${encodeURIComponent(jobId)}`;
@@ -19,7 +19,7 @@ export async function evaluationPage(main, scope, jobId) {
     drawn = key;
     body.replaceChildren();
     if (report.test) drawTest(report.test);
-    if (report.retention?.length) drawForgetting(report.retention);
+    if (report.retention?.length) drawForgetting(report.retention, report.checkpoints ?? []);
   });
 
   function drawTest(test) {
@@ -57,16 +57,29 @@ export async function evaluationPage(main, scope, jobId) {
       table(["Prompt", "Expected", "Base", ...(hasIcl ? ["In-context"] : []), "Fine-tuned"], rows, { class: "samples", "aria-label": "Samples" })));
   }
 
-  function drawForgetting(retention) {
+  function drawForgetting(retention, checkpoints) {
     const canvas = el("canvas", { role: "img", "aria-label": "Forgetting per retention set and metric (positive: got worse)" });
+    const curve = el("canvas", { role: "img", "aria-label": "Validation and retention loss at each checkpoint" });
     const rows = retention.flatMap((r) => r.forgetting.map((f) => el("tr", {},
       el("td", {}, r.dataset_name), el("td", {}, f.metric), el("td", { class: "num" }, fmt.num(f.before)), el("td", { class: "num" }, fmt.num(f.after)),
       el("td", { class: `num ${f.worsening > 0 ? "worse" : "better"}` }, fmt.num(f.worsening)))));
     body.append(el("div", { class: "card" }, el("h2", {}, "Forgetting on retention data"),
-      el("div", { class: "chart-box" }, canvas),
+      el("div", { class: "grid2" }, el("div", { class: "chart-box" }, curve), el("div", { class: "chart-box" }, canvas)),
       retention.map((r) => r.summary ? el("p", {}, r.summary) : null),
       table(["Retention set", "Metric", { text: "Before", class: "num" }, { text: "After", class: "num" }, { text: "Forgetting", class: "num" }], rows)));
-    const metrics = [...new Set(retention.flatMap((r) => r.forgetting.map((f) => f.metric)))];
+    // The trade-off over training: the target task's validation loss against each retention set's loss, from the
+    // base model (step 0) through every checkpoint — where to stop before the model forgets too much.
+    const losses = lineChart(scope, curve, "Loss at each checkpoint: target task vs retention data", "loss");
+    const steps = [...checkpoints].sort((a, b) => a.step - b.step);
+    const series = [{ label: "validation loss", points: steps.filter((c) => c.validation?.teacher_forced).map((c) => ({ x: c.step, y: c.validation.teacher_forced.loss })) }];
+    for (const r of retention) {
+      const before = r.before?.teacher_forced ? [{ x: 0, y: r.before.teacher_forced.loss }] : [];
+      series.push({ label: `retention loss: ${r.dataset_name}`, dashed: true, points: [...before,
+        ...steps.flatMap((c) => c.retention.filter((x) => x.dataset_id === r.dataset_id && x.teacher_forced).map((x) => ({ x: c.step, y: x.teacher_forced.loss })))] });
+    }
+    setSeries(losses, series.filter((x) => x.points.length));
+    // Perplexity is left out of the bars: exp(loss) turns a loss change into thousands of percent and flattens the rest.
+    const metrics = [...new Set(retention.flatMap((r) => r.forgetting.map((f) => f.metric)))].filter((m) => m !== "perplexity");
     scope.chart(canvas, {
       type: "bar",
       data: {
