@@ -1,5 +1,6 @@
 using Hangfire;
 using TuningService.Api.Completions;
+using TuningService.Api.Dashboard;
 using TuningService.Api.Files;
 using TuningService.Api.FineTuningJobs;
 using TuningService.Api.Infrastructure;
@@ -49,6 +50,7 @@ var app = await StartupFailure.GuardAsync("TuningService.Api", async () =>
     app.MapCompletions();
     app.MapTokenize();
     app.MapTemplates();
+    app.MapDashboard();
 
     await app.StartAsync();
     return app;

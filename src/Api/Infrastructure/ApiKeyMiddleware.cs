@@ -7,8 +7,8 @@ namespace TuningService.Api.Infrastructure;
 
 /// <summary>
 /// `Authorization: Bearer &lt;key&gt;` against `Tuning:ApiKeys`. With no keys configured the service is open and every
-/// request acts as the single local user (an admin). Health checks, /metrics (for Prometheus; it holds no ids) and the
-/// Swagger UI need no key.
+/// request acts as the single local user (an admin). Health checks, /metrics (for Prometheus; it holds no ids), the
+/// Swagger UI and the dashboard's static files (/ui, which sends the key the user enters with each API call) need no key.
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<TuningOptions> options)
 {
@@ -17,7 +17,8 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<TuningOption
     public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path;
-        if (path.StartsWithSegments("/healthz") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/swagger") || path == "/")
+        if (path.StartsWithSegments("/healthz") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/swagger")
+            || path.StartsWithSegments("/ui") || path == "/")
         {
             await next(context);
             return;
