@@ -48,7 +48,15 @@ internal sealed class TrainingRun : IDisposable
             options.LengthBucketing ? _batcher.LengthSortedBatches(validation) : _batcher.Batches(validation));
 
         // Before the first tensor of the run: its large blocks are then reused from step to step (see NativeHeap).
-        NativeHeap.KeepLargeBlocks();
+        // The memory plan says whether memory allows it; a tight run gives them back (glibc's defaults).
+        if (options.KeepFreedMemory)
+        {
+            NativeHeap.KeepLargeBlocks();
+        }
+        else
+        {
+            NativeHeap.GiveBackLargeBlocks();
+        }
         objective.Model.to(_device);
         objective.Model.train();
         // After the move: moving a module replaces its parameter objects.
