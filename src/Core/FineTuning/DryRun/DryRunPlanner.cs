@@ -73,13 +73,16 @@ public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokeniz
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(model);
         var requested = JsonSerializer.Deserialize<RequestedHyperparameters>(job.RequestedHyperparametersJson) ?? RequestedHyperparameters.Auto;
+        // Without safetensors headers there is nothing to plan from, and loading the model to count it is not a create's work.
+        if (FineTuningRecipe.MemoryBudgetOf(model.Directory, tuning) is not { } budget) return null;
         try
         {
             var framing = FramingOf(model, requested);
             var (data, _) = await ReadDataAsync(db, job, model, framing, ct);
             var train = data.Train.Examples;
             if (train.Count == 0) return null;
-            return PlanTraining(job, model, requested, TrainingDevice.Select(), new PlanningObjective(framing), train, framing.Examples.PaddingId).Memory;
+            return FineTuningRecipe.PlanTraining(requested, job.Seed, TrainingDevice.Select(), budget.Shape.Parameters, new PlanningObjective(framing), train,
+                framing.Examples.PaddingId, budget).Memory;
         }
         catch (JobWouldFailException)
         {

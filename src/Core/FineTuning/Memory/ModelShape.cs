@@ -132,7 +132,11 @@ public sealed partial record ModelShape
     }
 
     static long? Number(JsonObject config, params string[] keys) =>
-        keys.Select(k => config[k]).OfType<JsonValue>().Select(v => v.TryGetValue<long>(out var n) ? n : (long?)null).FirstOrDefault(n => n is not null);
+        keys.Select(k => config[k]).OfType<JsonValue>().Select(Integer).FirstOrDefault(n => n is not null);
+
+    /// <summary>A value parsed from a file converts to any number type; one built in code (a JsonObject literal) only to its own.</summary>
+    static long? Integer(JsonValue value) =>
+        value.TryGetValue<long>(out var l) ? l : value.TryGetValue<int>(out var i) ? i : null;
 
     static double? Fraction(JsonObject config, string key) => config[key] is JsonValue v && v.TryGetValue<double>(out var x) ? x : null;
 
