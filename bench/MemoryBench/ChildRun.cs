@@ -54,8 +54,8 @@ public static class ChildRun
         var linear = shape.LinearWeights.Sum(t => t.Elements);
         var adapters = requested.IsLora ? shape.LoraParameters(requested.LoraR, requested.LoraTargetModules) : 0;
         // Model FLOPs without recomputation: 6·N full; LoRA 2·N forward + 2·N through the frozen weights + 6 per adapter weight.
-        // Decoder-only only: T5's weights see different position counts (BENCHMARKS.md), left out here.
-        var flopsPerToken = seq2seq ? double.NaN : requested.IsLora ? 4.0 * linear + 6.0 * adapters : 6.0 * linear;
+        // Decoder-only only: T5's weights see different position counts (BENCHMARKS.md), left out here (0).
+        var flopsPerToken = seq2seq ? 0 : requested.IsLora ? 4.0 * linear + 6.0 * adapters : 6.0 * linear;
         const double mib = 1 << 20;
         return new RunResult(config.Name, options.KeepFreedMemory, options.GradientCheckpointing, options.LossChunkPositions,
             runtime, loadPeak, peak, estimate.PeakBytes / mib, estimate.LoadingBytes / mib, estimate.TrainingBytes / mib, estimate.Training,

@@ -15,6 +15,18 @@ if (args is ["run", var runConfig, var runFolder, var runSteps, var runHeap])
     return;
 }
 
+// `estimate CONFIGS HEAP`: the plan's estimate for each configuration without training (to set beside peaks measured earlier).
+if (args is ["estimate", var estimateConfigs, var estimateHeap])
+{
+    foreach (var config in estimateConfigs.Split(',').Select(MemoryConfig.Named))
+    {
+        var estimate = PlanEstimate.For(config, Path.Combine(Path.GetTempPath(), "memorybench", config.Model), estimateHeap);
+        Console.WriteLine($"{config.Name} heap {estimateHeap}: {estimate.PeakBytes / (double)(1 << 20):N0} MiB ({estimate.PeakPhase}); " +
+                          string.Join(", ", estimate.Training.Select(t => $"{t.Name} {t.Bytes / (double)(1 << 20):N0}")));
+    }
+    return;
+}
+
 var steps = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
 var selection = args.Length > 1 ? args[1] : "all";
 var heap = args.Length > 2 ? args[2] : "plan";
@@ -59,7 +71,7 @@ Console.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var r in results)
 {
     var tokensPerSecond = r.TokensPerStep / r.MedianStepSeconds;
-    var mfu = ceiling is { } c && !double.IsNaN(r.ModelFlopsPerToken) ? $"{r.ModelFlopsPerToken * tokensPerSecond / (c * 1e9):P1}" : "-";
+    var mfu = ceiling is { } c && r.ModelFlopsPerToken > 0 ? $"{r.ModelFlopsPerToken * tokensPerSecond / (c * 1e9):P1}" : "-";
     Console.WriteLine($"| {r.Config} | {r.KeepFreedMemory} | {r.GradientCheckpointing} | {r.LossChunkPositions} | {r.PeakMiB:N0} | {r.EstimatedPeakMiB:N0} | " +
                       $"{r.EstimateError:+0.0%;-0.0%} | {r.LoadPeakMiB:N0} ({r.EstimatedLoadingMiB:N0}) | {r.RuntimeMiB:N0} | {r.MedianStepSeconds:F2} | {tokensPerSecond:N0} | {mfu} |");
 }

@@ -16,7 +16,15 @@ public sealed class MemorySettingsApiTests : IDisposable
     readonly TuningApiFactory factory = new(settings: new Dictionary<string, string> { ["Tuning:RunWorkerInProcess"] = "false" });
     readonly ApiClient api;
 
-    public MemorySettingsApiTests() => api = new ApiClient(factory.CreateClient());
+    public MemorySettingsApiTests() => api = new ApiClient(Client(factory));
+
+    /// <summary>A dry run measures throughput over a few steps when no job has finished: minutes on a busy 2-core machine.</summary>
+    static HttpClient Client(TuningApiFactory apiFactory)
+    {
+        var client = apiFactory.CreateClient();
+        client.Timeout = TimeSpan.FromMinutes(10);
+        return client;
+    }
 
     public void Dispose() => factory.Dispose();
 
@@ -86,7 +94,7 @@ public sealed class MemorySettingsApiTests : IDisposable
     }
 
     /// <summary>A big batch of the SST-2 sample on the shipped model: activations dominate, so checkpointing decides whether it fits.</summary>
-    static object BigBatch(string checkpointing) => new { n_epochs = 1, batch_size = 128, gradient_checkpointing = checkpointing == "auto" ? (object)"auto" : checkpointing == "true" };
+    static object BigBatch(string checkpointing) => new { n_epochs = 1, batch_size = 64, gradient_checkpointing = checkpointing == "auto" ? (object)"auto" : checkpointing == "true" };
 
     /// <summary>The training phase's terms without the heap's retention: what a tight plan holds.</summary>
     static long TightPeak(JsonObject plan) =>
@@ -110,7 +118,7 @@ public sealed class MemorySettingsApiTests : IDisposable
         {
             ["Tuning:RunWorkerInProcess"] = "false", ["Tuning:WorkerMemoryBytes"] = $"{limit}",
         });
-        var client = new ApiClient(small.CreateClient());
+        var client = new ApiClient(Client(small));
         var file = await client.UploadFileAsync(RepoPaths.Sample("sst2-sentiment-train.jsonl"));
 
         var (status, refused) = await PostAsync(client, Job(file, BigBatch("false")));

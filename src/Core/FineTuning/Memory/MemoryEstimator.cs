@@ -13,10 +13,18 @@ namespace TuningService.Core.FineTuning.Memory;
 public static class MemoryEstimator
 {
     /// <summary>
-    /// The process before any model: .NET, ASP.NET Core and Hangfire when the worker runs in the API, and LibTorch's
-    /// code and thread pools. Measured: VmRSS of a MemoryBench child just before loading (bench/MemoryBench).
+    /// The process before any model: .NET and LibTorch's code and thread pools. Measured: VmRSS of a MemoryBench child
+    /// with LibTorch loaded, just before loading a model (142–143 MiB in every run, bench/MemoryBench).
     /// </summary>
-    public const long RuntimeBytes = 420L << 20;
+    public const long RuntimeBytes = 145L << 20;
+
+    /// <summary>
+    /// Bytes per kept activation element, in fp32 and in bf16 alike: measured, the activations of a bf16 step are no
+    /// smaller than an fp32 step's (bench/MemoryBench, Llama 8 × 128: activations and logits 1.07–1.23 GB in bf16 against
+    /// 1.15–1.30 GB in fp32). The blocks run their norms, rotary embedding and softmax in fp32 and keep those
+    /// intermediates, which outweigh the bf16 ones saved.
+    /// </summary>
+    const long ActivationElementBytes = 4;
 
     /// <summary>
     /// Elements kept per position per block for the backward pass, in units of the hidden width, the key/value width
@@ -88,7 +96,7 @@ public static class MemoryEstimator
                 Fmt($"two 8-bit moments of {trainable:N0} parameters + an fp32 absmax per {OptimizerBlock}"))
             : new MemoryTerm("optimizer_state", trainable * 8, Fmt($"two fp32 moments of {trainable:N0} parameters × 4 B")));
 
-        var activations = Activations(inputs, e);
+        var activations = Activations(inputs, ActivationElementBytes);
         training.Add(activations);
         var logits = Logits(inputs, e);
         training.Add(logits);
@@ -124,8 +132,10 @@ public static class MemoryEstimator
         double width = HiddenWidths * shape.Hidden + KeyValueWidths * shape.KeyValueWidth
             + (shape.GatedMlp ? GatedInnerWidths : PlainInnerWidths) * shape.Intermediate;
         if (inputs.IsLora)
-            width += shape.LoraInputWidths(inputs.LoraTargets); // each adapter's dropped-out input
-        double PerPosition(long keys) => width * e + (shape.KeepsAttentionProbabilities ? shape.Heads * keys * (2 * e + 1) : 0);
+            width += 2 * shape.LoraInputWidths(inputs.LoraTargets); // each adapter's dropped-out input and its dropout mask
+        width += shape.DropoutWidths; // the masks
+        // Attention probabilities kept: softmax's output, the dropout mask and the dropped-out probabilities.
+        double PerPosition(long keys) => width * e + (shape.KeepsAttentionProbabilities ? shape.Heads * keys * 3 * e : 0);
 
         long rows = inputs.Rows, source = inputs.InputPositions, target = inputs.TargetPositions;
         // An encoder-decoder decoder block also attends to the encoder's output: half a block more per position.

@@ -32,6 +32,13 @@ public sealed partial record ModelShape
     /// kernel, which keeps none.
     /// </summary>
     public required bool KeepsAttentionProbabilities { get; init; }
+    /// <summary>
+    /// Widths per position per block that pass through dropout while training, each keeping its mask for the
+    /// backward pass: T5's attention output, feed-forward inner and output (and the decoder's cross-attention output);
+    /// GPT-2's two residual dropouts; none for Llama-like models (attention_dropout 0).
+    /// </summary>
+    public long DropoutWidths { get; init; }
+
     public required IReadOnlyList<SafetensorsTensor> Tensors { get; init; }
     /// <summary>The weights' bytes as stored (the loader reads all of them at once).</summary>
     public required long StoredBytes { get; init; }
@@ -115,6 +122,7 @@ public sealed partial record ModelShape
                 Heads = heads, KeyValueWidth = heads * headWidth, Vocabulary = vocabulary,
                 GatedMlp = (Text(config, "feed_forward_proj") ?? "relu").StartsWith("gated", StringComparison.Ordinal),
                 KeepsAttentionProbabilities = true, Tensors = tensors, StoredBytes = storedBytes,
+                DropoutWidths = (Fraction(config, "dropout_rate") ?? 0.1) > 0 ? 2 * hidden + (Number(config, "d_ff") ?? 4 * hidden) : 0,
             };
         }
         var gpt2 = type == "gpt2";
@@ -126,6 +134,7 @@ public sealed partial record ModelShape
             KeyValueWidth = kvHeads * headWidth, Vocabulary = vocabulary, GatedMlp = !gpt2,
             KeepsAttentionProbabilities = gpt2 && (Fraction(config, "attn_pdrop") ?? 0.1) > 0,
             Tensors = tensors, StoredBytes = storedBytes,
+            DropoutWidths = gpt2 && (Fraction(config, "resid_pdrop") ?? 0.1) > 0 ? 2 * hidden : 0,
         };
 
         InvalidDataException Missing(string key) => new($"config.json has no {key}: the memory plan needs the model's dimensions.");
