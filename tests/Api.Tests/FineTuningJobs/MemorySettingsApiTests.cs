@@ -134,7 +134,6 @@ public sealed class MemorySettingsApiTests : IDisposable
         var (autoStatus, plan) = await PostAsync(client, Job(file, BigBatch("auto"), dryRun: true));
         Assert.True(autoStatus == HttpStatusCode.OK, $"dry run failed: {plan}");
         Assert.True(plan["memory"]!["gradient_checkpointing"]!.GetValue<bool>());
-        Assert.False(plan["memory"]!["keep_freed_memory"]!.GetValue<bool>());
         Assert.True(plan["memory"]!["fits"]!.GetValue<bool>());
         var (created, job) = await PostAsync(client, Job(file, BigBatch("auto")));
         Assert.True(created == HttpStatusCode.OK, $"create failed: {(int)created} {job}");

@@ -19,12 +19,18 @@ public static class MemoryEstimator
     public const long RuntimeBytes = 145L << 20;
 
     /// <summary>
-    /// Bytes per kept activation element, in fp32 and in bf16 alike: measured, the activations of a bf16 step are no
-    /// smaller than an fp32 step's (bench/MemoryBench, Llama 8 × 128: activations and logits 1.07–1.23 GB in bf16 against
-    /// 1.15–1.30 GB in fp32). The blocks run their norms, rotary embedding and softmax in fp32 and keep those
-    /// intermediates, which outweigh the bf16 ones saved.
+    /// Bytes per kept activation element: 4 in fp32; in bf16 not 2 but 3, measured (bench/MemoryBench): a bf16 Llama
+    /// step's activations were as large as an fp32 step's (its norms, rotary embedding and softmax run in fp32 and keep
+    /// those intermediates), a bf16 T5 step's about 0.7 of them; 3 is between the two.
     /// </summary>
-    const long ActivationElementBytes = 4;
+    static long ActivationElementBytes(TrainingPrecision precision) => precision == TrainingPrecision.Bf16 ? 3 : 4;
+
+    /// <summary>
+    /// The op count above is a Llama block's; T5's blocks keep more (hand-written attention with its position bias
+    /// and fp32 softmax, a layer norm per sub-layer, dropout everywhere): fitted to the four FineTuneBench T5 peaks
+    /// (full and LoRA, fp32 and bf16; bench/MemoryBench), not counted.
+    /// </summary>
+    const double EncoderDecoderActivationFactor = 1.35;
 
     /// <summary>
     /// Elements kept per position per block for the backward pass, in units of the hidden width, the key/value width
@@ -96,7 +102,7 @@ public static class MemoryEstimator
                 Fmt($"two 8-bit moments of {trainable:N0} parameters + an fp32 absmax per {OptimizerBlock}"))
             : new MemoryTerm("optimizer_state", trainable * 8, Fmt($"two fp32 moments of {trainable:N0} parameters × 4 B")));
 
-        var activations = Activations(inputs, ActivationElementBytes);
+        var activations = Activations(inputs, ActivationElementBytes(inputs.Precision));
         training.Add(activations);
         var logits = Logits(inputs, e);
         training.Add(logits);
@@ -139,8 +145,9 @@ public static class MemoryEstimator
 
         long rows = inputs.Rows, source = inputs.InputPositions, target = inputs.TargetPositions;
         // An encoder-decoder decoder block also attends to the encoder's output: half a block more per position.
-        double encoderBlock = rows * source * PerPosition(source);
-        double decoderBlock = rows * target * (shape.IsEncoderDecoder ? 1.5 * PerPosition(target) + PerPosition(source) - width * e : PerPosition(target));
+        var factor = shape.IsEncoderDecoder ? EncoderDecoderActivationFactor : 1;
+        double encoderBlock = factor * rows * source * PerPosition(source);
+        double decoderBlock = factor * rows * target * (shape.IsEncoderDecoder ? 1.5 * PerPosition(target) + PerPosition(source) - width * e : PerPosition(target));
         if (!inputs.GradientCheckpointing)
         {
             var bytes = (long)(shape.EncoderLayers * encoderBlock + shape.DecoderLayers * decoderBlock);

@@ -65,7 +65,8 @@ public sealed partial record ModelShape
             .Sum(t => (long)rank * (t.Shape[0] + t.Shape[1]));
     }
 
-    /// <summary>The widths of the layers LoRA wraps, summed: each keeps its (dropped-out) input per position for the adapter's backward pass.</summary>
+    /// <summary>The input widths of the layers LoRA wraps in one block, summed: each keeps its (dropped-out) input per
+    /// position for the adapter's backward pass. nn.Linear stores [out, in]; GPT-2's Conv1D [in, out].</summary>
     public long LoraInputWidths(IReadOnlyList<string>? targets)
     {
         var names = targets ?? Lora.LoraTargets.DefaultFor(ModelType);
@@ -74,7 +75,7 @@ public sealed partial record ModelShape
         return LinearWeights
             .Where(t => allLinear ? !IsOutputHead(t.Name) : Lora.LoraTargets.Matches(ModulePath(t.Name), names))
             .Where(t => BlockPrefix().IsMatch(t.Name))
-            .Sum(t => Math.Min(t.Shape[0], t.Shape[1])) / Math.Max(1, EncoderLayers + DecoderLayers);
+            .Sum(t => ModelType == "gpt2" ? t.Shape[0] : t.Shape[1]) / Math.Max(1, EncoderLayers + DecoderLayers);
     }
 
     static string ModulePath(string tensorName) => tensorName[..^".weight".Length];
