@@ -19,6 +19,9 @@ public sealed record MemoryConfig(string Name, string Model, int Batch, int Inpu
             Lora with { LoraR = 16, LoraTargetModules = ["all-linear"], Precision = "bf16", GradientCheckpointing = "true", Quantization = "nf4" }),
         new("tinyllama-full-8bit-inbackward-ckpt", "tinyllama", 4, 0, 512,
             Full with { Precision = "bf16", GradientCheckpointing = "true", Optimizer = "adamw_8bit", OptimizerInBackward = true, MaxGradNorm = 0 }),
+        // Small enough for a shared 24 GiB machine before checkpointing and the lighter loader exist: its peak is the loading.
+        new("tinyllama-lora-bf16-1x512", "tinyllama", 1, 0, 512,
+            Lora with { LoraR = 16, LoraTargetModules = ["all-linear"], Precision = "bf16" }),
         new("llama-full-fp32", "llama", 8, 0, 128, Full),
         new("llama-lora-fp32", "llama", 8, 0, 128, Lora),
         new("llama-full-bf16", "llama", 8, 0, 128, Full with { Precision = "bf16" }),

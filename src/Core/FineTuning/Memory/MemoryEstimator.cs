@@ -19,11 +19,12 @@ public static class MemoryEstimator
     public const long RuntimeBytes = 145L << 20;
 
     /// <summary>
-    /// Bytes per kept activation element: 4 in fp32; in bf16 not 2 but 3, measured (bench/MemoryBench): a bf16 Llama
+    /// Bytes per kept activation element: 4 in fp32, and in bf16 not 2, measured (bench/MemoryBench): a bf16 Llama
     /// step's activations were as large as an fp32 step's (its norms, rotary embedding and softmax run in fp32 and keep
-    /// those intermediates), a bf16 T5 step's about 0.7 of them; 3 is between the two.
+    /// those intermediates), so 4 for decoder-only models; a bf16 T5 step's were about 0.7 of fp32's, so 3.
     /// </summary>
-    static long ActivationElementBytes(TrainingPrecision precision) => precision == TrainingPrecision.Bf16 ? 3 : 4;
+    static long ActivationElementBytes(TrainingPrecision precision, bool encoderDecoder) =>
+        precision == TrainingPrecision.Bf16 && encoderDecoder ? 3 : 4;
 
     /// <summary>
     /// The op count above is a Llama block's; T5's blocks keep more (hand-written attention with its position bias
@@ -102,7 +103,7 @@ public static class MemoryEstimator
                 Fmt($"two 8-bit moments of {trainable:N0} parameters + an fp32 absmax per {OptimizerBlock}"))
             : new MemoryTerm("optimizer_state", trainable * 8, Fmt($"two fp32 moments of {trainable:N0} parameters × 4 B")));
 
-        var activations = Activations(inputs, ActivationElementBytes(inputs.Precision));
+        var activations = Activations(inputs, ActivationElementBytes(inputs.Precision, shape.IsEncoderDecoder));
         training.Add(activations);
         var logits = Logits(inputs, e);
         training.Add(logits);
