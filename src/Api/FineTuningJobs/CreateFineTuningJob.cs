@@ -91,6 +91,7 @@ public static class CreateFineTuningJob
         };
         // After every check and on the very job that would be queued, so the plan and the real run cannot differ.
         if (request.DryRun is true) return await FineTuningJobDryRun.AnswerAsync(job, http, db, catalog, ct);
+        await FineTuningJobMemoryCheck.EnsureFitsAsync(job, request, hyperparameters, http, db, catalog, ct);
         db.Jobs.Add(job);
         db.JobEvents.Add(JobEvents.Message(job.Id, $"Validating training file: {job.TrainingFileId}" + (job.ValidationFileId is null ? "" : $" and validation file: {job.ValidationFileId}")));
         db.JobEvents.Add(JobEvents.Message(job.Id, "Files validated, moving job to queued state"));

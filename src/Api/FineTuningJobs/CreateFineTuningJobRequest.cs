@@ -139,4 +139,14 @@ public class HyperparametersRequest
     public JsonElement? Precision { get; set; }
     /// <summary>Pack several short examples into each sequence (decoder-only models; default false).</summary>
     public JsonElement? Packing { get; set; }
+    /// <summary>Activation checkpointing per block: true, false or "auto" (default: on when the memory plan needs it).
+    /// About a third more compute for activations that no longer grow with the number of layers.</summary>
+    public JsonElement? GradientCheckpointing { get; set; }
+    /// <summary>How LoRA's frozen base weights are stored: "none" (default), "nf4" (4-bit NormalFloat, QLoRA) or "int8". LoRA only.</summary>
+    public JsonElement? Quantization { get; set; }
+    /// <summary>"adamw" (default) or "adamw_8bit" (both moments stored blockwise in 8 bits: 2 bytes per parameter instead of 8).</summary>
+    public JsonElement? Optimizer { get; set; }
+    /// <summary>Step each block's weights as soon as their gradients are ready, so the whole model's gradients are never held
+    /// (default false). Needs gradient_accumulation_steps 1 and no clipping: max_grad_norm defaults to 0 with it.</summary>
+    public JsonElement? OptimizerInBackward { get; set; }
 }

@@ -27,14 +27,8 @@ public static class FineTuningJobDryRun
     {
         var model = await catalog.FindLocalAsync(db, job.Model, job.Owner, ct)
             ?? throw new ApiException(400, $"Model '{job.Model}' does not exist or you do not have access to it.", "model", "model_not_found");
-        var services = http.RequestServices;
-        // The plan reads the job's files: uploaded through another machine, they come from the artifact store.
-        var mirror = services.GetRequiredService<ArtifactMirror>();
-        var ids = JobTrainingConfiguration.FileIds(job);
-        foreach (var relative in await db.Files.AsNoTracking().Where(f => ids.Contains(f.Id)).Select(f => f.RelativePath).ToListAsync(ct))
-            await mirror.EnsureLocalFileAsync(relative, ct);
-        var planner = new DryRunPlanner(services.GetRequiredService<DataPaths>(), services.GetRequiredService<TokenizedDatasetCache>(),
-            services.GetRequiredService<ModelSizes>(), Calibrator);
+        await FineTuningJobMemoryCheck.MirrorFilesAsync(job, http.RequestServices, db, ct);
+        var planner = FineTuningJobMemoryCheck.Planner(http.RequestServices, Calibrator);
         try
         {
             var plan = await planner.PlanAsync(db, job, model, ct);

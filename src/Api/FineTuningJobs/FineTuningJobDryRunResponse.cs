@@ -21,6 +21,10 @@ public sealed record FineTuningJobDryRunResponse(
     public string Object => "fine_tuning.job.dry_run";
     public bool DryRun => true;
 
+    /// <summary>The memory plan: the estimated peak and its terms, the limit, and the settings chosen; null when the model's
+    /// shapes cannot be read without loading it (PyTorch pickles).</summary>
+    public MemoryPlanResponse? Memory { get; init; }
+
     /// <param name="job">The job the create built and did not insert; its resolved values are filled in here.</param>
     /// <param name="plan">What the planner worked out for it.</param>
     public static FineTuningJobDryRunResponse From(FineTuningJob job, DryRunPlan plan)
@@ -34,6 +38,9 @@ public sealed record FineTuningJobDryRunResponse(
         return new FineTuningJobDryRunResponse(job.Model, job.TrainingFileId, job.ValidationFileId, job.Seed, shown.Hyperparameters,
             plan.Explanations, plan.TrainingExamples, plan.ValidationExamples, plan.HeldOutForValidation, plan.HeldOutForTest,
             plan.TrainedTokensPerEpoch, plan.TrainedTokens, plan.StepsPerEpoch, plan.TotalSteps, plan.TruncatedExamples, plan.MaxSeqLength,
-            plan.Tasks, plan.Warnings, plan.Notes, plan.Estimate.Seconds, plan.Estimate.Source, plan.Estimate.TokensPerSecond, plan.Estimate.Detail);
+            plan.Tasks, plan.Warnings, plan.Notes, plan.Estimate.Seconds, plan.Estimate.Source, plan.Estimate.TokensPerSecond, plan.Estimate.Detail)
+        {
+            Memory = plan.Memory is { } memory ? MemoryPlanResponse.From(memory) : null,
+        };
     }
 }

@@ -37,6 +37,10 @@ public sealed record FineTuningJobResponse(
             requested.EvalEverySteps, requested.CheckpointEverySteps, requested.EarlyStoppingPatience, requested.EarlyStoppingThreshold,
             requested.GradientAccumulationSteps, requested.Precision, requested.Packing)
         {
+            GradientCheckpointing = requested.GradientCheckpointing switch { "true" => true, "false" => false, _ => "auto" },
+            Quantization = requested.Quantization,
+            Optimizer = requested.Optimizer,
+            OptimizerInBackward = requested.OptimizerInBackward,
             // "auto" is 0.1 whatever the data; shown resolved once training starts, as the other three.
             Beta = requested.IsPreference ? (object?)requested.Beta ?? (job.NEpochs is null ? "auto" : RequestedHyperparameters.DefaultBeta) : null,
             LossType = requested.IsPreference ? requested.LossType : null,
@@ -76,6 +80,18 @@ public sealed record HyperparametersResponse(object NEpochs, object BatchSize, o
     int EvalEverySteps, int CheckpointEverySteps, int EarlyStoppingPatience, double EarlyStoppingThreshold,
     int GradientAccumulationSteps, string Precision, bool Packing)
 {
+    /// <summary>true, false or "auto" (resolved by the memory plan when the job starts; its events say how).</summary>
+    public object GradientCheckpointing { get; init; } = "auto";
+
+    /// <summary>"none", "nf4" or "int8": how LoRA's frozen base weights are stored.</summary>
+    public string Quantization { get; init; } = "none";
+
+    /// <summary>"adamw" or "adamw_8bit".</summary>
+    public string Optimizer { get; init; } = "adamw";
+
+    /// <summary>The optimizer step taken per block in the backward pass.</summary>
+    public bool OptimizerInBackward { get; init; }
+
     /// <summary>DPO jobs: β, the resolved number once training starts, else what was asked for (a number or "auto").</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public object? Beta { get; init; }

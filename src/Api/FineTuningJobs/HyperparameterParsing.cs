@@ -10,6 +10,35 @@ public static class HyperparameterParsing
     public static RequestedHyperparameters Parse(HyperparametersRequest? request, string paramPrefix)
     {
         if (request is null) return RequestedHyperparameters.Auto;
+        var parsed = ParseValues(request, paramPrefix);
+        return CheckMemorySettings(parsed, request, paramPrefix);
+    }
+
+    /// <summary>
+    /// The memory settings' combinations: quantization stores frozen weights, so it is for LoRA; the optimizer step in
+    /// the backward pass frees each gradient at once, so nothing can accumulate or clip them. max_grad_norm left out
+    /// becomes 0 with it (the job's events say so).
+    /// </summary>
+    static RequestedHyperparameters CheckMemorySettings(RequestedHyperparameters parsed, HyperparametersRequest request, string paramPrefix)
+    {
+        if (parsed.Quantization != "none" && !parsed.IsLora)
+            throw ApiException.BadRequest($"{paramPrefix}.quantization is for LoRA: full fine-tuning updates the weights it would quantize. " +
+                "Set training_type to \"lora\" or leave quantization out.", $"{paramPrefix}.quantization");
+        if (!parsed.OptimizerInBackward) return parsed;
+        if (parsed.GradientAccumulationSteps > 1)
+            throw ApiException.BadRequest($"{paramPrefix}.optimizer_in_backward steps each block's weights as soon as its gradients are ready, so gradients " +
+                $"cannot accumulate over batches; set gradient_accumulation_steps to 1 (or raise batch_size instead) or leave optimizer_in_backward out.",
+                $"{paramPrefix}.optimizer_in_backward");
+        var maxGradNormGiven = request.MaxGradNorm is { ValueKind: not JsonValueKind.Null };
+        if (maxGradNormGiven && parsed.MaxGradNorm > 0)
+            throw ApiException.BadRequest($"{paramPrefix}.optimizer_in_backward takes each step before the other gradients exist, so the global norm " +
+                $"max_grad_norm clips by cannot be known; set max_grad_norm to 0 or leave it out (it is then 0), or leave optimizer_in_backward out.",
+                $"{paramPrefix}.max_grad_norm");
+        return parsed with { MaxGradNorm = 0 };
+    }
+
+    static RequestedHyperparameters ParseValues(HyperparametersRequest request, string paramPrefix)
+    {
         var defaults = RequestedHyperparameters.Auto;
         return new RequestedHyperparameters(
             Integer(request.NEpochs, $"{paramPrefix}.n_epochs", 1, 50),
@@ -35,8 +64,22 @@ public static class HyperparameterParsing
             GradientAccumulationSteps = Integer(request.GradientAccumulationSteps, $"{paramPrefix}.gradient_accumulation_steps", 1, 1024) ?? defaults.GradientAccumulationSteps,
             Precision = OneOf(request.Precision, $"{paramPrefix}.precision", ["fp32", "bf16"]) ?? defaults.Precision,
             Packing = Boolean(request.Packing, $"{paramPrefix}.packing") ?? defaults.Packing,
+            GradientCheckpointing = TrueFalseOrAuto(request.GradientCheckpointing, $"{paramPrefix}.gradient_checkpointing") ?? defaults.GradientCheckpointing,
+            Quantization = OneOf(request.Quantization, $"{paramPrefix}.quantization", ["none", "nf4", "int8"]) ?? defaults.Quantization,
+            Optimizer = OneOf(request.Optimizer, $"{paramPrefix}.optimizer", ["adamw", "adamw_8bit"]) ?? defaults.Optimizer,
+            OptimizerInBackward = Boolean(request.OptimizerInBackward, $"{paramPrefix}.optimizer_in_backward") ?? defaults.OptimizerInBackward,
         };
     }
+
+    /// <summary>true, false or "auto", kept as the text "true", "false" or "auto".</summary>
+    static string? TrueFalseOrAuto(JsonElement? value, string param) => value?.ValueKind switch
+    {
+        null or JsonValueKind.Null => null,
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        JsonValueKind.String when value.Value.GetString() == "auto" => "auto",
+        _ => throw ApiException.BadRequest($"{param} must be true, false or \"auto\", got {value.Value.GetRawText()}.", param),
+    };
 
     /// <summary>method.dpo.hyperparameters: the supervised ones, DPO's loss settings, and the method recorded.</summary>
     public static RequestedHyperparameters ParseDpo(DpoHyperparametersRequest? request, string paramPrefix)

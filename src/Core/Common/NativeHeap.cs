@@ -20,9 +20,27 @@ public static class NativeHeap
 {
     private const int TrimThreshold = -1, MmapMax = -4; // M_TRIM_THRESHOLD, M_MMAP_MAX in glibc's malloc.h
 
+    private const int DefaultMmapMax = 65536, DefaultTrimThreshold = 128 * 1024; // glibc's defaults (mallopt(3))
+
+    private static volatile bool _keeping;
+
     /// <summary>Large blocks come from the heap and stay there when freed. True when glibc took both settings.</summary>
     public static bool KeepLargeBlocks() =>
-        Call(() => MallOpt(MmapMax, 0) == 1 && MallOpt(TrimThreshold, int.MaxValue) == 1);
+        Call(() => _keeping = MallOpt(MmapMax, 0) == 1 && MallOpt(TrimThreshold, int.MaxValue) == 1);
+
+    /// <summary>
+    /// Undoes <see cref="KeepLargeBlocks"/> (glibc's default mmap count and trim threshold), for a run whose memory
+    /// plan is tight. Does nothing when the heap was never set to keep blocks: setting either value turns off glibc's
+    /// dynamic mmap threshold, which the default heap is better off with.
+    /// </summary>
+    public static bool GiveBackLargeBlocks() =>
+        _keeping && Call(() =>
+        {
+            var restored = MallOpt(MmapMax, DefaultMmapMax) == 1 && MallOpt(TrimThreshold, DefaultTrimThreshold) == 1;
+            _keeping = !restored;
+            ReleaseFreeMemory();
+            return restored;
+        });
 
     /// <summary>Returns the heap's free memory to the system (malloc_trim). True when glibc released some.</summary>
     public static bool ReleaseFreeMemory() => Call(() => MallocTrim(0) == 1);

@@ -61,6 +61,14 @@ public sealed class TuningOptions
     /// <summary>Examples of each test or retention set a job evaluates by generation (teacher-forced metrics cover all).</summary>
     public int EvaluationMaxGeneratedExamples { get; set; } = 200;
 
+    /// <summary>
+    /// The memory one training worker may use, in bytes. Every job's memory plan is held to it: a job whose estimated
+    /// peak is larger is refused at create time (400, with the settings that would fit). Null (the default): the
+    /// machine's memory (or the cgroup's limit) less a tenth, at least 1 GiB (WorkerMemoryLimit). Set it on a CUDA
+    /// worker (the GPU's memory) and where other processes share the machine.
+    /// </summary>
+    public long? WorkerMemoryBytes { get; set; }
+
     /// <summary>Memory the API may keep loaded models in for inference; least recently used models are evicted past it.</summary>
     public long ModelCacheBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 

@@ -19,6 +19,8 @@ public static class TuningOptionsValidation
         AtLeast(problems, nameof(TuningOptions.MaxConcurrentGenerations), options.MaxConcurrentGenerations, 1, "generation requests served at once");
         AtLeast(problems, nameof(TuningOptions.MaxQueuedGenerations), options.MaxQueuedGenerations, 0, "generation requests allowed to wait");
         AtLeast(problems, nameof(TuningOptions.EvaluationMaxGeneratedExamples), options.EvaluationMaxGeneratedExamples, 0, "examples evaluated by generation");
+        if (options.WorkerMemoryBytes is { } workerMemory)
+            AtLeast(problems, nameof(TuningOptions.WorkerMemoryBytes), workerMemory, 1L << 28, "memory one training worker may use; leave it out for the machine's less a margin");
         if (options.LocalCacheBytes is { } cacheBytes)
             AtLeast(problems, nameof(TuningOptions.LocalCacheBytes), cacheBytes, 1, "bytes the data directory keeps of the artifact store; leave it out for no bound");
         return problems;

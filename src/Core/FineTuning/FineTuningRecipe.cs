@@ -19,6 +19,8 @@ using TuningService.Core.Tokenization;
 using TuningService.Core.Training;
 using TuningService.Core.Training.Preference;
 
+using TuningService.Core.FineTuning.Memory;
+
 namespace TuningService.Core.FineTuning;
 
 /// <summary>
@@ -76,7 +78,8 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
 
         if (requested.Packing && model.Setup.Objective is Seq2SeqObjective)
             throw new TrainingDataException("packing is for decoder-only models; an encoder-decoder model reads each prompt on its own.");
-        var plan = PlanTraining(requested, job.Seed, model.Device, model.Loaded.ParameterCount, model.Setup.Objective, data.Data.Train.Examples, model.Setup.Examples.PaddingId);
+        var plan = PlanTraining(requested, job.Seed, model.Device, model.Loaded.ParameterCount, model.Setup.Objective, data.Data.Train.Examples, model.Setup.Examples.PaddingId,
+            MemoryBudgetOf(baseModel.Directory, tuning));
         await RecordStartAsync(database, model, data.Data, requested, plan, ct);
 
         var evaluation = await EvaluateBaseAsync(database, job, model, data, requested, resume, chat, ct);
@@ -218,17 +221,50 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
     }
 
     /// <summary>"auto" resolved, the trainer's options, and the steps and tokens they make — counted by the trainer's own code (packed epochs depend on the lengths).</summary>
+    /// <param name="memory">The model's shape and the worker's memory, for the memory plan; null plans none (a model without safetensors).</param>
     public static TrainingPlan PlanTraining(RequestedHyperparameters requested, int seed, string device, long parameterCount,
-        ITrainingObjective objective, IReadOnlyList<TokenizedExample> train, int paddingId)
+        ITrainingObjective objective, IReadOnlyList<TokenizedExample> train, int paddingId, MemoryBudget? memory = null)
     {
         ArgumentNullException.ThrowIfNull(requested);
         ArgumentNullException.ThrowIfNull(train);
-        var (hyper, explanations) = HyperparameterResolver.Resolve(requested, train.Count, parameterCount);
-        var options = JobTrainingConfiguration.Options(requested, hyper, seed, device);
+        ArgumentNullException.ThrowIfNull(objective);
+        var (hyper, resolved) = HyperparameterResolver.Resolve(requested, train.Count, parameterCount);
+        var explanations = resolved.ToList();
+        MemoryPlan? memoryPlan = null;
+        if (memory is not null)
+        {
+            var inputs = JobMemoryInputs.For(memory.Shape, requested, hyper.BatchSize, train, objective.MaxInputLength);
+            memoryPlan = MemoryPlanner.Plan(inputs, requested.GradientCheckpointing, hyper.BatchSize, memory.LimitBytes);
+            explanations.AddRange(memoryPlan.Explanations);
+            // The create refused jobs that do not fit; this one may come from before the limit changed, or run on a smaller machine.
+            if (!memoryPlan.Fits)
+                explanations.Add($"Warning: the estimated peak is over this worker's limit and the job may run out of memory. {memoryPlan.Suggestion}");
+        }
+        if (requested.OptimizerInBackward)
+            explanations.Add($"optimizer_in_backward: each block's weights are stepped as soon as their gradients are ready, so max_grad_norm is {requested.MaxGradNorm:G3} " +
+                             "(global-norm clipping needs every gradient before any step) and gradient_accumulation_steps is 1.");
+        var options = JobTrainingConfiguration.Options(requested, hyper, seed, device, memoryPlan);
         var totalSteps = new SupervisedTrainer(objective, options, NoObserver.Instance).PlannedSteps(train, paddingId);
         // A preference pair trains on both of its sequences.
         var trainedTokens = (long)hyper.NEpochs * train.Sum(e => (long)e.InputIds.Length + (e.Rejected?.InputIds.Length ?? 0));
-        return new TrainingPlan(hyper, explanations, options, totalSteps, trainedTokens);
+        return new TrainingPlan(hyper, explanations, options, totalSteps, trainedTokens) { Memory = memoryPlan };
+    }
+
+    /// <summary>
+    /// The model's shape (config.json and safetensors headers) and the worker's memory limit, or null for a model stored
+    /// as PyTorch pickles, whose shapes cannot be read without loading it (the job then trains without a memory plan).
+    /// </summary>
+    public static MemoryBudget? MemoryBudgetOf(string modelFolder, TuningOptions tuning)
+    {
+        ArgumentNullException.ThrowIfNull(tuning);
+        try
+        {
+            return new MemoryBudget(ModelShape.Read(modelFolder), WorkerMemoryLimit.Resolve(tuning.WorkerMemoryBytes));
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or NotSupportedException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Before training: the base model (as loaded, unless this attempt resumes) and the ICL baseline on the test and retention data.</summary>

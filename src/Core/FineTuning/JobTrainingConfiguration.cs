@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TuningService.Core.Datasets.Statistics;
+using TuningService.Core.FineTuning.Memory;
 using TuningService.Core.Lora;
 using TuningService.Core.Models;
 using TuningService.Core.Models.HuggingFace;
@@ -70,7 +71,9 @@ public static class JobTrainingConfiguration
     }
 
     /// <summary>The trainer's options; of these the epochs, batch size, accumulation, packing and seed fix the steps.</summary>
-    public static TrainingOptions Options(RequestedHyperparameters requested, ResolvedHyperparameters hyper, int seed, string device)
+    /// <param name="memory">The job's memory plan: it resolves gradient_checkpointing "auto", the heap's mode and the loss's
+    /// chunks. Null (no safetensors headers to plan from): checkpointing only when asked, the heap kept, the loss whole.</param>
+    public static TrainingOptions Options(RequestedHyperparameters requested, ResolvedHyperparameters hyper, int seed, string device, MemoryPlan? memory = null)
     {
         ArgumentNullException.ThrowIfNull(requested);
         ArgumentNullException.ThrowIfNull(hyper);
@@ -84,6 +87,11 @@ public static class JobTrainingConfiguration
             GradientAccumulationSteps = requested.GradientAccumulationSteps,
             Precision = Enum.Parse<TrainingPrecision>(requested.Precision, ignoreCase: true),
             Packing = requested.Packing,
+            GradientCheckpointing = memory?.GradientCheckpointing ?? requested.GradientCheckpointing == "true",
+            LossChunkPositions = memory?.LossChunkPositions ?? 0,
+            KeepFreedMemory = memory?.KeepFreedMemory ?? true,
+            Optimizer = JobMemoryInputs.Optimizer(requested.Optimizer),
+            OptimizerInBackward = requested.OptimizerInBackward,
         };
     }
 

@@ -102,6 +102,12 @@ public sealed record TrainingOptions
     /// </summary>
     public bool OptimizerInBackward { get; init; }
 
+    /// <summary>
+    /// Keep freed native blocks in the C heap between steps (<see cref="Common.NativeHeap.KeepLargeBlocks"/>): 10–15%
+    /// faster, 20–30% higher peak. The memory plan turns it off when memory is tight. Process-wide while the run trains.
+    /// </summary>
+    public bool KeepFreedMemory { get; init; } = true;
+
     /// <summary>Optimizer steps in one epoch over <paramref name="trainExampleCount"/> examples (unpacked; with
     /// <see cref="Packing"/> the count depends on the lengths, see <see cref="StepsPerEpochOfBatches"/>).</summary>
     public int StepsPerEpoch(int trainExampleCount)

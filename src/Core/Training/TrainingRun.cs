@@ -51,7 +51,15 @@ internal sealed class TrainingRun : IDisposable
             options.LengthBucketing ? _batcher.LengthSortedBatches(validation) : _batcher.Batches(validation));
 
         // Before the first tensor of the run: its large blocks are then reused from step to step (see NativeHeap).
-        NativeHeap.KeepLargeBlocks();
+        // The memory plan says whether memory allows it; a tight run gives them back (glibc's defaults).
+        if (options.KeepFreedMemory)
+        {
+            NativeHeap.KeepLargeBlocks();
+        }
+        else
+        {
+            NativeHeap.GiveBackLargeBlocks();
+        }
         objective.Model.to(_device);
         objective.Model.train();
         // Stepping in the backward pass hooks into the checkpointed blocks' backward, so it brings checkpointing with it.

@@ -34,4 +34,8 @@ public sealed record DryRunPlan(
     IReadOnlyList<TaskCount> Tasks,
     IReadOnlyList<string> Warnings,
     IReadOnlyList<string> Notes,
-    DurationEstimate Estimate);
+    DurationEstimate Estimate)
+{
+    /// <summary>The memory plan (estimate, limit, choices); null when the model's shapes could not be read (PyTorch pickles).</summary>
+    public Memory.MemoryPlan? Memory { get; init; }
+}

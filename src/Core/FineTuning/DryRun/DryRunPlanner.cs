@@ -5,6 +5,7 @@ using TuningService.Core.Configuration;
 using TuningService.Core.Datasets;
 using TuningService.Core.Datasets.Statistics;
 using TuningService.Core.Files;
+using TuningService.Core.FineTuning.Memory;
 using TuningService.Core.Models.HuggingFace;
 using TuningService.Core.Persistence;
 using TuningService.Core.Templates;
@@ -18,7 +19,8 @@ namespace TuningService.Core.FineTuning.DryRun;
 /// steps with <see cref="FineTuningRecipe.PlanTraining"/>, and estimates the duration from a measured throughput. Loads no weights unless it must
 /// calibrate.
 /// </summary>
-public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokenizedCache, ModelSizes sizes, TrainingThroughputCalibrator calibrator)
+public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokenizedCache, ModelSizes sizes, TrainingThroughputCalibrator calibrator,
+    TuningOptions tuning)
 {
     /// <summary>Fewer examples than this get a warning (OpenAI asks for at least 10).</summary>
     public const int TinyDatasetExamples = 10;
@@ -39,11 +41,11 @@ public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokeniz
 
         var (data, split) = await ReadDataAsync(db, job, model, framing, ct);
         var train = data.Train.Examples;
-        var parameters = ParameterCount(model);
         var device = TrainingDevice.Select();
         var objective = new PlanningObjective(framing);
         var paddingId = framing.Examples.PaddingId;
-        var (hyper, explanations, options, totalSteps, _) = FineTuningRecipe.PlanTraining(requested, job.Seed, device, parameters, objective, train, paddingId);
+        var training = PlanTraining(job, model, requested, device, objective, train, paddingId);
+        var (hyper, explanations, options, totalSteps, _) = training;
         if (totalSteps == 0)
             throw new JobWouldFailException("No training example has a completion token to learn.", "training_file");
         var firstEpochSteps = new SupervisedTrainer(objective, options with { Epochs = 1 }, NoObserver.Instance).PlannedSteps(train, paddingId);
@@ -57,8 +59,41 @@ public sealed class DryRunPlanner(DataPaths paths, TokenizedDatasetCache tokeniz
             split?.Part(SplitNames.Validation)?.Indices.Count ?? 0, split?.Part(SplitNames.Test)?.Indices.Count ?? 0,
             tokensPerEpoch, hyper.NEpochs * tokensPerEpoch, firstEpochSteps, totalSteps, truncated, framing.ContextLength,
             [.. data.TrainByTask.Select(t => new TaskCount(t.Name, t.Examples.Count, t.Examples.Sum(e => (long)e.Length)))],
-            warnings, data.Notes, estimate);
+            warnings, data.Notes, estimate) { Memory = training.Memory };
     }
+
+    /// <summary>
+    /// The job's memory plan alone, as the create checks it: the data read and tokenized as the job will (cached for
+    /// it), "auto" resolved, no throughput measured. Null when the model's shapes cannot be read (PyTorch pickles) or
+    /// the data cannot be used (the job then fails in the worker with the reason, as before).
+    /// </summary>
+    public async Task<MemoryPlan?> PlanMemoryAsync(TuningDbContext db, FineTuningJob job, CatalogModel model, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(model);
+        var requested = JsonSerializer.Deserialize<RequestedHyperparameters>(job.RequestedHyperparametersJson) ?? RequestedHyperparameters.Auto;
+        // Without safetensors headers there is nothing to plan from, and loading the model to count it is not a create's work.
+        if (FineTuningRecipe.MemoryBudgetOf(model.Directory, tuning) is not { } budget) return null;
+        try
+        {
+            var framing = FramingOf(model, requested);
+            var (data, _) = await ReadDataAsync(db, job, model, framing, ct);
+            var train = data.Train.Examples;
+            if (train.Count == 0) return null;
+            return FineTuningRecipe.PlanTraining(requested, job.Seed, TrainingDevice.Select(), budget.Shape.Parameters, new PlanningObjective(framing), train,
+                framing.Examples.PaddingId, budget).Memory;
+        }
+        catch (JobWouldFailException)
+        {
+            return null;
+        }
+    }
+
+    TrainingPlan PlanTraining(FineTuningJob job, CatalogModel model, RequestedHyperparameters requested, string device, PlanningObjective objective,
+        IReadOnlyList<TokenizedExample> train, int paddingId) =>
+        FineTuningRecipe.PlanTraining(requested, job.Seed, device, ParameterCount(model), objective, train, paddingId,
+            FineTuningRecipe.MemoryBudgetOf(model.Directory, tuning));
 
     static TrainingFraming FramingOf(CatalogModel model, RequestedHyperparameters requested)
     {

@@ -15,6 +15,18 @@ public static class SafetensorsHeader
     /// <summary>Elements and data bytes of every tensor in the file (shape product × dtype size).</summary>
     public static WeightsSummary Read(string path)
     {
+        long elements = 0, bytes = 0;
+        foreach (var tensor in Tensors(path))
+        {
+            elements += tensor.Elements;
+            bytes += checked(tensor.Elements * ElementSize(tensor.Dtype, tensor.Name, path));
+        }
+        return new WeightsSummary(elements, bytes);
+    }
+
+    /// <summary>Every tensor the file holds (name, dtype, shape), in header order, read from the header alone.</summary>
+    public static IReadOnlyList<SafetensorsTensor> Tensors(string path)
+    {
         using var file = File.OpenRead(path);
         Span<byte> prefix = stackalloc byte[8];
         file.ReadExactly(prefix);
@@ -24,16 +36,14 @@ public static class SafetensorsHeader
         var header = new byte[length];
         file.ReadExactly(header);
         using var json = JsonDocument.Parse(header);
-        long elements = 0, bytes = 0;
+        var tensors = new List<SafetensorsTensor>();
         foreach (var tensor in json.RootElement.EnumerateObject())
         {
             if (tensor.Name == "__metadata__") continue;
-            var dtype = tensor.Value.GetProperty("dtype").GetString() ?? "";
-            var count = tensor.Value.GetProperty("shape").EnumerateArray().Aggregate(1L, (n, d) => checked(n * d.GetInt64()));
-            elements += count;
-            bytes += checked(count * ElementSize(dtype, tensor.Name, path));
+            tensors.Add(new SafetensorsTensor(tensor.Name, tensor.Value.GetProperty("dtype").GetString() ?? "",
+                [.. tensor.Value.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64())]));
         }
-        return new WeightsSummary(elements, bytes);
+        return tensors;
     }
 
     static long ElementSize(string dtype, string tensor, string path) => dtype switch

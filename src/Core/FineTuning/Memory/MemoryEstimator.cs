@@ -1,0 +1,175 @@
+using System.Globalization;
+using TuningService.Core.Quantization;
+using TuningService.Core.Training;
+
+namespace TuningService.Core.FineTuning.Memory;
+
+/// <summary>
+/// The peak resident memory of a training worker as a sum of named terms, each a count of elements times their
+/// bytes. The element counts follow what the code keeps (TrainableWeights, FusedAdamW, CausalLmLoss, the blocks'
+/// forward passes); the few coefficients that are not a plain count (<see cref="RuntimeBytes"/>, the activation
+/// widths, <see cref="HeapRetention"/>) were fitted to peaks measured by bench/MemoryBench (BENCHMARKS.md).
+/// </summary>
+public static class MemoryEstimator
+{
+    /// <summary>
+    /// The process before any model: .NET and LibTorch's code and thread pools. Measured: VmRSS of a MemoryBench child
+    /// with LibTorch loaded, just before loading a model (142–143 MiB in every run, bench/MemoryBench).
+    /// </summary>
+    public const long RuntimeBytes = 145L << 20;
+
+    /// <summary>
+    /// Bytes per kept activation element: 4 in fp32, and in bf16 not 2, measured (bench/MemoryBench): a bf16 Llama
+    /// step's activations were as large as an fp32 step's (its norms, rotary embedding and softmax run in fp32 and keep
+    /// those intermediates), so 4 for decoder-only models; a bf16 T5 step's were about 0.7 of fp32's, so 3.
+    /// </summary>
+    static long ActivationElementBytes(TrainingPrecision precision, bool encoderDecoder) =>
+        precision == TrainingPrecision.Bf16 && encoderDecoder ? 3 : 4;
+
+    /// <summary>
+    /// The op count above is a Llama block's; T5's blocks keep more (hand-written attention with its position bias
+    /// and fp32 softmax, a layer norm per sub-layer, dropout everywhere): fitted to the four FineTuneBench T5 peaks
+    /// (full and LoRA, fp32 and bf16; bench/MemoryBench), not counted.
+    /// </summary>
+    const double EncoderDecoderActivationFactor = 1.35;
+
+    /// <summary>
+    /// Elements kept per position per block for the backward pass, in units of the hidden width, the key/value width
+    /// and the MLP's inner width. Counted from a Llama block (two RMSNorms keep their input, the normalised input and
+    /// its product with the weight: 2 × 3h; q, and rotary's q·cos and rotate(q)·sin: 3h; the attention output and
+    /// o_proj's input: 2h; the residuals' inputs: 2h; k and v with their rotary copies: 4 × kv; the fused attention's
+    /// own q, k, v: h + 2 kv; a gated MLP's gate, up, silu(gate) and product: 4i) and GPT-2's (c_fc's output, GELU's
+    /// tanh-approximation intermediates: 4 inner widths instead of 4 gated ones plus dropout masks).
+    /// </summary>
+    const double HiddenWidths = 15, KeyValueWidths = 6, GatedInnerWidths = 4, PlainInnerWidths = 4;
+
+    /// <summary>
+    /// Bytes per logit element of the loss at its peak, in the backward pass: the logits in the compute dtype and
+    /// log-softmax's fp32 output are kept from the forward pass; the backward makes the gradient of that output
+    /// (fp32), of its input (fp32), its cast back to the compute dtype and the full-size gradient of the slice that
+    /// dropped the last position (compute dtype): 3 × 4 + 3 × e.
+    /// </summary>
+    static long LogitBytes(long e) => 12 + 3 * e;
+
+    /// <summary>
+    /// The C heap with mmap off and no trim (<see cref="Common.NativeHeap"/>) keeps what a step freed and fragments:
+    /// the blocks above glibc's mmap threshold (the logits and the loss's gradients, the largest activations) are,
+    /// measured, held again about this share over (bench/MemoryBench, on against off).
+    /// </summary>
+    public const double HeapRetention = 0.6;
+
+    /// <summary>bitsandbytes' blockwise quantization of optimizer state: 2048 values per fp32 absmax.</summary>
+    const int OptimizerBlock = 2048;
+
+    /// <summary>QLoRA: NF4 blocks of 64 weights; double quantization stores each block's absmax in 8 bits with an
+    /// fp32 scale per 256 blocks (0.127 bits per weight, Dettmers et al. 2023, section 3).</summary>
+    const int QuantBlock = 64, SecondLevelBlock = 256;
+
+    public static MemoryEstimate Estimate(MemoryPlanInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var shape = inputs.Shape;
+        long e = inputs.Precision == TrainingPrecision.Bf16 ? 2 : 4;
+        var p = shape.Parameters;
+        var training = new List<MemoryTerm> { new("runtime", RuntimeBytes, "the process before any model (.NET, LibTorch), measured") };
+
+        // Weights as the model trains.
+        long trainable;
+        if (inputs.IsLora)
+        {
+            trainable = shape.LoraParameters(inputs.LoraRank, inputs.LoraTargets);
+            var quantizable = inputs.Quantization == WeightQuantization.None ? 0 : shape.QuantizableParameters;
+            var (quantBytes, quantDetail) = QuantizedBytes(inputs.Quantization, quantizable);
+            var frozen = (p - quantizable) * e + quantBytes;
+            training.Add(new MemoryTerm("weights", frozen + trainable * e,
+                Fmt($"frozen base {p - quantizable:N0} × {e} B{quantDetail} + adapters {trainable:N0} × {e} B")));
+        }
+        else
+        {
+            trainable = p;
+            training.Add(new MemoryTerm("weights", p * e, Fmt($"{p:N0} parameters × {e} B")));
+        }
+        if (inputs.Precision == TrainingPrecision.Bf16)
+            training.Add(new MemoryTerm("master_weights", trainable * 4, Fmt($"fp32 masters of {trainable:N0} trainable parameters × 4 B")));
+
+        // Gradients: all trainable ones, or with the step in the backward pass one block's at a time.
+        var gradientBytesPer = inputs.Precision == TrainingPrecision.Bf16 ? 4 + 2 : 4;
+        var held = inputs.OptimizerInBackward ? Math.Min(trainable, inputs.IsLora ? trainable : shape.LargestBlockParameters) : trainable;
+        training.Add(new MemoryTerm("gradients", held * gradientBytesPer,
+            Fmt($"{held:N0} {(inputs.OptimizerInBackward ? "parameters of the largest block (optimizer step in the backward pass)" : "trainable parameters")} × {gradientBytesPer} B{(gradientBytesPer == 6 ? " (bf16 + fp32 master)" : "")}")));
+
+        training.Add(inputs.Optimizer == OptimizerKind.AdamW8bit
+            ? new MemoryTerm("optimizer_state", trainable * 2 + 2 * 4 * (trainable / OptimizerBlock + 1),
+                Fmt($"two 8-bit moments of {trainable:N0} parameters + an fp32 absmax per {OptimizerBlock}"))
+            : new MemoryTerm("optimizer_state", trainable * 8, Fmt($"two fp32 moments of {trainable:N0} parameters × 4 B")));
+
+        var activations = Activations(inputs, ActivationElementBytes(inputs.Precision, shape.IsEncoderDecoder));
+        training.Add(activations);
+        var logits = Logits(inputs, e);
+        training.Add(logits);
+        if (inputs.KeepFreedMemory)
+        {
+            var retained = (long)(HeapRetention * logits.Bytes);
+            training.Add(new MemoryTerm("heap_retention", retained,
+                Fmt($"freed large blocks the C heap keeps while training: {HeapRetention:P0} of the loss's working set")));
+        }
+
+        // Loading: the model is built in fp32 and the whole checkpoint is read before it is copied in.
+        var loading = new List<MemoryTerm>
+        {
+            new("runtime", RuntimeBytes, "the process before any model"),
+            new("model_fp32", p * 4, Fmt($"the model built in fp32: {p:N0} × 4 B")),
+            new("checkpoint", shape.StoredBytes, Fmt($"the stored weights read whole: {shape.StoredBytes:N0} B")),
+        };
+        return new MemoryEstimate(training, loading);
+    }
+
+    static (long Bytes, string Detail) QuantizedBytes(WeightQuantization quantization, long weights) => quantization switch
+    {
+        WeightQuantization.Nf4 => (weights / 2 + weights / QuantBlock + 4 * (weights / QuantBlock / SecondLevelBlock + 1),
+            Fmt($" + {weights:N0} NF4 weights × 0.5 B + 8-bit absmax per {QuantBlock}, fp32 per {QuantBlock * SecondLevelBlock}")),
+        WeightQuantization.Int8 => (weights + 4 * (weights / QuantBlock + 1), Fmt($" + {weights:N0} int8 weights × 1 B + fp32 absmax per {QuantBlock}")),
+        _ => (0, ""),
+    };
+
+    /// <summary>Per block kept for the backward pass; with checkpointing only each block's input, plus one block recomputed.</summary>
+    static MemoryTerm Activations(MemoryPlanInputs inputs, long e)
+    {
+        var shape = inputs.Shape;
+        double width = HiddenWidths * shape.Hidden + KeyValueWidths * shape.KeyValueWidth
+            + (shape.GatedMlp ? GatedInnerWidths : PlainInnerWidths) * shape.Intermediate;
+        if (inputs.IsLora)
+            width += 2 * shape.LoraInputWidths(inputs.LoraTargets); // each adapter's dropped-out input and its dropout mask
+        width += shape.DropoutWidths; // the masks
+        // Attention probabilities kept: softmax's output, the dropout mask and the dropped-out probabilities.
+        double PerPosition(long keys) => width * e + (shape.KeepsAttentionProbabilities ? shape.Heads * keys * 3 * e : 0);
+
+        long rows = inputs.Rows, source = inputs.InputPositions, target = inputs.TargetPositions;
+        // An encoder-decoder decoder block also attends to the encoder's output: half a block more per position.
+        var factor = shape.IsEncoderDecoder ? EncoderDecoderActivationFactor : 1;
+        double encoderBlock = factor * rows * source * PerPosition(source);
+        double decoderBlock = factor * rows * target * (shape.IsEncoderDecoder ? 1.5 * PerPosition(target) + PerPosition(source) - width * e : PerPosition(target));
+        if (!inputs.GradientCheckpointing)
+        {
+            var bytes = (long)(shape.EncoderLayers * encoderBlock + shape.DecoderLayers * decoderBlock);
+            var probabilities = shape.KeepsAttentionProbabilities ? " + attention probabilities" : "";
+            return new MemoryTerm("activations", bytes,
+                Fmt($"{shape.EncoderLayers + shape.DecoderLayers} blocks × {rows} rows × positions × ({width:N0} elements × {e} B{probabilities})"));
+        }
+        var inputsKept = (shape.EncoderLayers * source + shape.DecoderLayers * target) * rows * shape.Hidden * e;
+        var recomputed = (long)Math.Max(encoderBlock, decoderBlock);
+        return new MemoryTerm("activations", inputsKept + recomputed,
+            Fmt($"checkpointing: each block's input ({rows} rows × positions × {shape.Hidden} × {e} B) + one block recomputed ({recomputed:N0} B)"));
+    }
+
+    static MemoryTerm Logits(MemoryPlanInputs inputs, long e)
+    {
+        long positions = (long)inputs.Rows * inputs.TargetPositions;
+        var chunked = inputs.LossChunkPositions > 0 && inputs.LossChunkPositions < positions;
+        var at = chunked ? inputs.LossChunkPositions : positions;
+        var bytes = at * inputs.Shape.Vocabulary * LogitBytes(e);
+        return new MemoryTerm("logits", bytes, Fmt($"{at:N0} positions{(chunked ? " per loss chunk" : "")} × {inputs.Shape.Vocabulary:N0} vocabulary × {LogitBytes(e)} B (logits, log-softmax and their gradients)"));
+    }
+
+    static string Fmt(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,149 @@
+using System.Text.Json.Nodes;
+using TuningService.Core.FineTuning.Memory;
+using TuningService.Core.Models.HuggingFace;
+using TuningService.Core.Quantization;
+using TuningService.Core.Training;
+
+namespace TuningService.Core.Tests.FineTuning.Memory;
+
+/// <summary>The estimate's terms on a small Llama shape whose every count is known by hand.</summary>
+public sealed class MemoryEstimatorTests
+{
+    // hidden 64, 2 layers, MLP 128, 4 heads of 16, 2 key/value heads (kv width 32), vocabulary 100, untied head.
+    const long H = 64, I = 128, Kv = 32, V = 100;
+    const int Layers = 2;
+
+    internal static ModelShape SmallLlama()
+    {
+        var tensors = new List<SafetensorsTensor> { new("model.embed_tokens.weight", "F32", [V, H]), new("model.norm.weight", "F32", [H]), new("lm_head.weight", "F32", [V, H]) };
+        for (var l = 0; l < Layers; l++)
+        {
+            var p = $"model.layers.{l}.";
+            tensors.AddRange(
+            [
+                new(p + "self_attn.q_proj.weight", "F32", [H, H]), new(p + "self_attn.k_proj.weight", "F32", [Kv, H]),
+                new(p + "self_attn.v_proj.weight", "F32", [Kv, H]), new(p + "self_attn.o_proj.weight", "F32", [H, H]),
+                new(p + "mlp.gate_proj.weight", "F32", [I, H]), new(p + "mlp.up_proj.weight", "F32", [I, H]), new(p + "mlp.down_proj.weight", "F32", [H, I]),
+                new(p + "input_layernorm.weight", "F32", [H]), new(p + "post_attention_layernorm.weight", "F32", [H]),
+            ]);
+        }
+        var config = new JsonObject
+        {
+            ["model_type"] = "llama", ["hidden_size"] = H, ["intermediate_size"] = I, ["num_hidden_layers"] = Layers,
+            ["num_attention_heads"] = 4, ["num_key_value_heads"] = 2, ["vocab_size"] = V,
+        };
+        return ModelShape.FromConfig(config, tensors, tensors.Sum(t => t.Elements) * 4);
+    }
+
+    static readonly long BlockParameters = 2 * H * H + 2 * Kv * H + 3 * I * H + 2 * H;
+    static readonly long Parameters = 2 * V * H + H + Layers * BlockParameters;
+
+    static long Term(MemoryEstimate estimate, string name) => estimate.Training.Single(t => t.Name == name).Bytes;
+
+    static MemoryPlanInputs Inputs() => new(SmallLlama(), Rows: 4, InputPositions: 0, TargetPositions: 32);
+
+    [Fact]
+    public void The_shape_counts_parameters_blocks_and_quantizable_weights_from_the_tensors()
+    {
+        var shape = SmallLlama();
+        Assert.Equal(Parameters, shape.Parameters);
+        Assert.Equal(BlockParameters, shape.LargestBlockParameters);
+        Assert.Equal(Layers * (BlockParameters - 2 * H), shape.QuantizableParameters); // every linear weight but lm_head
+        Assert.Equal(Kv, shape.KeyValueWidth);
+        Assert.True(shape.GatedMlp);
+        Assert.False(shape.KeepsAttentionProbabilities);
+    }
+
+    [Fact]
+    public void Lora_counts_rank_times_in_plus_out_of_each_target()
+    {
+        var shape = SmallLlama();
+        Assert.Equal(Layers * 8 * ((H + H) + (Kv + H)), shape.LoraParameters(8, null)); // Llama's default: q_proj, v_proj
+        Assert.Equal(Layers * 4 * (2 * (H + H) + 2 * (Kv + H) + 3 * (I + H)), shape.LoraParameters(4, ["all-linear"]));
+    }
+
+    [Fact]
+    public void Full_fp32_holds_weights_gradients_and_two_moments_of_every_parameter()
+    {
+        var estimate = MemoryEstimator.Estimate(Inputs());
+        Assert.Equal(Parameters * 4, Term(estimate, "weights"));
+        Assert.Equal(Parameters * 4, Term(estimate, "gradients"));
+        Assert.Equal(Parameters * 8, Term(estimate, "optimizer_state"));
+        Assert.DoesNotContain(estimate.Training, t => t.Name is "master_weights" or "heap_retention");
+        Assert.Equal(MemoryEstimator.RuntimeBytes, Term(estimate, "runtime"));
+        // Logits: rows × positions × vocabulary × (3 fp32 + 3 compute-dtype bytes).
+        Assert.Equal(4 * 32 * V * 24, Term(estimate, "logits"));
+        Assert.Equal(estimate.Training.Sum(t => t.Bytes), estimate.TrainingBytes);
+    }
+
+    [Fact]
+    public void Bf16_keeps_bf16_weights_fp32_masters_and_both_gradients()
+    {
+        var estimate = MemoryEstimator.Estimate(Inputs() with { Precision = TrainingPrecision.Bf16 });
+        Assert.Equal(Parameters * 2, Term(estimate, "weights"));
+        Assert.Equal(Parameters * 4, Term(estimate, "master_weights"));
+        Assert.Equal(Parameters * 6, Term(estimate, "gradients"));
+        Assert.Equal(4 * 32 * V * 18, Term(estimate, "logits"));
+    }
+
+    [Fact]
+    public void The_8bit_optimizer_in_the_backward_pass_holds_two_bytes_of_state_and_one_block_of_gradients()
+    {
+        var estimate = MemoryEstimator.Estimate(Inputs() with { Optimizer = OptimizerKind.AdamW8bit, OptimizerInBackward = true });
+        Assert.Equal(Parameters * 2 + 2 * 4 * (Parameters / 2048 + 1), Term(estimate, "optimizer_state"));
+        Assert.Equal(BlockParameters * 4, Term(estimate, "gradients"));
+    }
+
+    [Fact]
+    public void Nf4_stores_the_quantizable_weights_in_half_a_byte_plus_scales()
+    {
+        var inputs = Inputs() with { IsLora = true, Precision = TrainingPrecision.Bf16 };
+        var plain = Term(MemoryEstimator.Estimate(inputs), "weights");
+        var nf4 = Term(MemoryEstimator.Estimate(inputs with { Quantization = WeightQuantization.Nf4 }), "weights");
+        var q = SmallLlama().QuantizableParameters;
+        Assert.Equal(plain - q * 2 + q / 2 + q / 64 + 4 * (q / 64 / 256 + 1), nf4);
+        var int8 = Term(MemoryEstimator.Estimate(inputs with { Quantization = WeightQuantization.Int8 }), "weights");
+        Assert.Equal(plain - q * 2 + q + 4 * (q / 64 + 1), int8);
+    }
+
+    [Fact]
+    public void Lora_trains_only_the_adapters()
+    {
+        var adapters = SmallLlama().LoraParameters(8, null);
+        var estimate = MemoryEstimator.Estimate(Inputs() with { IsLora = true });
+        Assert.Equal(adapters * 4, Term(estimate, "gradients"));
+        Assert.Equal(adapters * 8, Term(estimate, "optimizer_state"));
+        Assert.Equal((Parameters + adapters) * 4, Term(estimate, "weights"));
+    }
+
+    [Fact]
+    public void Checkpointing_keeps_each_blocks_input_and_one_block()
+    {
+        var without = Term(MemoryEstimator.Estimate(Inputs()), "activations");
+        var with = Term(MemoryEstimator.Estimate(Inputs() with { GradientCheckpointing = true }), "activations");
+        Assert.Equal(Layers * 4 * 32 * H * 4 + without / Layers, with);
+        Assert.True(with < without);
+    }
+
+    [Fact]
+    public void A_chunked_loss_holds_one_chunk_of_logits()
+    {
+        var estimate = MemoryEstimator.Estimate(Inputs() with { LossChunkPositions = 16 });
+        Assert.Equal(16 * V * 24, Term(estimate, "logits"));
+    }
+
+    [Fact]
+    public void Keeping_freed_memory_adds_the_heaps_retention()
+    {
+        var estimate = MemoryEstimator.Estimate(Inputs() with { KeepFreedMemory = true });
+        Assert.Equal((long)(MemoryEstimator.HeapRetention * Term(estimate, "logits")), Term(estimate, "heap_retention"));
+    }
+
+    [Fact]
+    public void Loading_builds_the_model_in_fp32_and_reads_the_whole_checkpoint()
+    {
+        var estimate = MemoryEstimator.Estimate(Inputs());
+        Assert.Equal(MemoryEstimator.RuntimeBytes + Parameters * 4 + Parameters * 4, estimate.LoadingBytes);
+        Assert.Equal(Math.Max(estimate.LoadingBytes, estimate.TrainingBytes), estimate.PeakBytes);
+    }
+}
