@@ -55,6 +55,12 @@ public static class MemoryPlanner
         {
             inputs = inputs with { GradientCheckpointing = checkpointing == "true" };
         }
+        if (inputs.OptimizerInBackward && !inputs.GradientCheckpointing)
+        {
+            // The trainer steps each block as its checkpointed backward ends (TrainingOptions.OptimizerInBackward).
+            inputs = inputs with { GradientCheckpointing = true };
+            why.Add("gradient_checkpointing is on: optimizer_in_backward steps each block's weights as the block's checkpointed backward pass ends.");
+        }
 
         var withHeap = MemoryEstimator.Estimate(inputs with { KeepFreedMemory = true });
         var keep = withHeap.PeakBytes <= KeepFreedMemoryShare * limitBytes;
