@@ -46,16 +46,16 @@ internal static class MetaModelMaterializer
         using var noGrad = no_grad();
         if (options.Quantization != WeightQuantization.None)
             QuantizeLinears(model, checkpoint, options, device, source);
-        var filled = new Dictionary<Parameter, Parameter>(ReferenceEqualityComparer.Instance);
+        var filled = new Dictionary<IntPtr, Parameter>();
         foreach (var (path, module) in WithRoot(model))
         {
             foreach (var (name, parameter) in module.named_parameters(recurse: false).ToList())
             {
                 if (parameter.device_type != DeviceType.META) continue;
-                if (!filled.TryGetValue(parameter, out var real)) // a tied matrix is read once, for its first owner
+                if (!filled.TryGetValue(parameter.Handle, out var real)) // a tied matrix is read once, for its first owner
                 {
                     real = Read(checkpoint, Key(path, name), parameter, options.Dtype, device, source);
-                    filled.Add(parameter, real);
+                    filled.Add(parameter.Handle, real);
                 }
                 Replace(module, name, parameter, real);
                 parameter.Dispose();
@@ -102,15 +102,22 @@ internal static class MetaModelMaterializer
     }
 
     /// <summary>
-    /// Puts <paramref name="real"/> where <paramref name="meta"/> was: in the field that holds it (a family module's
+    /// Puts <paramref name="real"/> where <paramref name="meta"/> was: through the module's public setter, or in the field that holds it (a family module's
     /// private field or TorchSharp's own, found by reference) and in the module's registry, as TorchSharp's own
     /// Module.to does when it replaces a parameter (it is the protected method that call uses).
     /// </summary>
     private static void Replace(nn.Module module, string name, Parameter meta, Parameter real)
     {
+        // Modules backed by a native module (TorchSharp's Embedding) keep the weight there too: their setter updates both.
+        if (module.GetType().GetProperty(name, BindingFlags.Instance | BindingFlags.Public) is { CanWrite: true } property
+            && property.PropertyType.IsAssignableFrom(typeof(Parameter)))
+        {
+            property.SetValue(module, real);
+            return;
+        }
         for (var type = module.GetType(); type is not null; type = type.BaseType)
             foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
-                if (typeof(Tensor).IsAssignableFrom(field.FieldType) && ReferenceEquals(field.GetValue(module), meta))
+                if (typeof(Tensor).IsAssignableFrom(field.FieldType) && field.GetValue(module) is Tensor held && held.Handle == meta.Handle)
                     field.SetValue(module, real);
         RegisterParameter.Invoke(module, [name, real]);
     }

@@ -24,7 +24,10 @@ public static class PretrainedModelWriter
     /// folder is replaced as a whole; files to keep (tokenizer, generation config) go in
     /// <paramref name="extraFiles"/>, which are copied in before the rename.
     /// </summary>
-    public static void Save(nn.Module model, PretrainedConfig config, string folder, IEnumerable<string>? extraFiles = null)
+    /// <param name="weightsDtype">The dtype of the floating-point tensors written; null writes fp32. A model whose
+    /// base was loaded in bf16 or quantized passes the base's dtype, so its merged checkpoint is the base's size.</param>
+    public static void Save(nn.Module model, PretrainedConfig config, string folder, IEnumerable<string>? extraFiles = null,
+        ScalarType? weightsDtype = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(config);
@@ -32,7 +35,7 @@ public static class PretrainedModelWriter
         {
             foreach (var file in extraFiles ?? [])
                 File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
-            WriteWeights(model, Path.Combine(staging, CheckpointReader.WeightsFile));
+            WriteWeights(model, Path.Combine(staging, CheckpointReader.WeightsFile), weightsDtype ?? ScalarType.Float32);
             WriteConfig(config, Path.Combine(staging, PretrainedModelLoader.ConfigFile));
         });
     }
@@ -46,11 +49,16 @@ public static class PretrainedModelWriter
         ArgumentNullException.ThrowIfNull(model);
         var tensors = new Dictionary<string, Tensor>(model.state_dict(), StringComparer.Ordinal);
         using var noGrad = no_grad();
+        var sources = new List<string>();
         foreach (var (path, module) in model.named_modules())
         {
             if (module is not ICheckpointTensorSource source)
                 continue;
             var prefix = path + ".";
+            // A source inside another (a QLoRA layer's quantized base_layer) is written by the outer one.
+            if (sources.Any(outer => prefix.StartsWith(outer, StringComparison.Ordinal)))
+                continue;
+            sources.Add(prefix);
             foreach (var key in tensors.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
                 tensors.Remove(key);
             foreach (var (name, tensor) in source.CheckpointTensors())
@@ -59,14 +67,14 @@ public static class PretrainedModelWriter
         return tensors;
     }
 
-    private static void WriteWeights(nn.Module model, string path)
+    private static void WriteWeights(nn.Module model, string path, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
-        var fp32 = CheckpointTensors(model).ToDictionary(
+        var converted = CheckpointTensors(model).ToDictionary(
             entry => entry.Key,
-            entry => entry.Value.is_floating_point() ? entry.Value.detach().to(ScalarType.Float32) : entry.Value.detach(),
+            entry => entry.Value.is_floating_point() ? entry.Value.detach().to(dtype) : entry.Value.detach(),
             StringComparer.Ordinal);
-        SafetensorsWriter.Write(path, fp32, new Dictionary<string, string> { ["format"] = "pt" });
+        SafetensorsWriter.Write(path, converted, new Dictionary<string, string> { ["format"] = "pt" });
     }
 
     private static void WriteConfig(PretrainedConfig config, string path)
