@@ -130,7 +130,8 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
     {
         var device = TrainingDevice.Select();
         var resumeFolder = resume is null ? null : paths.Resolve(resume.RelativePath);
-        var loaded = PretrainedModelLoader.Load(resumeFolder is not null && !requested.IsLora ? resumeFolder : baseModel.Directory, torch.device(device));
+        var loaded = PretrainedModelLoader.Load(resumeFolder is not null && !requested.IsLora ? resumeFolder : baseModel.Directory, torch.device(device),
+            JobTrainingConfiguration.WeightLoading(requested));
         try
         {
             var tokenizer = TokenizerLoader.FromModelFolder(baseModel.Directory);
