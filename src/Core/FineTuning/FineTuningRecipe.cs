@@ -246,7 +246,9 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
         await SetPhaseAsync(database, JobPhase.Evaluating);
         await evaluation.EvaluateBaseAsync(resume is null ? model.EvaluationSetup : null, () =>
         {
-            var bare = PretrainedModelLoader.Load(model.BaseModel.Directory, torch.device(model.Device));
+            // Held as training holds it (bf16 or quantized for such a LoRA job): the base the job's own in-memory
+            // evaluation measures when it does not resume, and a second copy of that size, not a full fp32 one.
+            var bare = PretrainedModelLoader.Load(model.BaseModel.Directory, torch.device(model.Device), JobTrainingConfiguration.WeightLoading(requested));
             return (TrainingSetup.For(bare, model.Tokenizer, requested.MaxSeqLength, requested.TrainOnInputs), bare);
         }, ct);
         return evaluation;
