@@ -275,7 +275,14 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
             new JobRecorderOptions(resumeState?.State.Step ?? 0, tuning.KeepCheckpoints, keepsStopCheckpoint,
                 setup.Lora is { } adapters ? folder => adapters.SaveAdapter(Path.Combine(folder, CheckpointLayout.AdapterFolder), model.BaseModel.RootBaseModel) : null,
                 data.IsMultiTask ? () => PerTaskMetrics.Evaluate(setup.Objective, setup.Examples.PaddingId, data, ct) : null,
-                job.BestCheckpointId, checkpoint => evaluation.EvaluateCheckpoint(model.EvaluationSetup, checkpoint, ct)));
+                job.BestCheckpointId, checkpoint => evaluation.EvaluateCheckpoint(model.EvaluationSetup, checkpoint, ct))
+            {
+                // A LoRA base loaded in bf16 or quantized (JobTrainingConfiguration.WeightLoading) is written in the
+                // base checkpoint's dtype; everything else in fp32 as before.
+                MergedWeightsDtype = setup.Lora is not null && (model.Loaded.Model.modules().Any(m => m is Models.QuantizedLinear)
+                    || model.Loaded.Model.parameters().Any(p => !p.requires_grad && p.dtype != torch.ScalarType.Float32))
+                    ? model.Loaded.CheckpointDtype : null,
+            });
     }
 
     /// <summary>

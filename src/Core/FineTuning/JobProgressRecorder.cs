@@ -149,7 +149,7 @@ public sealed class JobProgressRecorder(
         // PEFT's format; then the optimizer and trainer state. The store makes the folder a checkpoint only once
         // all of it is on disk, with a manifest of every file's size and hash.
         var staging = store.BeginWrite(job.Id, request.Step);
-        PretrainedModelWriter.Save(model, config, staging, tokenizerFiles);
+        PretrainedModelWriter.Save(model, config, staging, tokenizerFiles, options.MergedWeightsDtype);
         options.SaveAdapter?.Invoke(staging);
         request.SaveTrainingState(Path.Combine(staging, TrainingStateFolder));
         // The fence covers database rows, not files: a worker that lost the job while it wrote (frozen, cut off)

@@ -21,6 +21,17 @@ internal sealed class CheckpointTensorSource : IDisposable
 
     public IReadOnlyCollection<string> Keys => locations.Keys;
 
+    /// <summary>The dtype all floating-point tensors are stored in, when they share one and are in safetensors; else null.</summary>
+    public ScalarType? FloatingDtype
+    {
+        get
+        {
+            var dtypes = locations.Values.Where(l => l.File is not null).Select(l => l.File!.DtypeOf(l.StoredName))
+                .Where(d => d is ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Float32 or ScalarType.Float64).Distinct().ToList();
+            return pickled is null && dtypes.Count == 1 ? dtypes[0] : null;
+        }
+    }
+
     public static CheckpointTensorSource Open(string folder, IModelFamily family)
     {
         var locations = new Dictionary<string, (SafetensorsFile?, string)>(StringComparer.Ordinal);

@@ -66,7 +66,10 @@ public static class PretrainedModelLoader
             var quantized = model.modules().OfType<QuantizedLinear>().Select(layer => layer.Weight).ToList();
             return new LoadedModel(model, config,
                 ParameterCount: parameters.Sum(p => p.numel()) + quantized.Sum(q => q.ElementCount),
-                ParameterBytes: parameters.Sum(p => p.numel() * p.ElementSize) + quantized.Sum(q => q.StorageBytes));
+                ParameterBytes: parameters.Sum(p => p.numel() * p.ElementSize) + quantized.Sum(q => q.StorageBytes))
+            {
+                CheckpointDtype = checkpoint.FloatingDtype,
+            };
         }
         catch
         {

@@ -30,6 +30,8 @@ internal sealed class SafetensorsFile
 
     public IReadOnlyCollection<string> Names => entries.Keys;
 
+    public ScalarType DtypeOf(string name) => entries[name].Dtype;
+
     public static SafetensorsFile Open(string path)
     {
         try

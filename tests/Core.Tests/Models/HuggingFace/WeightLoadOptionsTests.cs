@@ -105,4 +105,20 @@ public sealed class WeightLoadOptionsTests
         Assert.Equal(fp32.ParameterCount, nf4.ParameterCount);
         Assert.True(nf4.ParameterBytes < fp32.ParameterBytes);
     }
+
+    [Fact]
+    public void The_checkpoint_dtype_is_reported()
+    {
+        using var scratch = new TempFolder();
+        var bf16Folder = ModelFolders.LlamaTinyVariant(scratch, "bf16", (_, tensors) =>
+        {
+            foreach (var key in tensors.Keys.ToList())
+                tensors[key] = tensors[key].to(ScalarType.BFloat16);
+        });
+        using var bf16 = PretrainedModelLoader.Load(bf16Folder, CPU, new WeightLoadOptions { Quantization = WeightQuantization.Nf4 });
+        Assert.Equal(ScalarType.BFloat16, bf16.CheckpointDtype);
+        using var stored = ModelFolders.ReadTensors(TestPaths.LlamaTiny).Values.First();
+        using var fixture = LoraFixtures.Load(LoraFixtures.Llama);
+        Assert.Equal(stored.dtype, fixture.CheckpointDtype);
+    }
 }
