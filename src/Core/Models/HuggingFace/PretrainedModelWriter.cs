@@ -41,14 +41,15 @@ public static class PretrainedModelWriter
     }
 
     /// <summary>
-    /// The tensors a checkpoint of <paramref name="model"/> holds, by HF name (see the class summary). Some may be
-    /// computed (merged weights), so call it inside a dispose scope.
+    /// The tensors a checkpoint of <paramref name="model"/> holds, by HF name (see the class summary): each name with
+    /// the function that makes it. A source module's tensors (merged weights) are computed on demand, so writing one
+    /// at a time never holds the whole merged model beside the model itself.
     /// </summary>
-    internal static Dictionary<string, Tensor> CheckpointTensors(nn.Module model)
+    internal static Dictionary<string, Func<Tensor>> CheckpointTensors(nn.Module model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var tensors = new Dictionary<string, Tensor>(model.state_dict(), StringComparer.Ordinal);
-        using var noGrad = no_grad();
+        var stateDict = model.state_dict();
+        var tensors = stateDict.ToDictionary(e => e.Key, e => (Func<Tensor>)(() => e.Value), StringComparer.Ordinal);
         var sources = new List<string>();
         foreach (var (path, module) in model.named_modules())
         {
@@ -61,20 +62,34 @@ public static class PretrainedModelWriter
             sources.Add(prefix);
             foreach (var key in tensors.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
                 tensors.Remove(key);
-            foreach (var (name, tensor) in source.CheckpointTensors())
-                tensors.Add(prefix + name, tensor);
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            foreach (var name in source.CheckpointTensors().Keys)
+                tensors.Add(prefix + name, () => source.CheckpointTensors()[name]);
         }
         return tensors;
     }
 
     private static void WriteWeights(nn.Module model, string path, ScalarType dtype)
     {
-        using var scope = NewDisposeScope();
-        var converted = CheckpointTensors(model).ToDictionary(
-            entry => entry.Key,
-            entry => entry.Value.is_floating_point() ? entry.Value.detach().to(dtype) : entry.Value.detach(),
-            StringComparer.Ordinal);
-        SafetensorsWriter.Write(path, converted, new Dictionary<string, string> { ["format"] = "pt" });
+        var tensors = CheckpointTensors(model);
+        // The layout (names, shapes, dtypes) first: a source's tensors are computed once for it and dropped.
+        var layout = new List<(string Name, ScalarType Dtype, long[] Shape)>();
+        using (var scope = NewDisposeScope())
+        using (no_grad())
+        {
+            foreach (var (name, make) in tensors)
+            {
+                var tensor = make();
+                layout.Add((name, tensor.is_floating_point() ? dtype : tensor.dtype, tensor.shape));
+            }
+        }
+        SafetensorsWriter.Write(path, layout, name =>
+        {
+            using var noGrad = no_grad();
+            var tensor = tensors[name]();
+            return tensor.is_floating_point() ? tensor.detach().to(dtype) : tensor.detach();
+        }, new Dictionary<string, string> { ["format"] = "pt" });
     }
 
     private static void WriteConfig(PretrainedConfig config, string path)
