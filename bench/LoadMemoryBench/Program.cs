@@ -9,12 +9,13 @@ using TuningService.Core.Quantization;
 using static TorchSharp.torch;
 
 // Peak resident memory (VmHWM) of loading one model folder one way, in this fresh process: run once per mode.
-//   dotnet bench/LoadMemoryBench/bin/Release/net10.0/LoadMemoryBench.dll FOLDER old|fp32|bf16|nf4-lora|int8-lora
+//   dotnet bench/LoadMemoryBench/bin/Release/net10.0/LoadMemoryBench.dll FOLDER old|fp32|bf16|nf4-lora|int8-lora [SAVE_FOLDER]
+// With SAVE_FOLDER, the model is then written merged (as a job's checkpoint is) and the peak printed again.
 // old: the loader before issue 16 (module built in fp32, the whole safetensors file read, then copied).
 // *-lora: the base loaded quantized (other weights bf16) and LoRA r 16 on all linear layers, as a QLoRA job sets up.
-if (args.Length != 2)
+if (args.Length is not (2 or 3))
 {
-    Console.Error.WriteLine("usage: LoadMemoryBench FOLDER old|fp32|bf16|nf4-lora|int8-lora");
+    Console.Error.WriteLine("usage: LoadMemoryBench FOLDER old|fp32|bf16|nf4-lora|int8-lora [SAVE_FOLDER]");
     return 2;
 }
 var (folder, mode) = (args[0], args[1]);
@@ -33,6 +34,12 @@ var seconds = clock.Elapsed.TotalSeconds;
 GC.Collect();
 Console.WriteLine($"LOAD mode={mode} peak_rss_mib={ProcessMemory.PeakResidentMb():F0} rss_after_mib={ProcessMemory.ResidentMb():F0} " +
                   $"peak_before_load_mib={before:F0} seconds={seconds:F1}");
+if (args.Length == 3 && model is LoadedModel loaded)
+{
+    clock.Restart();
+    PretrainedModelWriter.Save(loaded.Model, loaded.Config, args[2], weightsDtype: loaded.CheckpointDtype);
+    Console.WriteLine($"SAVE mode={mode} peak_rss_mib={ProcessMemory.PeakResidentMb():F0} seconds={clock.Elapsed.TotalSeconds:F1} dtype={loaded.CheckpointDtype}");
+}
 model.Dispose();
 return 0;
 

@@ -39,8 +39,12 @@ public sealed class DequantizingLinearFunction : SingleTensorFunction<Dequantizi
         using var dense = weight.Dequantize(input.dtype);
         if (!fanInFanOut)
             return nn.functional.linear(input, dense, bias);
-        var product = input.matmul(dense);
-        return bias is null ? product : product.add_(bias);
+        // GPT-2 Conv1D's own computation (addmm on the flattened input), so the result is bit-identical to it.
+        var shape = input.shape.ToArray();
+        shape[^1] = dense.shape[1];
+        var flat = input.reshape(-1, dense.shape[0]);
+        var product = bias is null ? flat.matmul(dense) : addmm(bias, flat, dense, beta: 1, alpha: 1);
+        return product.view(shape);
     }
 
     public override List<Tensor> backward(AutogradContext ctx, Tensor grad_output)

@@ -69,6 +69,50 @@ public sealed class QuantizedLoraTests
     }
 
     [Fact]
+    public void Backward_through_a_quantized_conv1d_equals_backward_through_its_dequantized_weight()
+    {
+        // GPT-2's layout: W stored [in, out], y = x W + b.
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(13, CPU);
+        var dense = randn([128, 48], generator: generator) * 0.05;
+        var quantizedWeight = QuantizedWeight.Quantize(dense, WeightQuantization.Nf4);
+        var bias = randn([48], generator: generator);
+        var plain = new Core.Models.Gpt2.Conv1D(128, 48);
+        using (no_grad())
+        {
+            plain.Weight.copy_(quantizedWeight.Dequantize(ScalarType.Float32));
+            plain.Bias.copy_(bias);
+        }
+        plain.Weight.requires_grad = false;
+        plain.Bias.requires_grad = false;
+        var quantizedLayer = new QuantizedLinear(quantizedWeight, new TorchSharp.Modules.Parameter(bias.clone(), requires_grad: false),
+            fanInFanOut: true, readOriginalWeight: null);
+        using var g1 = new Generator(5, CPU);
+        using var g2 = new Generator(5, CPU);
+        var expectedLayer = LoraLinear.Wrap(plain, Rank4, g1);
+        var actualLayer = LoraLinear.Wrap(quantizedLayer, Rank4, g2);
+        using (no_grad())
+        {
+            var b = randn([48, 4], generator: generator);
+            expectedLayer.LoraB.copy_(b);
+            actualLayer.LoraB.copy_(b);
+        }
+        var input = randn([3, 128], generator: generator);
+        var upstream = randn([3, 48], generator: generator);
+        var x1 = input.clone().requires_grad_(true);
+        var x2 = input.clone().requires_grad_(true);
+        var y1 = expectedLayer.forward(x1);
+        var y2 = actualLayer.forward(x2);
+        (y1 * upstream).sum().backward();
+        (y2 * upstream).sum().backward();
+
+        Assert.True(Golden.Identical(y1, y2));
+        Assert.True(Golden.Identical(x1.grad!, x2.grad!));
+        Assert.True(Golden.Identical(expectedLayer.LoraA.grad!, actualLayer.LoraA.grad!));
+        Assert.True(Golden.Identical(expectedLayer.LoraB.grad!, actualLayer.LoraB.grad!));
+    }
+
+    [Fact]
     public void The_adapter_of_a_qlora_model_has_the_layout_of_a_plain_one_and_loads_onto_the_unquantized_base()
     {
         using var scratch = new TempFolder();

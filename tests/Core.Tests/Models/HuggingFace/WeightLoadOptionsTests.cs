@@ -121,4 +121,17 @@ public sealed class WeightLoadOptionsTests
         using var fixture = LoraFixtures.Load(LoraFixtures.Llama);
         Assert.Equal(stored.dtype, fixture.CheckpointDtype);
     }
+
+    [Theory]
+    [MemberData(nameof(LoraFixtures.Families), MemberType = typeof(LoraFixtures))]
+    public void Every_family_loads_quantized_and_runs(string name)
+    {
+        using var quantized = PretrainedModelLoader.Load(LoraFixtures.Folder(name), CPU, new WeightLoadOptions { Quantization = WeightQuantization.Nf4 });
+        using var fp32 = LoraFixtures.Load(name);
+        Assert.Contains(quantized.Model.modules(), m => m is QuantizedLinear);
+        using var expected = LoraFixtures.BatchLogits(fp32, name);
+        using var actual = LoraFixtures.BatchLogits(quantized, name);
+        Assert.Equal(expected.shape, actual.shape);
+        Assert.True(actual.isfinite().all().item<bool>());
+    }
 }
