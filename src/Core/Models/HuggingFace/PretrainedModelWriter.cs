@@ -75,11 +75,11 @@ public static class PretrainedModelWriter
         var tensors = CheckpointTensors(model);
         // The layout (names, shapes, dtypes) first: a source's tensors are computed once for it and dropped.
         var layout = new List<(string Name, ScalarType Dtype, long[] Shape)>();
-        using (var scope = NewDisposeScope())
         using (no_grad())
         {
             foreach (var (name, make) in tensors)
             {
+                using var scope = NewDisposeScope(); // one tensor at a time here too
                 var tensor = make();
                 layout.Add((name, tensor.is_floating_point() ? dtype : tensor.dtype, tensor.shape));
             }
