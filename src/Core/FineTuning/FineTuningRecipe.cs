@@ -133,7 +133,8 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
     {
         var device = TrainingDevice.Select();
         var resumeFolder = resume is null ? null : paths.Resolve(resume.RelativePath);
-        var loaded = PretrainedModelLoader.Load(resumeFolder is not null && !requested.IsLora ? resumeFolder : baseModel.Directory, torch.device(device));
+        var loaded = PretrainedModelLoader.Load(resumeFolder is not null && !requested.IsLora ? resumeFolder : baseModel.Directory, torch.device(device),
+            JobTrainingConfiguration.WeightLoading(requested));
         try
         {
             var tokenizer = TokenizerLoader.FromModelFolder(baseModel.Directory);
@@ -281,7 +282,9 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
         await SetPhaseAsync(database, JobPhase.Evaluating);
         await evaluation.EvaluateBaseAsync(resume is null ? model.EvaluationSetup : null, () =>
         {
-            var bare = PretrainedModelLoader.Load(model.BaseModel.Directory, torch.device(model.Device));
+            // Held as training holds it (bf16 or quantized for such a LoRA job): the base the job's own in-memory
+            // evaluation measures when it does not resume, and a second copy of that size, not a full fp32 one.
+            var bare = PretrainedModelLoader.Load(model.BaseModel.Directory, torch.device(model.Device), JobTrainingConfiguration.WeightLoading(requested));
             return (TrainingSetup.For(bare, model.Tokenizer, requested.MaxSeqLength, requested.TrainOnInputs), bare);
         }, ct);
         return evaluation;
@@ -308,7 +311,14 @@ public sealed class FineTuningRecipe(DataPaths paths, CheckpointStore store, Mod
             new JobRecorderOptions(resumeState?.State.Step ?? 0, tuning.KeepCheckpoints, keepsStopCheckpoint,
                 setup.Lora is { } adapters ? folder => adapters.SaveAdapter(Path.Combine(folder, CheckpointLayout.AdapterFolder), model.BaseModel.RootBaseModel) : null,
                 data.IsMultiTask ? () => PerTaskMetrics.Evaluate(setup.Objective, setup.Examples.PaddingId, data, ct) : null,
-                job.BestCheckpointId, checkpoint => evaluation.EvaluateCheckpoint(model.EvaluationSetup, checkpoint, ct)));
+                job.BestCheckpointId, checkpoint => evaluation.EvaluateCheckpoint(model.EvaluationSetup, checkpoint, ct))
+            {
+                // A LoRA base loaded in bf16 or quantized (JobTrainingConfiguration.WeightLoading) is written in the
+                // base checkpoint's dtype; everything else in fp32 as before.
+                MergedWeightsDtype = setup.Lora is not null && (model.Loaded.Model.modules().Any(m => m is Models.QuantizedLinear)
+                    || model.Loaded.Model.parameters().Any(p => !p.requires_grad && p.dtype != torch.ScalarType.Float32))
+                    ? model.Loaded.CheckpointDtype : null,
+            });
     }
 
     /// <summary>

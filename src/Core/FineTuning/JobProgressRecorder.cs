@@ -168,7 +168,7 @@ public sealed class JobProgressRecorder(
         // all of it is on disk, with a manifest of every file's size and hash.
         var writing = Stopwatch.StartNew();
         var staging = store.BeginWrite(job.Id, request.Step);
-        PretrainedModelWriter.Save(model, config, staging, tokenizerFiles);
+        PretrainedModelWriter.Save(model, config, staging, tokenizerFiles, options.MergedWeightsDtype);
         options.SaveAdapter?.Invoke(staging);
         request.SaveTrainingState(Path.Combine(staging, TrainingStateFolder));
         // The fence covers database rows, not files: a worker that lost the job while it wrote (frozen, cut off)

@@ -12,4 +12,11 @@ namespace TuningService.Core.FineTuning;
 /// <param name="EvaluateCheckpoint">Evaluates a checkpoint just saved, while its weights are the model in memory.</param>
 public sealed record JobRecorderOptions(
     int StartStep, int Keep, Func<bool> KeepsStopCheckpoint, Action<string>? SaveAdapter, Func<Dictionary<string, object?>>? PerTaskMetrics,
-    string? BestCheckpointId, Action<JobCheckpoint>? EvaluateCheckpoint = null);
+    string? BestCheckpointId, Action<JobCheckpoint>? EvaluateCheckpoint = null)
+{
+    /// <summary>
+    /// The dtype of the merged model each checkpoint writes; null writes fp32. A LoRA job whose base is held in bf16
+    /// or quantized writes the base checkpoint's dtype: its merged weights come from the unquantized base files.
+    /// </summary>
+    public TorchSharp.torch.ScalarType? MergedWeightsDtype { get; init; }
+}

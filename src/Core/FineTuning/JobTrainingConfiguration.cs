@@ -45,6 +45,23 @@ public static class JobTrainingConfiguration
         };
     }
 
+    /// <summary>
+    /// How a job holds its base weights: a LoRA job's frozen weights load straight in bf16 when it trains in bf16
+    /// (training would round them to bf16 anyway) and quantized when it asks for `quantization`; full fine-tuning
+    /// trains every weight, so it loads fp32 (its bf16 training keeps fp32 masters of all of them).
+    /// </summary>
+    public static WeightLoadOptions WeightLoading(RequestedHyperparameters requested)
+    {
+        ArgumentNullException.ThrowIfNull(requested);
+        if (!requested.IsLora) return WeightLoadOptions.Fp32;
+        return new WeightLoadOptions
+        {
+            Dtype = Enum.Parse<TrainingPrecision>(requested.Precision, ignoreCase: true) == TrainingPrecision.Bf16
+                ? TorchSharp.torch.ScalarType.BFloat16 : TorchSharp.torch.ScalarType.Float32,
+            Quantization = Enum.Parse<Quantization.WeightQuantization>(requested.Quantization, ignoreCase: true),
+        };
+    }
+
     /// <summary>DPO's loss settings, "auto" resolved.</summary>
     public static PreferenceLossOptions PreferenceOptions(RequestedHyperparameters requested)
     {

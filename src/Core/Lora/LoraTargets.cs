@@ -37,7 +37,7 @@ public static class LoraTargets
     }
 
     /// <summary>Layers LoRA can wrap: nn.Linear and GPT-2's Conv1D.</summary>
-    public static bool IsLinear(nn.Module module) => module is Linear or Conv1D;
+    public static bool IsLinear(nn.Module module) => module is Linear or Conv1D or Models.QuantizedLinear;
 
     /// <summary>
     /// Paths of the modules <paramref name="targetModules"/> selects, in module order. Throws when none matches

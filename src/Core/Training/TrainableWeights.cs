@@ -12,7 +12,8 @@ namespace TuningService.Core.Training;
 /// does not round), clipping and AdamW run in fp32, and the updated masters are rounded back into the model.
 /// Frozen parameters and floating-point buffers stay bf16 while training (rounded once; converting back to fp32
 /// is exact, so they come out bf16-rounded). The model holds its fp32 masters during checkpoints and after
-/// <see cref="Dispose"/>.
+/// <see cref="Dispose"/>; frozen weights already in bf16 (a LoRA base loaded in bf16) or quantized are neither copied
+/// to bf16 (Module.to skips a parameter already in the dtype) nor back to fp32.
 /// With the optimizer step in the backward pass (<see cref="InBackwardUpdate"/>), gradients exist only between a
 /// block's backward and its update: the masters then have no standing gradients, and a block's bf16 gradients become
 /// its masters' gradients just before its update, which the updated masters are copied back after.
@@ -183,7 +184,13 @@ internal sealed class TrainableWeights : IDisposable
 
     private void ToFp32WithMasters()
     {
-        _model.to(ScalarType.Float32);
+        // Only modules that own a trainable parameter go back to fp32: frozen weights loaded in bf16 or quantized (a
+        // LoRA job's base) stay as they are, where converting the whole model would add an fp32 copy of the base.
+        foreach (var module in _model.modules().Prepend(_model))
+        {
+            if (module.named_parameters(recurse: false).Any(p => p.Item2.requires_grad))
+                module.to(ScalarType.Float32);
+        }
         RefreshModelParameters();
         using var noGrad = no_grad();
         for (int i = 0; i < _masters!.Count; i++)

@@ -3,12 +3,16 @@ using TorchSharp;
 namespace TuningService.Core.Models.HuggingFace;
 
 /// <summary>A model read from a Hugging Face folder, with its config and size.</summary>
-/// <param name="Model">In eval mode, on the requested device, weights in fp32.</param>
+/// <param name="Model">In eval mode, on the requested device, weights in fp32 unless loaded with
+/// <see cref="WeightLoadOptions"/> (bf16, or linear layers quantized as <see cref="QuantizedLinear"/>).</param>
 /// <param name="ParameterCount">Trainable tensors' elements; a tied matrix counts once.</param>
-/// <param name="ParameterBytes">Bytes those parameters occupy on the device.</param>
+/// <param name="ParameterBytes">Bytes those parameters occupy on the device (a quantized weight: its codes and scales).</param>
 public sealed record LoadedModel(torch.nn.Module Model, PretrainedConfig Config, long ParameterCount, long ParameterBytes)
     : IDisposable
 {
+    /// <summary>The dtype the checkpoint stores its floating-point tensors in, when they all share one (safetensors); else null.</summary>
+    public torch.ScalarType? CheckpointDtype { get; init; }
+
     /// <summary>The model as a decoder-only LM; throws for encoder-decoder families.</summary>
     public CausalLanguageModel AsCausalLanguageModel() =>
         Model as CausalLanguageModel

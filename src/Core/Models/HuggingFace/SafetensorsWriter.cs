@@ -29,20 +29,38 @@ public static class SafetensorsWriter
         IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(tensors);
-        var ordered = tensors.OrderByDescending(t => DtypeRank(t.Key, t.Value.dtype))
-            .ThenBy(t => t.Key, StringComparer.Ordinal).ToList();
+        Write(path, tensors.Select(t => (t.Key, t.Value.dtype, t.Value.shape)).ToList(), name => tensors[name].alias(), metadata);
+    }
+
+    /// <summary>
+    /// Writes tensors described by <paramref name="layout"/>, each made by <paramref name="produce"/> only when its turn
+    /// comes and freed once written (everything <paramref name="produce"/> creates is disposed), so a checkpoint whose
+    /// tensors are computed (merged LoRA weights) never holds more than one of them.
+    /// </summary>
+    internal static void Write(string path, IReadOnlyList<(string Name, ScalarType Dtype, long[] Shape)> layout,
+        Func<string, Tensor> produce, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(produce);
+        var ordered = layout.OrderByDescending(t => DtypeRank(t.Name, t.Dtype)).ThenBy(t => t.Name, StringComparer.Ordinal).ToList();
         using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
         var header = Header(ordered, metadata);
         Span<byte> length = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
         file.Write(length);
         file.Write(header);
-        foreach (var (_, tensor) in ordered)
+        foreach (var (name, dtype, shape) in ordered)
+        {
+            using var scope = NewDisposeScope();
+            var tensor = produce(name);
+            if (tensor.dtype != dtype || !tensor.shape.SequenceEqual(shape))
+                throw new InvalidOperationException($"Tensor '{name}' came out {tensor.dtype} [{string.Join(", ", tensor.shape)}], its header says {dtype} [{string.Join(", ", shape)}].");
             WriteData(file, tensor);
+        }
         file.Flush(flushToDisk: true);
     }
 
-    private static byte[] Header(List<KeyValuePair<string, Tensor>> ordered, IReadOnlyDictionary<string, string>? metadata)
+    private static byte[] Header(List<(string Name, ScalarType Dtype, long[] Shape)> ordered, IReadOnlyDictionary<string, string>? metadata)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -55,13 +73,13 @@ public static class SafetensorsWriter
                 json.WriteEndObject();
             }
             long offset = 0;
-            foreach (var (name, tensor) in ordered)
+            foreach (var (name, dtype, shape) in ordered)
             {
-                var bytes = tensor.numel() * tensor.ElementSize;
+                var bytes = shape.Aggregate(1L, (n, d) => n * d) * ElementSize(dtype);
                 json.WriteStartObject(name);
-                json.WriteString("dtype", Dtypes[DtypeRank(name, tensor.dtype)].Name);
+                json.WriteString("dtype", Dtypes[DtypeRank(name, dtype)].Name);
                 json.WriteStartArray("shape");
-                foreach (var size in tensor.shape) json.WriteNumberValue(size);
+                foreach (var size in shape) json.WriteNumberValue(size);
                 json.WriteEndArray();
                 json.WriteStartArray("data_offsets");
                 json.WriteNumberValue(offset);
@@ -86,6 +104,14 @@ public static class SafetensorsWriter
             file.Write(chunk.bytes);
         }
     }
+
+    private static long ElementSize(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float64 or ScalarType.Int64 => 8,
+        ScalarType.Float32 or ScalarType.Int32 => 4,
+        ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Int16 => 2,
+        _ => 1,
+    };
 
     private static int DtypeRank(string name, ScalarType type)
     {
