@@ -19,7 +19,8 @@ public static class ChildRun
     {
         _ = torch.get_num_threads(); // LibTorch's natives loaded: part of the runtime the plan counts
         var runtime = ProcessMemory.ResidentMb();
-        using var loaded = PretrainedModelLoader.Load(folder, torch.CPU);
+        // Loaded as the job loads it: a LoRA base in bf16 or quantized when the job asks (JobTrainingConfiguration.WeightLoading).
+        using var loaded = PretrainedModelLoader.Load(folder, torch.CPU, JobTrainingConfiguration.WeightLoading(config.Requested));
         var loadPeak = ProcessMemory.PeakResidentMb();
         Console.WriteLine($"loaded: runtime {runtime:F0} MiB, loading peak {loadPeak:F0} MiB, now {ProcessMemory.ResidentMb():F0} MiB");
         var tokenizer = SyntheticTokenizer.FromConfig(loaded.Config.Json);

@@ -82,12 +82,6 @@ public sealed class SupervisedTrainer
                 "the first update, and in-backward updates free each block's gradients as they go. Set max_grad_norm to 0 or turn optimizer_in_backward off.",
                 nameof(options));
         }
-        if (objective.Model is not IBlockCheckpointedModel)
-        {
-            throw new ArgumentException(
-                $"optimizer_in_backward needs a model that reports when each block's gradients are done; {objective.Model.GetType().Name} does not. " +
-                "Turn optimizer_in_backward off for this model.", nameof(options));
-        }
     }
 
     /// <summary>
@@ -142,6 +136,12 @@ public sealed class SupervisedTrainer
     /// has no model.</summary>
     private void CheckMemorySavers()
     {
+        if (_options.OptimizerInBackward && _objective.Model is not IBlockCheckpointedModel)
+        {
+            throw new ArgumentException(
+                $"optimizer_in_backward needs a model that reports when each block's gradients are done; {_objective.Model.GetType().Name} does not. " +
+                "Turn optimizer_in_backward off for this model.");
+        }
         if (_options.GradientCheckpointing && _objective.Model is not IBlockCheckpointedModel)
         {
             throw new ArgumentException($"Gradient checkpointing needs a model that checkpoints its blocks; {_objective.Model.GetType().Name} does not. Train it without gradient checkpointing.");

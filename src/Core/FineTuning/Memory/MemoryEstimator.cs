@@ -58,8 +58,15 @@ public static class MemoryEstimator
     /// </summary>
     public const double HeapRetention = 0.6;
 
-    /// <summary>bitsandbytes' blockwise quantization of optimizer state: 2048 values per fp32 absmax.</summary>
-    const int OptimizerBlock = 2048;
+    /// <summary>bitsandbytes' blockwise quantization of optimizer state (Optimizer2State): 256 values per fp32 absmax (AdamW8bit).</summary>
+    const int OptimizerBlock = 256;
+
+    /// <summary>
+    /// What quantizing one weight while loading holds beside the model, in fp32 copies of the largest quantized weight:
+    /// the quantizer's temporaries (absmax, normalised blocks, codes, the double quantization) and the C heap's fragments
+    /// of them. Fitted to the 1.1B shape's loading peaks (bench/LoadMemoryBench: NF4 1,484 MiB, int8 2,195 MiB), not counted.
+    /// </summary>
+    const double Nf4LoadTransient = 13.5, Int8LoadTransient = 18.5;
 
     /// <summary>QLoRA: NF4 blocks of 64 weights; double quantization stores each block's absmax in 8 bits with an
     /// fp32 scale per 256 blocks (0.127 bits per weight, Dettmers et al. 2023, section 3).</summary>
@@ -114,13 +121,34 @@ public static class MemoryEstimator
                 Fmt($"freed large blocks the C heap keeps while training: {HeapRetention:P0} of the loss's working set")));
         }
 
-        // Loading: the model is built in fp32 and the whole checkpoint is read before it is copied in.
-        var loading = new List<MemoryTerm>
+        // Loading (PretrainedModelLoader, tensor by tensor). Full fine-tuning and fp32 LoRA build the model in fp32 and
+        // copy each stored tensor in; a bf16 or quantized LoRA base is built on the meta device and each weight is made
+        // from the file in its final form, so the model never exists in fp32.
+        var largest = shape.Tensors.Max(t => t.Elements);
+        var largestStored = shape.StoredBytes / Math.Max(1, p) * largest;
+        var loading = new List<MemoryTerm> { new("runtime", RuntimeBytes, "the process before any model") };
+        if (!inputs.IsLora || (inputs.Precision == TrainingPrecision.Fp32 && inputs.Quantization == WeightQuantization.None))
         {
-            new("runtime", RuntimeBytes, "the process before any model"),
-            new("model_fp32", p * 4, Fmt($"the model built in fp32: {p:N0} × 4 B")),
-            new("checkpoint", shape.StoredBytes, Fmt($"the stored weights read whole: {shape.StoredBytes:N0} B")),
-        };
+            loading.Add(new MemoryTerm("model_fp32", p * 4, Fmt($"the model built in fp32: {p:N0} × 4 B")));
+            loading.Add(new MemoryTerm("tensor_read", largestStored, Fmt($"the largest stored tensor read ({largest:N0} elements)")));
+        }
+        else
+        {
+            var quantizable = inputs.Quantization == WeightQuantization.None ? 0 : shape.QuantizableParameters;
+            var (quantBytes, _) = QuantizedBytes(inputs.Quantization, quantizable);
+            loading.Add(new MemoryTerm("weights", (p - quantizable) * e + quantBytes, "the base as it will train (bf16 or quantized), made weight by weight"));
+            if (quantizable > 0)
+            {
+                var largestQuantized = shape.LargestQuantizableWeight;
+                var factor = inputs.Quantization == WeightQuantization.Nf4 ? Nf4LoadTransient : Int8LoadTransient;
+                loading.Add(new MemoryTerm("quantizing", (long)(factor * largestQuantized * 4),
+                    Fmt($"quantizing one weight at a time: {factor} × the largest quantized weight ({largestQuantized:N0} elements) in fp32, measured")));
+            }
+            else
+            {
+                loading.Add(new MemoryTerm("tensor_read", 2 * largestStored, Fmt($"the largest stored tensor read and converted ({largest:N0} elements)")));
+            }
+        }
         return new MemoryEstimate(training, loading);
     }
 
@@ -156,7 +184,9 @@ public static class MemoryEstimator
             return new MemoryTerm("activations", bytes,
                 Fmt($"{shape.EncoderLayers + shape.DecoderLayers} blocks × {rows} rows × positions × ({width:N0} elements × {e} B{probabilities})"));
         }
-        var inputsKept = (shape.EncoderLayers * source + shape.DecoderLayers * target) * rows * shape.Hidden * e;
+        // Two hidden-state tensors per block: its input, and the uninitialised output TorchSharp's custom-function node
+        // allocates (RecomputedInBackward).
+        var inputsKept = 2 * (shape.EncoderLayers * source + shape.DecoderLayers * target) * rows * shape.Hidden * e;
         var recomputed = (long)Math.Max(encoderBlock, decoderBlock);
         return new MemoryTerm("activations", inputsKept + recomputed,
             Fmt($"checkpointing: each block's input ({rows} rows × positions × {shape.Hidden} × {e} B) + one block recomputed ({recomputed:N0} B)"));

@@ -51,6 +51,9 @@ public sealed partial record ModelShape
     /// <summary>The linear weights quantization stores small: all but the output head (bitsandbytes' default skip list, as QLoRA).</summary>
     public long QuantizableParameters => LinearWeights.Where(t => !IsOutputHead(t.Name)).Sum(t => t.Elements);
 
+    /// <summary>Elements of the largest weight quantization would take (0 when there is none).</summary>
+    public long LargestQuantizableWeight => LinearWeights.Where(t => !IsOutputHead(t.Name)).Select(t => t.Elements).DefaultIfEmpty(0).Max();
+
     /// <summary>The most parameters one optimizer group holds: a block (layers.N, h.N, block.N) or a tensor outside the blocks.</summary>
     public long LargestBlockParameters => Tensors.GroupBy(t => BlockPrefix().Match(t.Name) is { Success: true } m ? m.Value : t.Name)
         .Max(g => g.Sum(t => t.Elements));
