@@ -6,6 +6,7 @@ using TuningService.Api.FineTuningJobs;
 using TuningService.Api.Infrastructure;
 using TuningService.Api.Models;
 using TuningService.Api.RequestIds;
+using TuningService.Api.Security;
 using TuningService.Api.Templates;
 using TuningService.Api.Tokenize;
 using TuningService.Worker.Health;
@@ -17,11 +18,13 @@ var app = await StartupFailure.GuardAsync("TuningService.Api", async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
     builder.Logging.AddTuningLogging();
+    var reloadFailures = builder.Configuration.AddApiKeysFile();
     var options = builder.Services.AddTuningServices(builder.Configuration);
     var embedded = string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Postgres"));
     if (options.RunWorkerInProcess) builder.Services.AddTuningWorker(options, embeddedStorage: embedded);
     builder.Services.AddOpenAiCompatibleApi();
     builder.Services.AddRequestIds();
+    builder.Services.AddApiKeySecurity(reloadFailures);
     builder.Services.AddCompletions();
     builder.Services.AddTuningMetrics();
     builder.Services.AddTuningHealthChecks();
@@ -53,6 +56,7 @@ var app = await StartupFailure.GuardAsync("TuningService.Api", async () =>
     app.MapDashboard();
 
     await app.StartAsync();
+    await AnonymousAccess.EnsureLoopbackOnlyAsync(app, options, app.Services.GetRequiredService<ActiveApiKeys>());
     return app;
 });
 if (app is null) return StartupFailure.ExitCode;

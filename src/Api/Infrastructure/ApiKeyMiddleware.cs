@@ -1,18 +1,18 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Options;
+using TuningService.Api.Security;
 using TuningService.Core.Configuration;
 
 namespace TuningService.Api.Infrastructure;
 
 /// <summary>
-/// `Authorization: Bearer &lt;key&gt;` against `Tuning:ApiKeys`. With no keys configured the service is open and every
-/// request acts as the single local user (an admin). Health checks, /metrics (for Prometheus; it holds no ids), the
+/// `Authorization: Bearer &lt;key&gt;` against `Tuning:ApiKeys`, as they are now (<see cref="ActiveApiKeys"/>: a reload of the
+/// configuration rotates them). With no keys every request acts as the single local user (an admin), from loopback
+/// only unless `Tuning:AllowAnonymous` (<see cref="AnonymousAccess"/>). Health checks, /metrics (for Prometheus; it holds no ids), the
 /// Swagger UI and the dashboard's static files (/ui, which sends the key the user enters with each API call) need no key.
 /// </summary>
-public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<TuningOptions> options)
+public sealed class ApiKeyMiddleware(RequestDelegate next, ActiveApiKeys activeKeys, TuningOptions options)
 {
-    readonly List<ApiKeyOptions> keys = options.Value.ApiKeys.Where(k => !string.IsNullOrEmpty(k.Key)).ToList();
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -23,8 +23,17 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<TuningOption
             await next(context);
             return;
         }
+        var keys = activeKeys.Current;
         if (keys.Count == 0)
         {
+            if (!AnonymousAccess.Allows(context.Connection, options.AllowAnonymous))
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await context.Response.WriteAsJsonAsync(OpenAiError.Of("This service has no API keys and serves anonymous callers " +
+                    "from its own machine only. Ask its operator for a key (Tuning:ApiKeys), or to set Tuning:AllowAnonymous=true.",
+                    "invalid_request_error", null, "anonymous_access_disabled"));
+                return;
+            }
             context.Items[typeof(Caller)] = new Caller(Caller.LocalOwner, Admin: true);
             await next(context);
             return;

@@ -14,9 +14,27 @@ public static class StartupBanner
             embedded ? $"embedded SQLite ({paths.SqliteDatabase})" : "PostgreSQL", paths.Root, options.RunWorkerInProcess);
         var models = app.Services.GetRequiredService<ModelCatalog>().BaseModels();
         logger.LogInformation("Base models: {Models}", models.Count == 0 ? "(none found)" : string.Join(", ", models.Select(m => m.Id)));
-        if (options.ApiKeys.All(k => string.IsNullOrEmpty(k.Key)))
-            logger.LogWarning("NO API KEYS CONFIGURED (Tuning:ApiKeys): the API is OPEN to anyone who can reach it, as the single local user '{Owner}'. Configure keys before exposing this port.", Caller.LocalOwner);
+        LogSecurityMode(logger, options);
         if (!options.RunWorkerInProcess && embedded)
             logger.LogWarning("Tuning:RunWorkerInProcess is false in embedded mode: no process will run jobs. Set ConnectionStrings:Postgres and start src/Worker, or enable the in-process worker.");
+    }
+
+    /// <summary>Which of the three modes the API runs in, in words an operator cannot miss; never a key.</summary>
+    static void LogSecurityMode(ILogger logger, TuningOptions options)
+    {
+        var keysFile = options.ApiKeysFile is { Length: > 0 } file ? $" and {Path.GetFullPath(file)}" : "";
+        if (options.ApiKeys.Count > 0)
+        {
+            logger.LogInformation("Security: API keys required ({Count} keys, for {Owners}); they are re-read when appsettings.json{KeysFile} change.",
+                options.ApiKeys.Count, string.Join(", ", options.ApiKeys.Select(k => k.Owner).Distinct(StringComparer.Ordinal)), keysFile);
+            if (options.AllowAnonymous)
+                logger.LogWarning("Security: Tuning:AllowAnonymous=true has no effect: API keys are configured, and every caller needs one.");
+        }
+        else if (options.AllowAnonymous)
+            logger.LogWarning("Security: NO API KEYS and Tuning:AllowAnonymous=true: ANYONE WHO CAN REACH THIS SERVICE, on any interface, is the admin '{Owner}'. " +
+                "Configure keys (Tuning:ApiKeys) before exposing this port to a network.", Caller.LocalOwner);
+        else
+            logger.LogWarning("Security: no API keys (Tuning:ApiKeys): anonymous callers are the admin '{Owner}', served on loopback only. " +
+                "The service will not start on another interface without keys or Tuning:AllowAnonymous=true.", Caller.LocalOwner);
     }
 }

@@ -14,7 +14,26 @@ public sealed class TuningOptions
     /// <summary>An extra folder whose sub-folders are Hugging Face-format models, listed as base models.</summary>
     public string? ModelsPath { get; set; }
 
+    /// <summary>
+    /// The keys callers send as `Authorization: Bearer`. Read again when the configuration changes (the keys file,
+    /// appsettings.json): a rotation needs no restart. None: anonymous callers are served, on loopback only unless
+    /// <see cref="AllowAnonymous"/>.
+    /// </summary>
     public List<ApiKeyOptions> ApiKeys { get; set; } = [];
+
+    /// <summary>
+    /// With no API keys, serve anonymous callers (each an admin) on every interface the service listens on. False
+    /// (the default): with no keys the API refuses to start on any address but loopback, so a service that a network
+    /// can reach is never open to it by accident.
+    /// </summary>
+    public bool AllowAnonymous { get; set; }
+
+    /// <summary>
+    /// A JSON configuration file read after every other source and again whenever it changes, meant for the keys
+    /// (<c>{"Tuning":{"ApiKeys":[{"Key":"...","Owner":"alice"}]}}</c>), so they can live in a mounted secret and be rotated
+    /// without a restart. Null (the default): none.
+    /// </summary>
+    public string? ApiKeysFile { get; set; }
 
     /// <summary>Largest accepted upload; larger ones get 413.</summary>
     public long MaxUploadBytes { get; set; } = 512L * 1024 * 1024;

@@ -1,18 +1,25 @@
 namespace TuningService.Core.Configuration;
 
 /// <summary>
-/// Checks the numeric settings of the Tuning section at start-up. Out of range, they used to be clamped or to fail
-/// far from their cause (a worker with no threads, a lease that lapses at once); a bad value now stops the process
-/// with a line that names the setting and the range.
+/// Checks the Tuning section at start-up: its numeric settings (out of range they used to be clamped or to fail far
+/// from their cause: a worker with no threads, a lease that lapses at once) and its API keys (a duplicate or empty key,
+/// an entry with no owner). Every problem is listed, one line each, naming the setting; none quotes a key, since
+/// these lines go to logs.
 /// </summary>
 public static class TuningOptionsValidation
 {
     public static IReadOnlyList<string> Problems(TuningOptions options)
     {
         var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.DataDir))
+            problems.Add($"{TuningOptions.Section}:{nameof(TuningOptions.DataDir)} is empty (the folder for uploads, checkpoints and models)");
         AtLeast(problems, nameof(TuningOptions.WorkerCount), options.WorkerCount, 1, "jobs one worker process trains at once");
         AtLeast(problems, nameof(TuningOptions.LeaseSeconds), options.LeaseSeconds, 1, "how long a worker's claim on a job lasts");
         AtLeast(problems, nameof(TuningOptions.JobInvisibilitySeconds), options.JobInvisibilitySeconds, 1, "how long a fetched job stays hidden from other workers");
+        AtLeast(problems, nameof(TuningOptions.MaxJobAttempts), options.MaxJobAttempts, 1, "worker deaths one job may cause before it fails");
+        AtLeast(problems, nameof(TuningOptions.DatabaseOutageToleranceSeconds), options.DatabaseOutageToleranceSeconds, 1, "how long a worker rides out an unreachable database");
+        // The worker never gives a checkpoint less than 5 s (FineTuningJobRunner); a smaller value would be silently raised.
+        AtLeast(problems, nameof(TuningOptions.ShutdownCheckpointSeconds), options.ShutdownCheckpointSeconds, 5, "the time a worker has on SIGTERM to checkpoint its job");
         AtLeast(problems, nameof(TuningOptions.KeepCheckpoints), options.KeepCheckpoints, 1, "checkpoints a job keeps");
         AtLeast(problems, nameof(TuningOptions.MaxUploadBytes), options.MaxUploadBytes, 1, "the largest accepted upload");
         AtLeast(problems, nameof(TuningOptions.ModelCacheBytes), options.ModelCacheBytes, 0, "memory for models loaded for inference");
@@ -23,16 +30,54 @@ public static class TuningOptionsValidation
             AtLeast(problems, nameof(TuningOptions.WorkerMemoryBytes), workerMemory, 1L << 28, "memory one training worker may use; leave it out for the machine's less a margin");
         if (options.LocalCacheBytes is { } cacheBytes)
             AtLeast(problems, nameof(TuningOptions.LocalCacheBytes), cacheBytes, 1, "bytes the data directory keeps of the artifact store; leave it out for no bound");
+        if (!Uri.TryCreate(options.HubUrl, UriKind.Absolute, out var hub) || (hub.Scheme != Uri.UriSchemeHttp && hub.Scheme != Uri.UriSchemeHttps))
+            problems.Add($"{TuningOptions.Section}:{nameof(TuningOptions.HubUrl)} is '{options.HubUrl}' but must be an http or https URL (the Hugging Face Hub or a mirror)");
+        problems.AddRange(ApiKeyProblems(options.ApiKeys));
         return problems;
     }
 
-    /// <summary>Throws a <see cref="StartupException"/> naming every out-of-range setting, on one line.</summary>
+    /// <summary>
+    /// What is wrong with a set of API keys: checked at start-up and again on every reload (a reload with problems is
+    /// not applied). Entries are named by their index, never by their key.
+    /// </summary>
+    public static IReadOnlyList<string> ApiKeyProblems(IReadOnlyList<ApiKeyOptions> keys)
+    {
+        var problems = new List<string>();
+        var firstIndexOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var entry = $"{TuningOptions.Section}:{nameof(TuningOptions.ApiKeys)}:{i}";
+            var key = keys[i].Key ?? "";
+            if (string.IsNullOrWhiteSpace(key))
+                problems.Add($"{entry}:Key is empty (every entry needs a key; remove the entry, or set its key)");
+            else if (key != key.Trim())
+                // The middleware trims what a caller sends, so such a key could never match.
+                problems.Add($"{entry}:Key begins or ends with whitespace (no request could present it)");
+            if (string.IsNullOrWhiteSpace(keys[i].Owner))
+                problems.Add($"{entry}:Owner is empty (files, jobs and models belong to a key's owner)");
+            if (string.IsNullOrWhiteSpace(key)) continue;
+            if (!firstIndexOfKey.TryGetValue(key, out var first))
+            {
+                firstIndexOfKey[key] = i;
+                continue;
+            }
+            var earlier = keys[first];
+            var what = earlier.Owner != keys[i].Owner
+                ? $"for two owners ('{earlier.Owner}' and '{keys[i].Owner}'): a caller with it could not be told apart"
+                : earlier.Admin != keys[i].Admin ? "once as admin and once not" : "twice";
+            problems.Add($"{entry}:Key is the same key as {TuningOptions.Section}:{nameof(TuningOptions.ApiKeys)}:{first}:Key, given {what}");
+        }
+        return problems;
+    }
+
+    /// <summary>Throws a <see cref="StartupException"/> naming every problem, one line each.</summary>
     public static void ThrowIfInvalid(TuningOptions options)
     {
         var problems = Problems(options);
         if (problems.Count > 0)
-            throw new StartupException($"Invalid configuration: {string.Join("; ", problems)}. Fix it in appsettings.json or the " +
-                $"environment (e.g. {TuningOptions.Section}__{nameof(TuningOptions.WorkerCount)}=1).");
+            throw new StartupException(string.Join("\n", problems.Select(p => $"Invalid configuration: {p}.")
+                .Append($"Fix {(problems.Count == 1 ? "it" : $"these {problems.Count} settings")} in appsettings.json, the keys file or the environment " +
+                    $"({TuningOptions.Section}:Name is {TuningOptions.Section}__Name there).")));
     }
 
     static void AtLeast(List<string> problems, string name, long value, long minimum, string meaning)

@@ -5,7 +5,7 @@ namespace TuningService.Worker.Hosting;
 
 /// <summary>
 /// Runs a process's start-up (configuration, database, until the host has started) so that a failure ends the
-/// process with one line on standard error and a non-zero exit code, instead of an unhandled exception's stack
+/// process with one line (per problem) on standard error and a non-zero exit code, instead of an unhandled exception's stack
 /// trace: the people who see it run the service, and need what failed and what to do, not where in the code.
 /// </summary>
 public static class StartupFailure
@@ -27,7 +27,9 @@ public static class StartupFailure
         catch (Exception e)
         {
             // Written straight to stderr: the host's console logger writes from a queue, and the process exits next.
-            Console.Error.WriteLine($"fail: {processName} could not start: {Describe(e)}");
+            // One line per problem, each whole on its own, so a log search for a setting finds the line that names it.
+            foreach (var line in Describe(e).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                Console.Error.WriteLine($"fail: {processName} could not start: {line}");
             return null;
         }
     }

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Options;
+using TuningService.Core.Configuration;
+
+namespace TuningService.Api.Security;
+
+/// <summary>
+/// The API keys in force: those of the configuration at start-up (validated by then), replaced whenever a reload of
+/// the configuration (the keys file, appsettings.json) brings a valid set, through <see cref="IOptionsMonitor{T}"/>.
+/// A reload that is not valid (a duplicate or empty key, an entry with no owner, a file that cannot be read) or that
+/// would remove every key is not applied: the keys in force stay and one error line says why. Removing the last key
+/// would turn a keyed service into an open one, which only a restart (and the loopback rule) may do. No key is ever
+/// logged: entries are named by index and owner.
+/// </summary>
+public sealed class ActiveApiKeys : IDisposable
+{
+    readonly ConfigurationReloadFailures failures;
+    readonly ILogger<ActiveApiKeys> logger;
+    readonly IDisposable? subscription;
+    readonly Lock gate = new();
+    volatile IReadOnlyList<ApiKeyOptions> current;
+
+    public ActiveApiKeys(IOptionsMonitor<TuningOptions> monitor, ConfigurationReloadFailures failures, ILogger<ActiveApiKeys> logger)
+    {
+        this.failures = failures;
+        this.logger = logger;
+        current = Copy(monitor.CurrentValue.ApiKeys);
+        subscription = monitor.OnChange(Reload);
+    }
+
+    /// <summary>The keys a request is checked against; empty: no keys (anonymous callers, see <see cref="AnonymousAccess"/>).</summary>
+    public IReadOnlyList<ApiKeyOptions> Current => current;
+
+    void Reload(TuningOptions options)
+    {
+        lock (gate)
+        {
+            var candidate = Copy(options.ApiKeys);
+            var unreadable = failures.Take();
+            var problems = unreadable is not null ? [unreadable] : TuningOptionsValidation.ApiKeyProblems(candidate).ToList();
+            if (problems.Count == 0 && candidate.Count == 0 && current.Count > 0)
+                problems.Add($"it leaves no API keys at all, which would open the API to anonymous callers; to run without keys, remove them and restart");
+            if (problems.Count > 0)
+            {
+                logger.LogError("API keys not reloaded, the {Count} keys in force stay: {Problems}.", current.Count, string.Join("; ", problems));
+                return;
+            }
+            // A file save often raises two change events, and other settings' changes raise them too.
+            if (Same(candidate, current)) return;
+            current = candidate;
+            logger.LogInformation("API keys reloaded: {Count} keys, for {Owners}.", candidate.Count,
+                string.Join(", ", candidate.Select(k => k.Owner).Distinct(StringComparer.Ordinal)));
+        }
+    }
+
+    // Each reload binds a fresh options object, so the list can be kept as it is.
+    static List<ApiKeyOptions> Copy(IEnumerable<ApiKeyOptions> keys) => keys.ToList();
+
+    // Compared whole, as JSON, so that every setting of a key counts, those added later included.
+    static bool Same(IReadOnlyList<ApiKeyOptions> a, IReadOnlyList<ApiKeyOptions> b) =>
+        System.Text.Json.JsonSerializer.Serialize(a) == System.Text.Json.JsonSerializer.Serialize(b);
+
+    public void Dispose() => subscription?.Dispose();
+}
