@@ -18,6 +18,7 @@ public sealed class ActiveApiKeys : IDisposable
     readonly IDisposable? subscription;
     readonly Lock gate = new();
     volatile IReadOnlyList<ApiKeyOptions> current;
+    string? lastRejection;
 
     public ActiveApiKeys(IOptionsMonitor<TuningOptions> monitor, ConfigurationReloadFailures failures, ILogger<ActiveApiKeys> logger)
     {
@@ -41,10 +42,15 @@ public sealed class ActiveApiKeys : IDisposable
                 problems.Add($"it leaves no API keys at all, which would open the API to anonymous callers; to run without keys, remove them and restart");
             if (problems.Count > 0)
             {
-                logger.LogError("API keys not reloaded, the {Count} keys in force stay: {Problems}.", current.Count, string.Join("; ", problems));
+                // A file save often raises two change events: the same rejection is said once.
+                var rejection = string.Join("; ", problems);
+                if (rejection == lastRejection) return;
+                lastRejection = rejection;
+                logger.LogError("API keys not reloaded, the {Count} keys in force stay: {Problems}.", current.Count, rejection);
                 return;
             }
-            // A file save often raises two change events, and other settings' changes raise them too.
+            lastRejection = null;
+            // A second change event of the same save, or a change of other settings.
             if (Same(candidate, current)) return;
             current = candidate;
             logger.LogInformation("API keys reloaded: {Count} keys, for {Owners}.", candidate.Count,
