@@ -87,6 +87,44 @@ public sealed class StartupFailureTests(PostgresServer postgres) : IDisposable
     [Theory]
     [InlineData("api")]
     [InlineData("worker")]
+    public async Task Every_invalid_setting_and_api_key_is_listed_one_line_each_without_the_keys(string program)
+    {
+        var secret = $"sk-secret-{Guid.NewGuid():N}";
+        var unreachable = $"Host=127.0.0.1;Port={LoopbackPort.Free()};Username=postgres;Database=tuning";
+        using var process = Start(program, unreachable, new Dictionary<string, string>
+        {
+            ["Tuning__WorkerCount"] = "0",
+            ["Tuning__MaxUploadBytes"] = "-1",
+            ["Tuning__ApiKeys__0__Key"] = secret, ["Tuning__ApiKeys__0__Owner"] = "alice",
+            ["Tuning__ApiKeys__1__Key"] = secret, ["Tuning__ApiKeys__1__Owner"] = "bob",
+            ["Tuning__ApiKeys__2__Key"] = " ", ["Tuning__ApiKeys__2__Owner"] = "carol",
+            ["Tuning__ApiKeys__3__Key"] = secret + "-3", ["Tuning__ApiKeys__3__Owner"] = "",
+        });
+
+        Assert.True(await process.WaitForExitAsync(ExitDeadline), $"Still running after {ExitDeadline.TotalSeconds} s:\n{process.Output}");
+        Assert.NotEqual(0, process.ExitCode);
+        var lines = process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.DoesNotContain(lines, line => line.Contains("   at "));
+        Assert.DoesNotContain(lines, line => line.Contains(secret, StringComparison.Ordinal));
+        Assert.DoesNotContain("Cannot reach PostgreSQL", process.Output);
+        foreach (var problem in new[]
+        {
+            "Tuning:WorkerCount is 0 but must be at least 1",
+            "Tuning:MaxUploadBytes is -1 but must be at least 1",
+            "Tuning:ApiKeys:1:Key is the same key as Tuning:ApiKeys:0:Key, given for two owners ('alice' and 'bob')",
+            "Tuning:ApiKeys:2:Key is empty",
+            "Tuning:ApiKeys:3:Owner is empty",
+        })
+        {
+            var line = Assert.Single(lines, l => l.Contains(problem, StringComparison.Ordinal));
+            Assert.StartsWith($"fail: TuningService.{(program == "api" ? "Api" : "Worker")} could not start: Invalid configuration: ", line);
+        }
+        Assert.Single(lines, l => l.Contains("Fix these 5 settings in appsettings.json", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("api")]
+    [InlineData("worker")]
     public async Task An_artifact_store_that_is_not_there_ends_the_process_with_one_line_naming_it(string program)
     {
         // Checked before the database: the PostgreSQL here is not there either, and must not be what is reported.
