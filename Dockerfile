@@ -101,6 +101,10 @@ ENTRYPOINT ["dotnet", "TuningService.Worker.dll"]
 FROM runtime AS api
 COPY --from=build /out/api ./
 EXPOSE 8080
+# The API listens on every interface of the container (ASPNETCORE_HTTP_PORTS=8080), so it needs API keys: without
+# them it refuses to start (README "Security"). `docker run -e Tuning__ApiKeys__0__Key=... -e Tuning__ApiKeys__0__Owner=me
+# -e Tuning__ApiKeys__0__Admin=true`, or a mounted keys file (-e Tuning__ApiKeysFile=/run/secrets/keys.json), or, for
+# a container that nothing but this host can reach, -e Tuning__AllowAnonymous=true.
 # 8080: the aspnet image's ASPNETCORE_HTTP_PORTS. See the worker's HEALTHCHECK for --probe.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
   CMD ["dotnet", "TuningService.Api.dll", "--probe", "http://127.0.0.1:8080/healthz/ready"]
