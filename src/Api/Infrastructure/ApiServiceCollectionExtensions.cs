@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 
 namespace TuningService.Api.Infrastructure;
@@ -35,6 +36,9 @@ public static class ApiServiceCollectionExtensions
             });
             o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
             o.SchemaFilter<RequestExamplesSchemaFilter>();
+            o.SchemaFilter<MultipartFormSchemaFilter>();
+            // Messages, tools and templates are free JSON (JsonNode in C#): described as any value, not as JsonNode's own members.
+            o.MapType<JsonNode>(() => new OpenApiSchema { Description = "Any JSON value." });
             o.OperationFilter<Models.ImportModelBodyFilter>();
             var xml = Path.Combine(AppContext.BaseDirectory, "TuningService.Api.xml");
             if (File.Exists(xml)) o.IncludeXmlComments(xml);
