@@ -1,3 +1,4 @@
+using System.Text.Json;
 using TuningService.Api.Infrastructure;
 using TuningService.Core.Common;
 using TuningService.Core.Files;
@@ -26,6 +27,10 @@ public static class CompletionsApi
     static async Task Complete(CompletionRequest body, HttpContext http, TuningDbContext db, CompletionRunner runner, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body.Model)) throw ApiException.BadRequest("model is required.", "model");
+        RequestParsing.RefuseUnsupportedSampling(body.FrequencyPenalty, body.PresencePenalty, body.LogitBias);
+        RequestParsing.RefuseUnsupported("echo", body.Echo is true);
+        RequestParsing.RefuseUnsupported("best_of", body.BestOf is not (null or 1));
+        RequestParsing.RefuseUnsupported("suffix", body.Suffix is { Length: > 0 });
         var request = new GenerationRequest(body.Model, RequestParsing.Prompts(body.Prompt), RequestParsing.N(body.N),
             RequestParsing.MaxTokens(body.MaxTokens, "max_tokens") ?? 16,
             RequestParsing.Options(body.Temperature, body.TopP, body.TopK, body.Seed, body.Stop, body.Logprobs));
@@ -55,6 +60,13 @@ public static class CompletionsApi
     {
         if (string.IsNullOrWhiteSpace(body.Model)) throw ApiException.BadRequest("model is required.", "model");
         if (body.Messages is null || body.Messages.Count == 0) throw ApiException.BadRequest("messages must hold at least one message.", "messages");
+        RequestParsing.RefuseUnsupportedSampling(body.FrequencyPenalty, body.PresencePenalty, body.LogitBias);
+        RequestParsing.RefuseUnsupported("logprobs", body.Logprobs is true);
+        RequestParsing.RefuseUnsupported("top_logprobs", body.TopLogprobs is not (null or 0));
+        RequestParsing.RefuseUnsupported("response_format", body.ResponseFormat?["type"]?.GetValueKind() is not null
+            && body.ResponseFormat["type"]!.ToString() != "text");
+        RequestParsing.RefuseUnsupported("tool_choice", body.ToolChoice is { ValueKind: not JsonValueKind.Null } choice
+            && !(choice.ValueKind == JsonValueKind.String && choice.GetString() is "auto" or "none"));
         var request = new GenerationRequest(body.Model, [], RequestParsing.N(body.N),
             RequestParsing.MaxTokens(body.MaxCompletionTokens, "max_completion_tokens") ?? RequestParsing.MaxTokens(body.MaxTokens, "max_tokens"),
             RequestParsing.Options(body.Temperature, body.TopP, body.TopK, body.Seed, body.Stop, logprobs: null),

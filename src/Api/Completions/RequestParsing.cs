@@ -21,6 +21,24 @@ public static class RequestParsing
         };
     }
 
+    /// <summary>
+    /// An OpenAI field this service does not implement, given a value other than its default: a 400 naming it, since
+    /// ignoring it would answer something else than was asked. Its default is accepted: clients send defaults.
+    /// </summary>
+    public static void RefuseUnsupported(string param, bool asked)
+    {
+        if (asked)
+            throw new ApiException(400, $"{param} is not supported by this service; leave it out or send its default.", param, "unsupported_parameter");
+    }
+
+    /// <summary>The penalties and logit_bias both endpoints take from OpenAI, at their defaults only.</summary>
+    public static void RefuseUnsupportedSampling(double? frequencyPenalty, double? presencePenalty, Dictionary<string, double>? logitBias)
+    {
+        RefuseUnsupported("frequency_penalty", frequencyPenalty is not (null or 0));
+        RefuseUnsupported("presence_penalty", presencePenalty is not (null or 0));
+        RefuseUnsupported("logit_bias", logitBias is { Count: > 0 });
+    }
+
     public static int N(int? n) => n is null ? 1
         : n is >= 1 and <= MaxN ? n.Value
         : throw ApiException.BadRequest($"n must be between 1 and {MaxN}, got {n}.", "n");

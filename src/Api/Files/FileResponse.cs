@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using TuningService.Core.Files;
 using TuningService.Core.Persistence;
 
@@ -31,9 +33,11 @@ public sealed class UploadFileForm
     /// header row. UTF-8 (a BOM and CRLF line ends are fine).</summary>
     public required IFormFile File { get; init; }
     /// <summary>Must be "fine-tune".</summary>
+    [AllowedValues("fine-tune")]
     public required string Purpose { get; init; }
     /// <summary>auto (default: detected from the first bytes, the extension and the first line), prompt_completion,
-    /// chat, alpaca or text (every record must have that format), or jsonl, json, csv, tsv (the layout).</summary>
+    /// chat, alpaca, text or preference (every record must have that format), or jsonl, json, csv, tsv (the layout).</summary>
+    [AllowedValues("auto", "prompt_completion", "chat", "alpaca", "text", "preference", "jsonl", "json", "csv", "tsv"), DefaultValue("auto")]
     public string? Format { get; init; }
     /// <summary>CSV/TSV: the prompt made from a row's columns, e.g. "Review: {sentence} Sentiment:" (default "{prompt}").</summary>
     public string? PromptTemplate { get; init; }

@@ -42,6 +42,7 @@ public static class CreateFineTuningJob
         await JobTemplateCheck.CheckAsync(request.Template,
             [training, request.ValidationFile, .. tasks?.SelectMany(t => new[] { t.TrainingFile, t.ValidationFile }) ?? []], db, http, caller.Owner, ct);
         CheckChatTemplate(request.ChatTemplate);
+        CheckIntegrations(request.Integrations);
         var retentionFiles = await CheckRetentionFilesAsync(db, request.RetentionFiles, caller.Owner, ct);
         if (request.IclShots is < 0 or > MaxIclShots)
             throw ApiException.BadRequest($"icl_shots must be between 0 and {MaxIclShots}, got {request.IclShots}.", "icl_shots");
@@ -221,6 +222,26 @@ public static class CreateFineTuningJob
     }
 
     /// <summary>A built-in name or a Jinja template that parses (it is rendered against the model's tokenizer when the job runs).</summary>
+    /// <summary>
+    /// OpenAI's integrations (its only type is "wandb": metrics sent to Weights &amp; Biases). This service sends metrics
+    /// nowhere, so a job that asks for an integration is refused rather than run without it; an empty list asks for nothing.
+    /// </summary>
+    static void CheckIntegrations(JsonElement? integrations)
+    {
+        if (integrations is not { ValueKind: not JsonValueKind.Null } list) return;
+        if (list.ValueKind != JsonValueKind.Array)
+            throw ApiException.BadRequest($"integrations must be an array, got {list.GetRawText()}.", "integrations");
+        if (list.GetArrayLength() == 0) return;
+        var type = list[0] is { ValueKind: JsonValueKind.Object } first && first.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
+            ? t.GetString() : null;
+        var asked = type is null ? "an integration" : $"integration type '{type}'";
+        var why = type == "wandb"
+            ? "this service does not send metrics to Weights & Biases"
+            : "this service supports no integrations (OpenAI's only one is 'wandb')";
+        throw new ApiException(400, $"integrations: {asked} is not supported: {why}. Follow a job's metrics with " +
+            "GET /v1/fine_tuning/jobs/{id}/events and /metrics, and leave integrations out (or send an empty list).", "integrations", "unsupported_integration");
+    }
+
     static void CheckChatTemplate(string? chatTemplate)
     {
         if (chatTemplate is null) return;

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Microsoft.OpenApi;
 
 namespace TuningService.Api.Infrastructure;
@@ -12,6 +14,10 @@ public static class ApiServiceCollectionExtensions
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.DictionaryKeyPolicy = null; // metadata keys are the user's own
+            // A field the request type lacks is a 400 naming it (UnknownParameter), never silently dropped: a misspelled
+            // hyperparameter would otherwise train with its default. Fields OpenAI defines that change nothing here are
+            // modelled on the request types, so its clients keep working.
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });
         // Swashbuckle describes schemas with MVC's JSON options: the same snake_case, so Swagger shows the wire names.
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => o.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
@@ -35,6 +41,9 @@ public static class ApiServiceCollectionExtensions
             });
             o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
             o.SchemaFilter<RequestExamplesSchemaFilter>();
+            o.SchemaFilter<MultipartFormSchemaFilter>();
+            // Messages, tools and templates are free JSON (JsonNode in C#): described as any value, not as JsonNode's own members.
+            o.MapType<JsonNode>(() => new OpenApiSchema { Description = "Any JSON value." });
             o.OperationFilter<Models.ImportModelBodyFilter>();
             var xml = Path.Combine(AppContext.BaseDirectory, "TuningService.Api.xml");
             if (File.Exists(xml)) o.IncludeXmlComments(xml);

@@ -1,5 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Options;
 using TuningService.Core.Persistence;
 using TuningService.Core.Storage;
 
@@ -16,6 +19,8 @@ public sealed class OpenAiExceptionHandler(ILogger<OpenAiExceptionHandler> logge
         var (status, error) = exception switch
         {
             ApiException e => (e.Status, OpenAiError.Of(e.Message, e.Type, e.Param, e.Code)),
+            BadHttpRequestException { InnerException: JsonException json } when UnknownField(context, json) is { } unknown =>
+                (400, OpenAiError.Of(unknown.Message, unknown.Type, unknown.Param, unknown.Code)),
             BadHttpRequestException { InnerException: JsonException json } => (400, InvalidJson(json)),
             BadHttpRequestException e when e.StatusCode == StatusCodes.Status413PayloadTooLarge =>
                 (413, OpenAiError.Of(e.Message, "invalid_request_error", null, "payload_too_large")),
@@ -34,6 +39,12 @@ public sealed class OpenAiExceptionHandler(ILogger<OpenAiExceptionHandler> logge
         await context.Response.WriteAsJsonAsync(error, ct);
         return true;
     }
+
+    /// <summary>A field the endpoint's body type lacks (bodies are read with unmapped members disallowed), named with the nearest known one.</summary>
+    static ApiException? UnknownField(HttpContext context, JsonException json) =>
+        context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType is { } body
+            ? UnknownParameter.Describe(json, body, context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions)
+            : null;
 
     static OpenAiError InvalidJson(JsonException json)
     {

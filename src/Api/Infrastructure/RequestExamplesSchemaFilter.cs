@@ -1,13 +1,17 @@
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
+using TuningService.Api.Completions;
+using TuningService.Api.Files;
 using TuningService.Api.FineTuningJobs;
 using TuningService.Api.Models;
+using TuningService.Api.Templates;
+using TuningService.Api.Tokenize;
 
 namespace TuningService.Api.Infrastructure;
 
 /// <summary>
-/// Gives Swagger UI a ready-to-send job body and Hub import body, and explains the "number or auto" hyperparameters, which are
+/// Gives Swagger UI a ready-to-send body for every JSON endpoint (the job's with a placeholder file id), and explains the "number or auto" hyperparameters, which are
 /// JsonElement in C# and would otherwise show as an untyped value.
 /// </summary>
 public sealed class RequestExamplesSchemaFilter : ISchemaFilter
@@ -27,6 +31,24 @@ public sealed class RequestExamplesSchemaFilter : ISchemaFilter
                   "method": { "type": "supervised", "supervised": { "hyperparameters": { "n_epochs": 3, "batch_size": "auto", "learning_rate_multiplier": "auto" } } }
                 }
                 """);
+        // Swagger UI's "Try it out" starts from these; without one it builds a body from the types (top_p 0, n 0, limit
+        // 0, ...) that the endpoint refuses. Each one below is accepted as it stands (RequestExamplesTests sends them).
+        if (context.Type == typeof(CompletionRequest))
+            concrete.Example = JsonNode.Parse("""{ "model": "babyllama-tinystories", "prompt": "Once upon a time", "max_tokens": 16, "temperature": 0.8 }""");
+        if (context.Type == typeof(ChatCompletionRequest))
+            concrete.Example = JsonNode.Parse("""
+                { "model": "babyllama-tinystories", "messages": [ { "role": "user", "content": "Tell me a story about a cat." } ], "max_tokens": 32 }
+                """);
+        if (context.Type == typeof(TokenizeRequest))
+            concrete.Example = JsonNode.Parse("""{ "model": "babyllama-tinystories", "prompt": "Once upon a time", "return_token_strs": true }""");
+        if (context.Type == typeof(DetokenizeRequest))
+            concrete.Example = JsonNode.Parse("""{ "model": "babyllama-tinystories", "tokens": [ 1, 100, 200 ] }""");
+        if (context.Type == typeof(FilePreviewRequest))
+            concrete.Example = JsonNode.Parse("""{ "model": "babyllama-tinystories", "limit": 5 }""");
+        if (context.Type == typeof(CleanFileRequest))
+            concrete.Example = JsonNode.Parse("""{ "unicode_normalization": "nfc", "drop_conflicts": false, "long_examples": "truncate" }""");
+        if (context.Type == typeof(SplitFileRequest))
+            concrete.Example = JsonNode.Parse("""{ "train": 0.8, "validation": 0.1, "test": 0.1, "seed": 42, "stratify": "auto" }""");
         if (context.Type == typeof(ImportModelRequest))
             concrete.Example = JsonNode.Parse("""{ "source": "hf", "repo": "google/flan-t5-small", "revision": "main", "name": "flan-t5-small" }""");
         if (context.Type == typeof(HyperparametersRequest))

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using TuningService.Api.Infrastructure;
 using TuningService.Core.Configuration;
 using TuningService.Core.Imports;
@@ -23,8 +25,11 @@ public static class ImportModel
         }
         catch (JsonException e)
         {
-            // The exception handler turns this into a 400 that names the offending field, as bound bodies get.
-            throw new BadHttpRequestException("Invalid JSON body.", StatusCodes.Status400BadRequest, e);
+            // A field ImportModelRequest lacks is named here (the endpoint's metadata describes the multipart form); anything
+            // else the exception handler turns into a 400 that names the offending field, as bound bodies get.
+            var json = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+            throw (Exception?)UnknownParameter.Describe(e, typeof(ImportModelRequest), json)
+                ?? new BadHttpRequestException("Invalid JSON body.", StatusCodes.Status400BadRequest, e);
         }
         if (request is null) throw ApiException.BadRequest("The body must be a JSON object.");
         return await ImportModelFromHub.Handle(request, caller, db, imported, dispatcher, ct);
