@@ -23,7 +23,25 @@ public static class TuningOptionsValidation
             AtLeast(problems, nameof(TuningOptions.WorkerMemoryBytes), workerMemory, 1L << 28, "memory one training worker may use; leave it out for the machine's less a margin");
         if (options.LocalCacheBytes is { } cacheBytes)
             AtLeast(problems, nameof(TuningOptions.LocalCacheBytes), cacheBytes, 1, "bytes the data directory keeps of the artifact store; leave it out for no bound");
+        LimitProblems(options, problems);
         return problems;
+    }
+
+    /// <summary>Rate limits and quotas, the defaults and each key's overrides: zero or less would refuse every request.</summary>
+    static void LimitProblems(TuningOptions options, List<string> problems)
+    {
+        AtLeast(problems, "RateLimits:RequestsPerMinute", options.RateLimits.RequestsPerMinute, 1, "requests one key may make per minute");
+        AtLeast(problems, "Quotas:MaxActiveJobs", options.Quotas.MaxActiveJobs, 1, "unfinished jobs one owner may have");
+        AtLeast(problems, "Quotas:MaxQueuedJobs", options.Quotas.MaxQueuedJobs, 1, "queued jobs one owner may have");
+        AtLeast(problems, "Quotas:MaxStoredBytes", options.Quotas.MaxStoredBytes, 1, "bytes of files one owner may store");
+        for (var i = 0; i < options.ApiKeys.Count; i++)
+        {
+            var key = options.ApiKeys[i];
+            if (key.RequestsPerMinute is { } rpm) AtLeast(problems, $"ApiKeys:{i}:RequestsPerMinute", rpm, 1, "this key's requests per minute");
+            if (key.MaxActiveJobs is { } active) AtLeast(problems, $"ApiKeys:{i}:MaxActiveJobs", active, 1, "this owner's unfinished jobs");
+            if (key.MaxQueuedJobs is { } queued) AtLeast(problems, $"ApiKeys:{i}:MaxQueuedJobs", queued, 1, "this owner's queued jobs");
+            if (key.MaxStoredBytes is { } bytes) AtLeast(problems, $"ApiKeys:{i}:MaxStoredBytes", bytes, 1, "bytes of files this owner may store");
+        }
     }
 
     /// <summary>Throws a <see cref="StartupException"/> naming every out-of-range setting, on one line.</summary>
