@@ -44,7 +44,8 @@ public sealed class OwnerQuotaTests(PostgresServer postgres)
         var database = postgres.CreateDatabase();
         var settings = Settings(("Tuning:ApiKeys:0:MaxQueuedJobs", "1"));
         using var first = new TuningApiFactory(database, settings);
-        using var second = new TuningApiFactory(database, settings);
+        // Two API machines share the database and the files (the data directory here; a bucket with Kind=s3).
+        using var second = new TuningApiFactory(database, settings, dataDir: first.DataDir) { KeepDataDir = true };
         var alice = new[] { As(first, "key-alice"), As(second, "key-alice") };
         var fileId = await alice[0].UploadFileAsync(TrainingFile);
         await alice[1].GetJsonAsync("/v1/files"); // the second process is up before the race starts
@@ -54,8 +55,9 @@ public sealed class OwnerQuotaTests(PostgresServer postgres)
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
         foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
         {
-            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
-            var error = (await ApiClient.JsonAsync(refused))["error"]!;
+            var body = await ApiClient.JsonAsync(refused);
+            Assert.True(refused.StatusCode == HttpStatusCode.TooManyRequests, $"{(int)refused.StatusCode} {body}");
+            var error = body["error"]!;
             Assert.Equal("quota_exceeded", error["code"]!.GetValue<string>());
             var message = error["message"]!.GetValue<string>();
             Assert.Contains("1 queued jobs and the limit is 1", message, StringComparison.Ordinal);
