@@ -5,6 +5,8 @@ using TuningService.Api.Files;
 using TuningService.Api.FineTuningJobs;
 using TuningService.Api.Infrastructure;
 using TuningService.Api.Models;
+using TuningService.Api.Quotas;
+using TuningService.Api.RateLimits;
 using TuningService.Api.RequestIds;
 using TuningService.Api.Security;
 using TuningService.Api.Templates;
@@ -26,6 +28,8 @@ var app = await StartupFailure.GuardAsync("TuningService.Api", async () =>
     builder.Services.AddRequestIds();
     builder.Services.AddApiKeySecurity(reloadFailures);
     builder.Services.AddCompletions();
+    builder.Services.AddRequestRateLimits();
+    builder.Services.AddOwnerQuotas();
     builder.Services.AddTuningMetrics();
     builder.Services.AddTuningHealthChecks();
 
@@ -39,6 +43,7 @@ var app = await StartupFailure.GuardAsync("TuningService.Api", async () =>
     app.UseTuningHttpMetrics(); // outside the error handler: it counts the status the caller got
     app.UseOpenAiErrors();
     app.UseMiddleware<ApiKeyMiddleware>();
+    app.UseRequestRateLimits();
     app.UseSwagger();
     app.UseSwaggerUI(o => o.DocumentTitle = "TuningService");
     app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();

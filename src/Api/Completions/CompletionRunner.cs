@@ -44,7 +44,7 @@ public sealed class CompletionRunner(ModelCatalog catalog, ModelCache cache, Gen
         // A LoRA fine-tune is served as its adapter on the model its job started from: that model's files too.
         using var startingFiles = await LeaseStartingModelAsync(model, ct);
         if (startingFiles is null) model = model with { StartingModel = null };
-        using var slot = await gate.TryEnterAsync(ct)
+        using var slot = await gate.TryEnterAsync(caller.Owner, ct)
             ?? throw new ApiException(429, "Too many generation requests are waiting; retry shortly.", null, "rate_limit_exceeded", "requests");
         using var lease = await cache.AcquireAsync(model, ct);
         var loaded = lease.Model;
@@ -154,25 +154,38 @@ public sealed class CompletionRunner(ModelCatalog catalog, ModelCache cache, Gen
     }
 
     /// <summary>
-    /// A decoder-only model's prompt and completion share its context window; an encoder-decoder model's completion
-    /// has the decoder to itself (bounded by the config's n_positions).
+    /// A decoder-only model's prompt and completion share its context window; an encoder-decoder model's prompt has
+    /// the encoder to itself and its completion the decoder, each bounded by the context. The context is the config's
+    /// max_position_embeddings (n_positions for GPT-2 and T5). T5's positions are relative, so nothing in the model
+    /// stops at n_positions, but it is what the config states, what T5's tokenizers set as model_max_length (512) and
+    /// what training cuts examples to (TrainingFraming): a longer prompt would run on inputs the model never saw.
+    /// Past the context: 400 context_length_exceeded with OpenAI's wording, naming both counts.
     /// </summary>
     static int MaxNewTokens(GenerationRequest request, LoadedInferenceModel loaded, List<IReadOnlyList<int>> prompts)
     {
         var context = loaded.Model.Config.MaxPositionEmbeddings;
+        var longest = prompts.Max(p => p.Count);
+        var promptPart = request.Chat is null ? "in the prompt" : "in the messages";
+        var param = request.Chat is null ? "prompt" : "messages";
         if (loaded.Model.Model is Core.Models.Seq2SeqLanguageModel)
         {
+            if (longest > context)
+                throw ApiException.BadRequest(
+                    $"This model's maximum context length is {context} tokens for the input. However, you requested {longest} tokens {promptPart}. " +
+                    "Please reduce the length of the prompt.", param, "context_length_exceeded");
             var wanted = request.MaxTokens ?? ChatDefaultMaxTokens;
             return wanted <= context ? wanted
-                : throw ApiException.BadRequest($"max_tokens may be at most {context} for this model.", "max_tokens", "context_length_exceeded");
+                : throw ApiException.BadRequest(
+                    $"This model's maximum context length is {context} tokens for the completion. However, you requested {wanted} tokens in the completion. " +
+                    "Please reduce max_tokens.", "max_tokens", "context_length_exceeded");
         }
-        var longest = prompts.Max(p => p.Count);
         var room = context - longest;
-        var maxTokens = request.MaxTokens ?? Math.Min(ChatDefaultMaxTokens, room);
-        if (room <= 0 || maxTokens > room)
+        var maxTokens = request.MaxTokens ?? Math.Min(ChatDefaultMaxTokens, Math.Max(room, 1));
+        if (maxTokens > room)
             throw ApiException.BadRequest(
-                $"This model's context is {context} tokens; the prompt takes {longest} and max_tokens asks for {maxTokens}. Shorten the prompt or lower max_tokens.",
-                "max_tokens", "context_length_exceeded");
+                $"This model's maximum context length is {context} tokens. However, you requested {longest + maxTokens} tokens " +
+                $"({longest} {promptPart}, {maxTokens} in the completion). Please reduce the length of the {param} or the completion.",
+                longest >= context ? param : "max_tokens", "context_length_exceeded");
         return maxTokens;
     }
 

@@ -9,6 +9,9 @@ public static class RequestParsing
 {
     public const int MaxN = 8, MaxStopSequences = 4, MaxLogprobs = 5;
 
+    /// <summary>Prompts one completions request may batch, as OpenAI allows: one request cannot hold the model for long.</summary>
+    public const int MaxPrompts = 2048;
+
     public static GenerationOptions Options(double? temperature, double? topP, int? topK, long? seed, JsonElement? stop, int? logprobs)
     {
         if (temperature is < 0 or > 2) throw ApiException.BadRequest($"temperature must be between 0 and 2, got {temperature}.", "temperature");
@@ -70,6 +73,8 @@ public static class RequestParsing
         if (p.ValueKind == JsonValueKind.String) return [new PromptInput(p.GetString(), null)];
         if (p.ValueKind != JsonValueKind.Array || p.GetArrayLength() == 0) throw ApiException.BadRequest(Shapes, "prompt");
         var items = p.EnumerateArray().ToList();
+        if (items.Count > MaxPrompts && items[0].ValueKind is JsonValueKind.String or JsonValueKind.Array)
+            throw ApiException.BadRequest($"prompt may hold at most {MaxPrompts} prompts; this request has {items.Count}. Split it into several requests.", "prompt");
         if (items.All(e => e.ValueKind == JsonValueKind.String)) return items.Select(e => new PromptInput(e.GetString(), null)).ToList();
         if (items.All(e => e.ValueKind == JsonValueKind.Number)) return [new PromptInput(null, TokenIds(items))];
         if (items.All(e => e.ValueKind == JsonValueKind.Array)) return items.Select(e => new PromptInput(null, TokenIds(e.EnumerateArray().ToList()))).ToList();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TuningService.Api.Infrastructure;
+using TuningService.Api.Quotas;
 using TuningService.Core.Catalog;
 using TuningService.Core.Common;
 using TuningService.Core.Configuration;
@@ -28,7 +29,7 @@ public static class CleanFileEndpoint
                 "linked by parent_file_id. The report counts each rule with examples; GET /v1/files/{id}/report returns it later.");
 
     public static async Task<CleanFileResponse> Handle(string file_id, CleanFileRequest? request, HttpContext http, TuningDbContext db,
-        DataPaths paths, ArtifactMirror mirror, ModelCatalog catalog, CancellationToken ct)
+        DataPaths paths, ArtifactMirror mirror, ModelCatalog catalog, OwnerQuotas quotas, CancellationToken ct)
     {
         request ??= new CleanFileRequest();
         var owner = Caller.From(http).Owner;
@@ -47,7 +48,7 @@ public static class CleanFileEndpoint
             throw ApiException.BadRequest($"Cleaning would remove all {report.RecordsBefore} records ({Removals(report)}); nothing was stored.", "file_id");
         var reportJson = report.ToJson();
         var plan = new DerivedFilePlan(Ids.New("file"), DerivedFileStore.DerivedName(source, "cleaned"), "cleaned", null, result.Records, reportJson);
-        var stored = await DerivedFileStore.SaveAsync(db, paths, mirror, source, [plan], ct);
+        var stored = await DerivedFileStore.SaveAsync(db, paths, mirror, source, [plan], quotas, ct);
         return new CleanFileResponse(FileResponse.From(stored[0]), JsonSerializer.SerializeToElement(report, ReportJson.Options));
     }
 

@@ -1,3 +1,4 @@
+using TuningService.Api.Quotas;
 using TuningService.Core.Common;
 using TuningService.Core.Configuration;
 using TuningService.Core.Datasets;
@@ -16,7 +17,7 @@ namespace TuningService.Api.Files;
 public static class DerivedFileStore
 {
     public static async Task<IReadOnlyList<StoredFile>> SaveAsync(TuningDbContext db, DataPaths paths, ArtifactMirror mirror, StoredFile parent,
-        IReadOnlyList<DerivedFilePlan> plans, CancellationToken ct)
+        IReadOnlyList<DerivedFilePlan> plans, OwnerQuotas quotas, CancellationToken ct)
     {
         var rendered = DatasetWriter.WritesRendered(parent);
         var temporary = plans.Select(p => Path.Combine(paths.Temp, $"{p.Id}.{Guid.NewGuid():N}.tmp")).ToList();
@@ -37,8 +38,7 @@ public static class DerivedFileStore
                 await mirror.PushFileAsync(file.RelativePath, ct);
                 pushed.Add(file.RelativePath);
             }
-            db.Files.AddRange(files);
-            await db.SaveChangesAsync(ct);
+            await quotas.AddFilesAsync(db, parent.Owner, files, ct); // the owner's stored-bytes quota
             return files;
         }
         catch

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TuningService.Api.Infrastructure;
+using TuningService.Api.Quotas;
 using TuningService.Core.Common;
 using TuningService.Core.Configuration;
 using TuningService.Core.Datasets;
@@ -23,7 +24,7 @@ public static class SplitFileEndpoint
                 "label, task or none. The same seed on the same file gives the same files.");
 
     public static async Task<SplitFileResponse> Handle(string file_id, SplitFileRequest? request, HttpContext http, TuningDbContext db,
-        DataPaths paths, ArtifactMirror mirror, CancellationToken ct)
+        DataPaths paths, ArtifactMirror mirror, OwnerQuotas quotas, CancellationToken ct)
     {
         request ??= new SplitFileRequest();
         var ratios = SplitRatios.From(request.Train, request.Validation, request.Test);
@@ -53,7 +54,7 @@ public static class SplitFileEndpoint
         var report = SplitReport.From(plan, ids);
         var reportJson = report.ToJson();
         var files = await DerivedFileStore.SaveAsync(db, paths, mirror, source, [.. plan.Parts.Select(p => new DerivedFilePlan(ids[p.Name],
-            DerivedFileStore.DerivedName(source, p.Name), "split", p.Name, p.Indices.Select(i => records[i]), reportJson))], ct);
+            DerivedFileStore.DerivedName(source, p.Name), "split", p.Name, p.Indices.Select(i => records[i]), reportJson))], quotas, ct);
         var parts = plan.Parts.Select((p, i) => new SplitPartResponse(p.Name, FileResponse.From(files[i]), p.Indices.Count, p.Distribution)).ToList();
         return new SplitFileResponse(source.Id, report.Seed, report.StratifiedBy, report.DuplicatesSetAside, parts,
             JsonSerializer.SerializeToElement(report, ReportJson.Options));

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using TuningService.Api.Infrastructure;
+using TuningService.Api.Quotas;
 using TuningService.Core.Common;
 using TuningService.Core.Configuration;
 using TuningService.Core.Files;
@@ -38,9 +39,10 @@ public static class UploadFile
     static readonly string[] ReadOptionFields = ["format", "prompt_template", "completion_template", "label_map", "task_column", "id_column"];
 
     public static async Task<FileResponse> Handle(HttpContext http, TuningDbContext db, DataPaths paths, ArtifactMirror mirror, TuningOptions options,
-        CancellationToken ct)
+        OwnerQuotas quotas, CancellationToken ct)
     {
         var caller = Caller.From(http);
+        await quotas.EnsureStorageLeftAsync(db, caller.Owner, ct);
         // The file, the multipart envelope, and what the multipart reader may have read ahead of the file part when
         // LengthLimitedStream finds it too large: so that the answer is always LengthLimitedStream's 413.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
@@ -120,8 +122,7 @@ public static class UploadFile
             tempPath = null;
             try
             {
-                db.Files.Add(file);
-                await db.SaveChangesAsync(ct);
+                await quotas.AddFilesAsync(db, caller.Owner, [file], ct);
             }
             catch
             {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using TuningService.Api.Infrastructure;
+using TuningService.Api.Quotas;
 using TuningService.Api.Templates;
 using TuningService.Core.Catalog;
 using TuningService.Core.Common;
@@ -19,7 +20,7 @@ public static class CreateFineTuningJob
     const int MaxSuffixLength = 64, MaxMetadataPairs = 16, MaxIclShots = 32, MaxRetentionFiles = 8;
 
     public static async Task<IResult> Handle(CreateFineTuningJobRequest request, HttpContext http, TuningDbContext db,
-        ModelCatalog catalog, IJobDispatcher dispatcher, CancellationToken ct)
+        ModelCatalog catalog, IJobDispatcher dispatcher, OwnerQuotas quotas, CancellationToken ct)
     {
         var caller = Caller.From(http);
         var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } k ? k : null;
@@ -93,12 +94,15 @@ public static class CreateFineTuningJob
         // After every check and on the very job that would be queued, so the plan and the real run cannot differ.
         if (request.DryRun is true) return await FineTuningJobDryRun.AnswerAsync(job, http, db, catalog, ct);
         await FineTuningJobMemoryCheck.EnsureFitsAsync(job, request, hyperparameters, http, db, catalog, ct);
-        db.Jobs.Add(job);
-        db.JobEvents.Add(JobEvents.Message(job.Id, $"Validating training file: {job.TrainingFileId}" + (job.ValidationFileId is null ? "" : $" and validation file: {job.ValidationFileId}")));
-        db.JobEvents.Add(JobEvents.Message(job.Id, "Files validated, moving job to queued state"));
         try
         {
-            await db.SaveChangesAsync(ct);
+            // Counted and inserted as one step per owner, so two creates at once cannot both take the last place.
+            await quotas.AddJobAsync(db, caller.Owner, () =>
+            {
+                db.Jobs.Add(job);
+                db.JobEvents.Add(JobEvents.Message(job.Id, $"Validating training file: {job.TrainingFileId}" + (job.ValidationFileId is null ? "" : $" and validation file: {job.ValidationFileId}")));
+                db.JobEvents.Add(JobEvents.Message(job.Id, "Files validated, moving job to queued state"));
+            }, ct);
         }
         catch (DbUpdateException) when (idempotencyKey is not null)
         {

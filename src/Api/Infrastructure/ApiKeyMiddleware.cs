@@ -51,6 +51,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ActiveApiKeys activeK
             return;
         }
         context.Items[typeof(Caller)] = new Caller(match.Owner, match.Admin);
+        context.Items[typeof(ApiKeyOptions)] = match; // its own rate limit (RateLimits)
         await next(context);
     }
 

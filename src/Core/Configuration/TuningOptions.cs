@@ -35,6 +35,12 @@ public sealed class TuningOptions
     /// </summary>
     public string? ApiKeysFile { get; set; }
 
+    /// <summary>Requests per key per minute (429 past it); see <see cref="RateLimitOptions"/>.</summary>
+    public RateLimitOptions RateLimits { get; set; } = new();
+
+    /// <summary>Jobs and bytes one owner may hold; see <see cref="QuotaOptions"/>.</summary>
+    public QuotaOptions Quotas { get; set; } = new();
+
     /// <summary>Largest accepted upload; larger ones get 413.</summary>
     public long MaxUploadBytes { get; set; } = 512L * 1024 * 1024;
 

@@ -32,8 +32,18 @@ public static class TuningOptionsValidation
             AtLeast(problems, nameof(TuningOptions.LocalCacheBytes), cacheBytes, 1, "bytes the data directory keeps of the artifact store; leave it out for no bound");
         if (!Uri.TryCreate(options.HubUrl, UriKind.Absolute, out var hub) || (hub.Scheme != Uri.UriSchemeHttp && hub.Scheme != Uri.UriSchemeHttps))
             problems.Add($"{TuningOptions.Section}:{nameof(TuningOptions.HubUrl)} is '{options.HubUrl}' but must be an http or https URL (the Hugging Face Hub or a mirror)");
+        LimitProblems(options, problems);
         problems.AddRange(ApiKeyProblems(options.ApiKeys));
         return problems;
+    }
+
+    /// <summary>Rate limits and quotas by default: zero or less would refuse every request. Each key's overrides are checked with its key.</summary>
+    static void LimitProblems(TuningOptions options, List<string> problems)
+    {
+        AtLeast(problems, "RateLimits:RequestsPerMinute", options.RateLimits.RequestsPerMinute, 1, "requests one key may make per minute");
+        AtLeast(problems, "Quotas:MaxActiveJobs", options.Quotas.MaxActiveJobs, 1, "unfinished jobs one owner may have");
+        AtLeast(problems, "Quotas:MaxQueuedJobs", options.Quotas.MaxQueuedJobs, 1, "queued jobs one owner may have");
+        AtLeast(problems, "Quotas:MaxStoredBytes", options.Quotas.MaxStoredBytes, 1, "bytes of files one owner may store");
     }
 
     /// <summary>
@@ -55,6 +65,11 @@ public static class TuningOptionsValidation
                 problems.Add($"{entry}:Key begins or ends with whitespace (no request could present it)");
             if (string.IsNullOrWhiteSpace(keys[i].Owner))
                 problems.Add($"{entry}:Owner is empty (files, jobs and models belong to a key's owner)");
+            // A key's own limits, checked with the key so that a reload cannot bring in one that refuses everything.
+            if (keys[i].RequestsPerMinute is { } rpm) AtLeast(problems, $"ApiKeys:{i}:RequestsPerMinute", rpm, 1, "this key's requests per minute");
+            if (keys[i].MaxActiveJobs is { } active) AtLeast(problems, $"ApiKeys:{i}:MaxActiveJobs", active, 1, "this owner's unfinished jobs");
+            if (keys[i].MaxQueuedJobs is { } queued) AtLeast(problems, $"ApiKeys:{i}:MaxQueuedJobs", queued, 1, "this owner's queued jobs");
+            if (keys[i].MaxStoredBytes is { } bytes) AtLeast(problems, $"ApiKeys:{i}:MaxStoredBytes", bytes, 1, "bytes of files this owner may store");
             if (string.IsNullOrWhiteSpace(key)) continue;
             if (!firstIndexOfKey.TryGetValue(key, out var first))
             {
