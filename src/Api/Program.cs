@@ -8,6 +8,7 @@ using TuningService.Api.Models;
 using TuningService.Api.RequestIds;
 using TuningService.Api.Templates;
 using TuningService.Api.Tokenize;
+using TuningService.Api.Webhooks;
 using TuningService.Worker.Health;
 using TuningService.Worker.Hosting;
 using TuningService.Worker.Monitoring;
@@ -50,6 +51,7 @@ var app = await StartupFailure.GuardAsync("TuningService.Api", async () =>
     app.MapCompletions();
     app.MapTokenize();
     app.MapTemplates();
+    app.MapWebhookEndpoints();
     app.MapDashboard();
 
     await app.StartAsync();
