@@ -11,6 +11,7 @@ using TuningService.Api.RequestIds;
 using TuningService.Api.Security;
 using TuningService.Api.Templates;
 using TuningService.Api.Tokenize;
+using TuningService.Api.Webhooks;
 using TuningService.Worker.Health;
 using TuningService.Worker.Hosting;
 using TuningService.Worker.Monitoring;
@@ -58,6 +59,7 @@ var app = await StartupFailure.GuardAsync("TuningService.Api", async () =>
     app.MapCompletions();
     app.MapTokenize();
     app.MapTemplates();
+    app.MapWebhookEndpoints();
     app.MapDashboard();
 
     await app.StartAsync();

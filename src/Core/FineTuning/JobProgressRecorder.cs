@@ -9,6 +9,7 @@ using TuningService.Core.Observability;
 using TuningService.Core.Persistence;
 using TuningService.Core.Storage;
 using TuningService.Core.Training;
+using TuningService.Core.Webhooks;
 using EvaluationResult = TuningService.Core.Training.EvaluationResult;
 
 namespace TuningService.Core.FineTuning;
@@ -211,6 +212,7 @@ public sealed class JobProgressRecorder(
             db.Checkpoints.Where(c => c.JobId == job.Id && c.StepNumber == request.Step).ExecuteDelete();
             db.Checkpoints.Add(Copy(checkpoint));
             db.JobEvents.Add(JobEvents.Message(job.Id, message));
+            WebhookOutbox.Add(db, WebhookEventTypes.CheckpointCreated, job.Id, checkpoint.Id); // commits with the row
             db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdate(u => u.SetProperty(j => j.BestCheckpointId, bestId));
         });
         // A pause's checkpoint is where training continues, not a candidate to pick: it is not evaluated.

@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 using TuningService.Core.Persistence;
+using TuningService.Core.Webhooks;
 
 namespace TuningService.Core.FineTuning;
 
@@ -48,8 +49,42 @@ public static class JobTransitions
     /// <paramref name="condition"/> holds, setting <paramref name="also"/> in the same update. Leaving
     /// <c>running</c> clears the phase. Returns whether the job moved.
     /// </summary>
+    /// <remarks>
+    /// A move that a webhook reports (<see cref="JobWebhookEvents"/>) adds the event to the outbox in the same
+    /// transaction, so a process that dies right after the change cannot lose the event: inside a caller's
+    /// transaction (the worker's fenced writes, which save and commit) the row joins it; otherwise this method opens
+    /// one of its own around the update and the row.
+    /// </remarks>
     public static async Task<bool> MoveAsync(TuningDbContext db, string jobId, string to, CancellationToken ct,
         Action<UpdateSettersBuilder<FineTuningJob>>? also = null, Expression<Func<FineTuningJob, bool>>? condition = null)
+    {
+        var eventType = JobWebhookEvents.ForStatus(to);
+        if (eventType is null || db.Database.CurrentTransaction is not null)
+        {
+            var moved = await UpdateAsync(db, jobId, to, also, condition, ct);
+            if (moved && eventType is not null) WebhookOutbox.Add(db, eventType, jobId);
+            return moved;
+        }
+        WebhookEvent? outboxRow = null;
+        // A retrying execution strategy (PostgreSQL) allows a transaction only inside it, and may run this again.
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async c =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(c);
+            var moved = await UpdateAsync(db, jobId, to, also, condition, c);
+            if (moved)
+            {
+                if (outboxRow is null) outboxRow = WebhookOutbox.Add(db, eventType, jobId);
+                else db.Entry(outboxRow).State = EntityState.Added; // an earlier try was rolled back
+                await db.SaveChangesAsync(c);
+            }
+            else if (outboxRow is not null) db.Entry(outboxRow).State = EntityState.Detached;
+            await transaction.CommitAsync(c);
+            return moved;
+        }, ct);
+    }
+
+    static async Task<bool> UpdateAsync(TuningDbContext db, string jobId, string to, Action<UpdateSettersBuilder<FineTuningJob>>? also,
+        Expression<Func<FineTuningJob, bool>>? condition, CancellationToken ct)
     {
         var sources = Sources(to);
         var query = db.Jobs.Where(j => j.Id == jobId && sources.Contains(j.Status));

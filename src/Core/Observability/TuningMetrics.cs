@@ -33,6 +33,10 @@ public static class TuningMetrics
     public static readonly Histogram<double> CheckpointWriteSeconds = Meter.CreateHistogram<double>("tuning_checkpoint_write_seconds",
         description: "Time to write one checkpoint (model, adapter, training state) and push it to the artifact store.");
 
+    /// <summary>Webhook delivery attempts, by <see cref="OutcomeTag"/>: delivered, http_error, redirect, timeout, network_error, refused_target.</summary>
+    public static readonly Counter<long> WebhookDeliveries = Meter.CreateCounter<long>("tuning_webhook_deliveries_total",
+        description: "Webhook delivery attempts, by outcome (delivered, http_error, redirect, timeout, network_error, refused_target).");
+
     public static readonly Counter<long> DatabaseRetries = Meter.CreateCounter<long>("tuning_database_retries_total",
         description: "Database operations retried after a transient error (an outage, a dropped connection).");
 

@@ -16,6 +16,10 @@ public abstract class TuningDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<FineTunedModel> FineTunedModels => Set<FineTunedModel>();
     public DbSet<ModelImport> ModelImports => Set<ModelImport>();
     public DbSet<EvaluationResult> Evaluations => Set<EvaluationResult>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -69,6 +73,35 @@ public abstract class TuningDbContext(DbContextOptions options) : DbContext(opti
             e.HasKey(x => x.Id);
             e.HasIndex(x => x.JobId);
             e.HasIndex(x => x.CacheKey);
+        });
+        b.Entity<WebhookEndpoint>(e =>
+        {
+            e.ToTable("webhook_endpoints");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.Owner, x.CreatedAt });
+        });
+        b.Entity<WebhookEvent>(e =>
+        {
+            e.ToTable("webhook_events");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.FannedOut);
+        });
+        b.Entity<WebhookDelivery>(e =>
+        {
+            e.ToTable("webhook_deliveries");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.Status, x.NextAttemptAt });
+            e.HasIndex(x => new { x.EndpointId, x.CreatedAt });
+            // Deleting an endpoint drops its deliveries and their log; a delivery in flight then finds nothing to send.
+            e.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(x => x.EndpointId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<WebhookEvent>().WithMany().HasForeignKey(x => x.EventId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<WebhookAttempt>(e =>
+        {
+            e.ToTable("webhook_attempts");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.DeliveryId, x.Number });
+            e.HasOne<WebhookDelivery>().WithMany().HasForeignKey(x => x.DeliveryId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

@@ -11,6 +11,7 @@ using TuningService.Core.Imports;
 using TuningService.Core.Imports.Hub;
 using TuningService.Core.Persistence;
 using TuningService.Core.Storage;
+using TuningService.Worker.Webhooks;
 
 namespace TuningService.Worker.Hosting;
 
@@ -48,6 +49,7 @@ public static class TuningServiceCollectionExtensions
         services.AddSingleton<HubClient>();
         services.AddTransient<ModelImportRunner>();
         services.AddSingleton<IModelImportDispatcher, HangfireModelImportDispatcher>();
+        services.AddWebhooks(configuration);
 
         services.AddHangfire(config =>
         {
@@ -131,6 +133,7 @@ public static class TuningServiceCollectionExtensions
             o.Queues = [HangfireModelImportDispatcher.Queue];
             o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:imports";
         });
+        services.AddWebhookDelivery();
         if (embeddedStorage)
         {
             services.AddHostedService<PendingJobsRedispatcher>();
