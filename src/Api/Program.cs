@@ -23,6 +23,7 @@ var app = await StartupFailure.GuardAsync("TuningService.Api", async () =>
     builder.Services.AddOpenAiCompatibleApi();
     builder.Services.AddRequestIds();
     builder.Services.AddCompletions();
+    builder.Services.AddDatasetOperations();
     builder.Services.AddTuningMetrics();
     builder.Services.AddTuningHealthChecks();
 
