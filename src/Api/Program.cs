@@ -31,6 +31,7 @@ var app = await StartupFailure.GuardAsync("TuningService.Api", async () =>
     builder.Services.AddCompletions();
     builder.Services.AddRequestRateLimits();
     builder.Services.AddOwnerQuotas();
+    builder.Services.AddDatasetOperations();
     builder.Services.AddTuningMetrics();
     builder.Services.AddTuningHealthChecks();
 

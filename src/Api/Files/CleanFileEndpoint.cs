@@ -29,7 +29,7 @@ public static class CleanFileEndpoint
                 "linked by parent_file_id. The report counts each rule with examples; GET /v1/files/{id}/report returns it later.");
 
     public static async Task<CleanFileResponse> Handle(string file_id, CleanFileRequest? request, HttpContext http, TuningDbContext db,
-        DataPaths paths, ArtifactMirror mirror, ModelCatalog catalog, OwnerQuotas quotas, CancellationToken ct)
+        DataPaths paths, ArtifactMirror mirror, ModelCatalog catalog, DatasetOperationGate gate, OwnerQuotas quotas, CancellationToken ct)
     {
         request ??= new CleanFileRequest();
         var owner = Caller.From(http).Owner;
@@ -39,17 +39,26 @@ public static class CleanFileEndpoint
         var model = await catalog.FindLocalAsync(db, modelId, owner, ct)
             ?? throw new ApiException(400, $"Model '{modelId}' does not exist or you do not have access to it; its tokens measure example lengths. GET /v1/models lists the models.", "model", "model_not_found");
         var lengths = Lengths(model, request.MaxTokens);
+        var records = DatasetSource.Read(paths, source);
         using var fileLease = await mirror.LeaseLocalFileAsync(source.RelativePath, ct); // uploaded through another machine; kept while read
-        var records = DatasetSource.ReadRecords(paths, source);
 
-        var result = DatasetCleaner.Clean(records, options, lengths);
-        var report = result.Report with { Model = model.Id };
-        if (result.Records.Count == 0)
-            throw ApiException.BadRequest($"Cleaning would remove all {report.RecordsBefore} records ({Removals(report)}); nothing was stored.", "file_id");
-        var reportJson = report.ToJson();
-        var plan = new DerivedFilePlan(Ids.New("file"), DerivedFileStore.DerivedName(source, "cleaned"), "cleaned", null, result.Records, reportJson);
-        var stored = await DerivedFileStore.SaveAsync(db, paths, mirror, source, [plan], quotas, ct);
-        return new CleanFileResponse(FileResponse.From(stored[0]), JsonSerializer.SerializeToElement(report, ReportJson.Options));
+        // Streamed: the records are read twice and the kept ones written as they are decided (DatasetCleaner).
+        var plan = new DerivedFilePlan(Ids.New("file"), DerivedFileStore.DerivedName(source, "cleaned"), "cleaned", null);
+        var (staged, cleaning) = await gate.RunAsync(token =>
+        {
+            CleaningReport? report = null;
+            var staged = DerivedFileStore.Write(paths, source, [plan],
+                writers => report = DatasetCleaner.Clean(() => records, options, lengths, writers[0].Add, token));
+            return (staged, report!);
+        }, ct);
+        using (staged)
+        {
+            var report = cleaning with { Model = model.Id };
+            if (report.RecordsAfter == 0)
+                throw ApiException.BadRequest($"Cleaning would remove all {report.RecordsBefore} records ({Removals(report)}); nothing was stored.", "file_id");
+            var stored = await DerivedFileStore.SaveAsync(db, paths, mirror, source, staged, report.ToJson(), quotas, ct);
+            return new CleanFileResponse(FileResponse.From(stored[0]), JsonSerializer.SerializeToElement(report, ReportJson.Options));
+        }
     }
 
     static CleaningOptions Options(CleanFileRequest request)

@@ -10,26 +10,49 @@ namespace TuningService.Api.Files;
 
 /// <summary>
 /// Stores files made from another one (cleaned, split) as new JSONL files linked to their parent; the parent is
-/// never touched. Nothing is half-written: every file is written under tmp/ first, then all are moved into place,
-/// pushed to the artifact store and their rows inserted in one transaction; if anything fails, the bytes already
-/// moved or pushed are deleted and the temporary files removed, as an upload does (UploadFile).
+/// never touched. Two steps, so that records stream from the parent into the new files and the report, which is
+/// known only once they are written, goes into the rows: <see cref="Write"/> writes every file under tmp/;
+/// <see cref="SaveAsync"/> moves them all into place, pushes them to the artifact store and inserts their rows in one
+/// transaction. Nothing is half-written: if anything fails, the bytes already moved or pushed are deleted and the
+/// temporary files removed, as an upload does (UploadFile).
 /// </summary>
 public static class DerivedFileStore
 {
-    public static async Task<IReadOnlyList<StoredFile>> SaveAsync(TuningDbContext db, DataPaths paths, ArtifactMirror mirror, StoredFile parent,
-        IReadOnlyList<DerivedFilePlan> plans, OwnerQuotas quotas, CancellationToken ct)
+    /// <summary>Writes one temporary file per plan from the records <paramref name="write"/> gives each writer (in plan order).</summary>
+    public static StagedDerivedFiles Write(DataPaths paths, StoredFile parent, IReadOnlyList<DerivedFilePlan> plans,
+        Action<IReadOnlyList<DatasetFileWriter>> write)
     {
+        ArgumentNullException.ThrowIfNull(write);
         var rendered = DatasetWriter.WritesRendered(parent);
         var temporary = plans.Select(p => Path.Combine(paths.Temp, $"{p.Id}.{Guid.NewGuid():N}.tmp")).ToList();
+        var writers = new List<DatasetFileWriter>();
+        try
+        {
+            foreach (var path in temporary) writers.Add(new DatasetFileWriter(path, rendered));
+            write(writers);
+            return new StagedDerivedFiles(plans, temporary, [.. writers.Select(w => w.Complete())]);
+        }
+        catch
+        {
+            foreach (var writer in writers) writer.Dispose();
+            foreach (var path in temporary) File.Delete(path);
+            throw;
+        }
+    }
+
+    public static async Task<IReadOnlyList<StoredFile>> SaveAsync(TuningDbContext db, DataPaths paths, ArtifactMirror mirror, StoredFile parent,
+        StagedDerivedFiles staged, string reportJson, OwnerQuotas quotas, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(staged);
         var moved = new List<string>();
         var pushed = new List<string>();
         try
         {
-            var files = plans.Select((plan, i) => Describe(parent, plan, DatasetWriter.WriteFile(temporary[i], plan.Records, rendered))).ToList();
+            var files = staged.Plans.Select((plan, i) => Describe(parent, plan, staged.Written[i], reportJson)).ToList();
             for (var i = 0; i < files.Count; i++)
             {
                 var final = paths.EnsureParent(files[i].RelativePath);
-                File.Move(temporary[i], final);
+                File.Move(staged.TemporaryPaths[i], final);
                 moved.Add(final);
             }
             // Before the rows: a worker on another machine reads them from the artifact store.
@@ -49,16 +72,16 @@ public static class DerivedFileStore
         }
         finally
         {
-            foreach (var path in temporary) File.Delete(path); // a no-op for those moved into place
+            staged.Dispose(); // the temporary files not moved into place
         }
     }
 
-    static StoredFile Describe(StoredFile parent, DerivedFilePlan plan, WrittenDataset written) => new()
+    static StoredFile Describe(StoredFile parent, DerivedFilePlan plan, WrittenDataset written, string reportJson) => new()
     {
         Id = plan.Id, Owner = parent.Owner, Filename = plan.Filename, Purpose = parent.Purpose, Bytes = written.Bytes,
         CreatedAt = Clock.Now(), Sha256 = written.Sha256, Format = DatasetWriter.OutputFormat(parent), Container = "jsonl",
         RecordCount = written.RecordCount, RelativePath = DataPaths.FileRelativePath(plan.Id),
-        ParentFileId = parent.Id, Derivation = plan.Derivation, SplitName = plan.SplitName, ReportJson = plan.ReportJson,
+        ParentFileId = parent.Id, Derivation = plan.Derivation, SplitName = plan.SplitName, ReportJson = reportJson,
     };
 
     /// <summary>"reviews.csv" with suffix "cleaned" gives "reviews.cleaned.jsonl".</summary>

@@ -32,7 +32,7 @@ public static class FilePreviewEndpoint
     }
 
     static async Task<FilePreviewResponse> Handle(string file_id, FilePreviewRequest? request, HttpContext http, TuningDbContext db, DataPaths paths,
-        ArtifactMirror mirror, ModelCatalog catalog, ModelCache models, CancellationToken ct)
+        ArtifactMirror mirror, ModelCatalog catalog, ModelCache models, DatasetOperationGate gate, CancellationToken ct)
     {
         request ??= new FilePreviewRequest();
         var owner = Caller.From(http).Owner;
@@ -51,8 +51,12 @@ public static class FilePreviewEndpoint
         using var fileLease = await mirror.LeaseLocalFileAsync(file.RelativePath, ct); // uploaded through another machine; kept while read
         // The model's own tokenizer, chat template and context, through the trainer's setup; the cached inference copy avoids a reload.
         using var lease = await models.AcquireAsync(model, ct);
-        var records = DatasetReader.Read(paths.Resolve(file.RelativePath), file).ToList();
-        var renderer = template is null ? null : TemplateRenderer.For(template, records);
+        // Only the first records are read; {options} taken from the file's labels reads them all, once, as a dataset operation.
+        var path = paths.Resolve(file.RelativePath);
+        var records = DatasetReader.Read(path, file).Take(limit).ToList();
+        var renderer = template is null ? null
+            : TemplateRenderer.ReadsFileLabels(template) ? await gate.RunAsync(_ => TemplateRenderer.For(template, DatasetReader.Read(path, file)), ct)
+            : TemplateRenderer.For(template, records);
         var seed = request.Seed ?? 0;
         var chat = ChatFormatOf(lease.Model, modelId);
         List<(DatasetRecord Record, int? Phrasing, TrainingExample Example)> rendered;

@@ -26,7 +26,7 @@ public static class FileStatsEndpoint
     static readonly MemoryCache Cache = new(new MemoryCacheOptions { SizeLimit = 512 });
 
     public static async Task<FileStatsResponse> Handle(string file_id, string? model, string? max_seq_length, HttpContext http,
-        TuningDbContext db, ModelCatalog catalog, DataPaths paths, ArtifactMirror mirror, CancellationToken ct)
+        TuningDbContext db, ModelCatalog catalog, DataPaths paths, ArtifactMirror mirror, DatasetOperationGate gate, CancellationToken ct)
     {
         var owner = Caller.From(http).Owner;
         var file = await db.Files.AsNoTracking().FirstOrDefaultAsync(f => f.Id == file_id && f.Owner == owner, ct)
@@ -45,7 +45,8 @@ public static class FileStatsEndpoint
             return FileStatsResponse.From(file.Id, found.Id, known, cached: true);
 
         using var fileLease = await mirror.LeaseLocalFileAsync(file.RelativePath, ct); // uploaded through another machine; kept while read
-        var statistics = Compute(file, found, limit, paths, ct);
+        // One pass over the records, on a thread of its own, keeping bounded state (DatasetStatistics.Compute).
+        var statistics = await gate.RunAsync(token => Compute(file, found, limit, paths, token), ct);
         Cache.Set(key, statistics, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromHours(6) });
         return FileStatsResponse.From(file.Id, found.Id, statistics, cached: false);
     }

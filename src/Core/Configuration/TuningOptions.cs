@@ -112,6 +112,19 @@ public sealed class TuningOptions
     /// <summary>Requests allowed to wait for a generation slot; past this the API answers 429.</summary>
     public int MaxQueuedGenerations { get; set; } = 16;
 
+    /// <summary>
+    /// Dataset operations that read a whole file (stats, clean, split, a preview taking {options} from the file's
+    /// labels) run at once; null: half the processors, at least 1. Each takes a thread and a core for as long as it
+    /// reads, so more than the cores would only slow them all and the API's other requests.
+    /// </summary>
+    public int? MaxConcurrentDatasetOperations { get; set; }
+
+    /// <summary>Dataset operations allowed to wait for a slot, oldest first; past this the API answers 429.</summary>
+    public int MaxQueuedDatasetOperations { get; set; } = 16;
+
+    /// <summary><see cref="MaxConcurrentDatasetOperations"/>, or its default for this machine.</summary>
+    public int DatasetOperationSlots => MaxConcurrentDatasetOperations ?? Math.Max(1, Environment.ProcessorCount / 2);
+
     /// <summary>The Hugging Face Hub (or a mirror with the same URL layout) that `POST /v1/models/import` downloads from.</summary>
     public string HubUrl { get; set; } = "https://huggingface.co";
 

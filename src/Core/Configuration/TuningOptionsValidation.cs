@@ -25,6 +25,9 @@ public static class TuningOptionsValidation
         AtLeast(problems, nameof(TuningOptions.ModelCacheBytes), options.ModelCacheBytes, 0, "memory for models loaded for inference");
         AtLeast(problems, nameof(TuningOptions.MaxConcurrentGenerations), options.MaxConcurrentGenerations, 1, "generation requests served at once");
         AtLeast(problems, nameof(TuningOptions.MaxQueuedGenerations), options.MaxQueuedGenerations, 0, "generation requests allowed to wait");
+        if (options.MaxConcurrentDatasetOperations is { } datasetOperations)
+            AtLeast(problems, nameof(TuningOptions.MaxConcurrentDatasetOperations), datasetOperations, 1, "dataset operations run at once; leave it out for half the processors");
+        AtLeast(problems, nameof(TuningOptions.MaxQueuedDatasetOperations), options.MaxQueuedDatasetOperations, 0, "dataset operations allowed to wait");
         AtLeast(problems, nameof(TuningOptions.EvaluationMaxGeneratedExamples), options.EvaluationMaxGeneratedExamples, 0, "examples evaluated by generation");
         if (options.WorkerMemoryBytes is { } workerMemory)
             AtLeast(problems, nameof(TuningOptions.WorkerMemoryBytes), workerMemory, 1L << 28, "memory one training worker may use; leave it out for the machine's less a margin");

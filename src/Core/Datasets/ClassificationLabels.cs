@@ -21,16 +21,12 @@ public static class ClassificationLabels
     public static IReadOnlyList<string>? Detect(IEnumerable<string> completions)
     {
         ArgumentNullException.ThrowIfNull(completions);
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var total = 0;
+        var tally = new LabelTally();
         foreach (var completion in completions)
         {
-            var label = LabelOf(completion);
-            counts[label] = counts.GetValueOrDefault(label) + 1;
-            total++;
-            if (counts.Count > MaxLabels) return null;
+            tally.Add(completion);
+            if (tally.Overflowed) return null;
         }
-        if (counts.Count < 2 || total < 3 * counts.Count) return null;
-        return [.. counts.Keys.Order(StringComparer.Ordinal)];
+        return tally.Labels;
     }
 }

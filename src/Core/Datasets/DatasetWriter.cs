@@ -17,7 +17,7 @@ public static class DatasetWriter
 {
     // Non-ASCII text stays readable in the file instead of \u-escaped; quotes, backslashes and control
     // characters are still escaped, which is all JSON needs. The files are data, never inlined in HTML.
-    static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Whether records of <paramref name="source"/> are written as their rendered prompt/completion (CSV/TSV rows).</summary>
     public static bool WritesRendered(StoredFile source)
@@ -35,13 +35,10 @@ public static class DatasetWriter
     /// <returns>The file's size, sha256 (lower-case hex) and record count.</returns>
     public static WrittenDataset WriteFile(string path, IEnumerable<DatasetRecord> records, bool rendered)
     {
-        int count;
-        using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
-        {
-            count = Write(stream, records, rendered);
-        }
-        using var read = File.OpenRead(path);
-        return new WrittenDataset(read.Length, Convert.ToHexStringLower(SHA256.HashData(read)), count);
+        ArgumentNullException.ThrowIfNull(records);
+        using var file = new DatasetFileWriter(path, rendered);
+        foreach (var record in records) file.Add(record);
+        return file.Complete();
     }
 
     /// <summary>Writes <paramref name="records"/> to <paramref name="stream"/> as JSONL (UTF-8, LF line ends); returns how many.</summary>
@@ -53,13 +50,19 @@ public static class DatasetWriter
         using var writer = new Utf8JsonWriter(stream, WriterOptions);
         foreach (var record in records)
         {
-            WriteRecord(writer, record, rendered);
-            writer.Flush();
-            stream.WriteByte((byte)'\n');
-            writer.Reset(stream);
+            WriteLine(stream, writer, record, rendered);
             count++;
         }
         return count;
+    }
+
+    /// <summary>One record and its line end, through <paramref name="writer"/> (made on <paramref name="stream"/> with <see cref="WriterOptions"/>).</summary>
+    internal static void WriteLine(Stream stream, Utf8JsonWriter writer, DatasetRecord record, bool rendered)
+    {
+        WriteRecord(writer, record, rendered);
+        writer.Flush();
+        stream.WriteByte((byte)'\n');
+        writer.Reset(stream);
     }
 
     static void WriteRecord(Utf8JsonWriter writer, DatasetRecord record, bool rendered)

@@ -31,17 +31,30 @@ public sealed class TemplateRenderer
     /// <summary>{options} for records without an options field: the file's labels joined by ", "; null when there is none.</summary>
     public string? FileOptions { get; }
 
-    /// <param name="records">All of the file's records: {options} comes from all their labels.</param>
-    public static TemplateRenderer For(JobTemplate template, IReadOnlyList<DatasetRecord> records)
+    /// <summary>Whether <paramref name="template"/> takes {options} from the file's labels, so that <see cref="For"/> reads every record.</summary>
+    public static bool ReadsFileLabels(JobTemplate template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        return template.Template.Fields.Contains(OptionsField) && !template.Values.ContainsKey(OptionsField) && !template.FieldMap.ContainsKey(OptionsField);
+    }
+
+    /// <param name="records">All of the file's records: {options} comes from all their labels. Enumerated only when the
+    /// template needs them (<see cref="ReadsFileLabels"/>), once, keeping no more than <see cref="LabelTally"/> does.</param>
+    public static TemplateRenderer For(JobTemplate template, IEnumerable<DatasetRecord> records)
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(records);
-        if (!template.Template.Fields.Contains(OptionsField) || template.Values.ContainsKey(OptionsField) || template.FieldMap.ContainsKey(OptionsField))
-            return new TemplateRenderer(template, null);
+        if (!ReadsFileLabels(template)) return new TemplateRenderer(template, null);
         var probe = new TemplateRenderer(template, null);
-        var labels = records.Select(r => probe.Field(r, LabelField)).ToList();
-        var set = labels.Any(l => l is null) ? null : ClassificationLabels.Detect(labels!);
-        return new TemplateRenderer(template, set is null ? null : string.Join(", ", set));
+        var labels = new LabelTally();
+        foreach (var record in records)
+        {
+            // A record without a label, or more labels than a label set has: the file gives no {options}.
+            if (probe.Field(record, LabelField) is not { } label) return new TemplateRenderer(template, null);
+            labels.Add(label);
+            if (labels.Overflowed) return new TemplateRenderer(template, null);
+        }
+        return new TemplateRenderer(template, labels.Labels is { } set ? string.Join(", ", set) : null);
     }
 
     /// <summary>The records of a stored file as training examples: through <paramref name="template"/>, or under each

@@ -35,14 +35,16 @@ public sealed record DatasetStatistics(
     int? PairCount = null,
     TokenCountSummary? NonPreferredTokens = null)
 {
-    /// <param name="records">The file's records (DatasetReader.Read), rendered with each format's default.</param>
+    /// <param name="records">The file's records (DatasetReader.Read), rendered with each format's default. Read once, one at
+    /// a time: what is kept is bounded by the distinct token lengths (<see cref="TokenCountAccumulator"/>), at most
+    /// <see cref="ClassificationLabels.MaxLabels"/> + 1 labels (<see cref="LabelTally"/>) and one entry per task.</param>
     /// <param name="defaultTaskName">The task of records without one: the name a job gives them (TaskGrouping.DefaultTaskName).</param>
     public static DatasetStatistics Compute(IEnumerable<DatasetRecord> records, TrainingFraming framing, string defaultTaskName, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(framing);
-        List<int> prompts = [], completions = [], sequences = [], nonPreferred = [];
-        List<string> completionTexts = [];
+        TokenCountAccumulator prompts = new(), completions = new(), sequences = new(), nonPreferred = new();
+        var labels = new LabelTally(); // preferred answers are no label set: only records without a rejected answer count
         var tasks = new Dictionary<string, (int Order, int Records, long Tokens)>(StringComparer.Ordinal);
         int truncated = 0;
         long trainingTokens = 0, lossTokens = 0;
@@ -54,7 +56,7 @@ public sealed record DatasetStatistics(
             prompts.Add(framed.PromptTokens);
             completions.Add(framed.CompletionTokens);
             sequences.Add(framed.UntruncatedLength);
-            if (example.Rejected is null) completionTexts.Add(example.Completion); // preferred answers are no label set
+            if (example.Rejected is null) labels.Add(example.Completion);
             if (framed.Trained.WasTruncated) truncated++;
             trainingTokens += framed.Trained.Length;
             lossTokens += framed.LossTokens;
@@ -71,18 +73,18 @@ public sealed record DatasetStatistics(
             var (order, count, tokens) = tasks.GetValueOrDefault(task, (tasks.Count, 0, 0));
             tasks[task] = (order, count + 1, tokens + framed.Trained.Length);
         }
-        return new DatasetStatistics(prompts.Count, framing.ContextLength, framing.ModelContext,
-            TokenCountSummary.Of(prompts), TokenCountSummary.Of(completions), TokenCountSummary.Of(sequences),
-            truncated, trainingTokens, lossTokens, LabelDistribution(completionTexts),
+        var pairs = checked((int)nonPreferred.Count);
+        return new DatasetStatistics(checked((int)prompts.Count), framing.ContextLength, framing.ModelContext,
+            prompts.Summary(), completions.Summary(), sequences.Summary(),
+            truncated, trainingTokens, lossTokens, LabelDistribution(labels),
             [.. tasks.OrderBy(t => t.Value.Order).Select(t => new TaskCount(t.Key, t.Value.Records, t.Value.Tokens))],
-            nonPreferred.Count > 0 ? nonPreferred.Count : null, nonPreferred.Count > 0 ? TokenCountSummary.Of(nonPreferred) : null);
+            pairs > 0 ? pairs : null, pairs > 0 ? nonPreferred.Summary() : null);
     }
 
     /// <summary>Records per label, in the label set's (ordinal) order; null when the data is not classification data.</summary>
-    static IReadOnlyList<LabelCount>? LabelDistribution(IReadOnlyList<string> completions)
+    static IReadOnlyList<LabelCount>? LabelDistribution(LabelTally tally)
     {
-        if (ClassificationLabels.Detect(completions) is not { } labels) return null;
-        var counts = completions.CountBy(ClassificationLabels.LabelOf, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
-        return [.. labels.Select(l => new LabelCount(l, counts[l], (double)counts[l] / completions.Count))];
+        if (tally.Labels is not { } labels) return null;
+        return [.. labels.Select(l => new LabelCount(l, checked((int)tally.CountOf(l)), (double)tally.CountOf(l) / tally.Total))];
     }
 }

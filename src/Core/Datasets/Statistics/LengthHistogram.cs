@@ -11,13 +11,22 @@ public static class LengthHistogram
     public static IReadOnlyList<HistogramBucket> PowersOfTwo(IReadOnlyCollection<int> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        if (values.Count == 0) return [];
         if (values.Any(v => v < 0)) throw new ArgumentException("Token counts cannot be negative.", nameof(values));
-        var edges = Edges(values.Max());
-        var counts = new int[edges.Count - 1];
-        foreach (var value in values)
-            counts[BucketOf(value)]++;
-        return [.. counts.Select((count, i) => new HistogramBucket(edges[i], edges[i + 1], count))];
+        return FromOccurrences(values.Select(v => (v, 1L)));
+    }
+
+    /// <summary>The same buckets from each distinct value and how often it occurs (<see cref="TokenCountAccumulator"/>).</summary>
+    public static IReadOnlyList<HistogramBucket> FromOccurrences(IEnumerable<(int Value, long Occurrences)> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var list = values.ToList();
+        if (list.Count == 0) return [];
+        if (list.Any(v => v.Value < 0)) throw new ArgumentException("Token counts cannot be negative.", nameof(values));
+        var edges = Edges(list.Max(v => v.Value));
+        var counts = new long[edges.Count - 1];
+        foreach (var (value, occurrences) in list)
+            counts[BucketOf(value)] += occurrences;
+        return [.. counts.Select((count, i) => new HistogramBucket(edges[i], edges[i + 1], checked((int)count)))];
     }
 
     /// <summary>0, 1, 2, 4, … through the first power of two above <paramref name="max"/>.</summary>

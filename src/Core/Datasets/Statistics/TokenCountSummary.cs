@@ -11,11 +11,8 @@ public sealed record TokenCountSummary(
     public static TokenCountSummary? Of(IReadOnlyCollection<int> counts)
     {
         ArgumentNullException.ThrowIfNull(counts);
-        if (counts.Count == 0) return null;
-        int[] sorted = [.. counts.Order()];
-        long total = sorted.Sum(c => (long)c);
-        return new TokenCountSummary(total, sorted[0], (double)total / sorted.Length,
-            Percentiles.Linear(sorted, 50), Percentiles.Linear(sorted, 90), Percentiles.Linear(sorted, 95), Percentiles.Linear(sorted, 99),
-            sorted[^1], LengthHistogram.PowersOfTwo(sorted));
+        var accumulator = new TokenCountAccumulator();
+        foreach (var count in counts) accumulator.Add(count);
+        return accumulator.Summary();
     }
 }
