@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using TuningService.Core.Configuration;
+using TuningService.Worker.Hosting;
 
 namespace TuningService.Api.Security;
 
@@ -13,6 +14,7 @@ namespace TuningService.Api.Security;
 /// </summary>
 public sealed class ActiveApiKeys : IDisposable
 {
+    readonly IConfiguration configuration;
     readonly ConfigurationReloadFailures failures;
     readonly ILogger<ActiveApiKeys> logger;
     readonly IDisposable? subscription;
@@ -20,8 +22,10 @@ public sealed class ActiveApiKeys : IDisposable
     volatile IReadOnlyList<ApiKeyOptions> current;
     string? lastRejection;
 
-    public ActiveApiKeys(IOptionsMonitor<TuningOptions> monitor, ConfigurationReloadFailures failures, ILogger<ActiveApiKeys> logger)
+    public ActiveApiKeys(IOptionsMonitor<TuningOptions> monitor, IConfiguration configuration, ConfigurationReloadFailures failures,
+        ILogger<ActiveApiKeys> logger)
     {
+        this.configuration = configuration;
         this.failures = failures;
         this.logger = logger;
         current = Copy(monitor.CurrentValue.ApiKeys);
@@ -37,7 +41,8 @@ public sealed class ActiveApiKeys : IDisposable
         {
             var candidate = Copy(options.ApiKeys);
             var unreadable = failures.Take();
-            var problems = unreadable is not null ? [unreadable] : TuningOptionsValidation.ApiKeyProblems(candidate).ToList();
+            // Checked on the configuration itself, entry by entry: the options' list silently lacks an entry the binder could not read.
+            var problems = unreadable is not null ? [unreadable] : ApiKeyEntries.Problems(configuration).ToList();
             if (problems.Count == 0 && candidate.Count == 0 && current.Count > 0)
                 problems.Add($"it leaves no API keys at all, which would open the API to anonymous callers; to run without keys, remove them and restart");
             if (problems.Count > 0)

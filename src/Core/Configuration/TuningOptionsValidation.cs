@@ -32,21 +32,23 @@ public static class TuningOptionsValidation
             AtLeast(problems, nameof(TuningOptions.LocalCacheBytes), cacheBytes, 1, "bytes the data directory keeps of the artifact store; leave it out for no bound");
         if (!Uri.TryCreate(options.HubUrl, UriKind.Absolute, out var hub) || (hub.Scheme != Uri.UriSchemeHttp && hub.Scheme != Uri.UriSchemeHttps))
             problems.Add($"{TuningOptions.Section}:{nameof(TuningOptions.HubUrl)} is '{options.HubUrl}' but must be an http or https URL (the Hugging Face Hub or a mirror)");
-        problems.AddRange(ApiKeyProblems(options.ApiKeys));
         return problems;
     }
 
     /// <summary>
     /// What is wrong with a set of API keys: checked at start-up and again on every reload (a reload with problems is
-    /// not applied). Entries are named by their index, never by their key.
+    /// not applied). Entries are named by their configuration path (<paramref name="names"/>, by default
+    /// <c>Tuning:ApiKeys:{index}</c>), never by their key.
     /// </summary>
-    public static IReadOnlyList<string> ApiKeyProblems(IReadOnlyList<ApiKeyOptions> keys)
+    public static IReadOnlyList<string> ApiKeyProblems(IReadOnlyList<ApiKeyOptions> keys, IReadOnlyList<string>? names = null)
     {
+        if (names is not null && names.Count != keys.Count) names = null;
+        string Name(int i) => names?[i] ?? $"{TuningOptions.Section}:{nameof(TuningOptions.ApiKeys)}:{i}";
         var problems = new List<string>();
         var firstIndexOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < keys.Count; i++)
         {
-            var entry = $"{TuningOptions.Section}:{nameof(TuningOptions.ApiKeys)}:{i}";
+            var entry = Name(i);
             var key = keys[i].Key ?? "";
             if (string.IsNullOrWhiteSpace(key))
                 problems.Add($"{entry}:Key is empty (every entry needs a key; remove the entry, or set its key)");
@@ -65,15 +67,18 @@ public static class TuningOptionsValidation
             var what = earlier.Owner != keys[i].Owner
                 ? $"for two owners ('{earlier.Owner}' and '{keys[i].Owner}'): a caller with it could not be told apart"
                 : earlier.Admin != keys[i].Admin ? "once as admin and once not" : "twice";
-            problems.Add($"{entry}:Key is the same key as {TuningOptions.Section}:{nameof(TuningOptions.ApiKeys)}:{first}:Key, given {what}");
+            problems.Add($"{entry}:Key is the same key as {Name(first)}:Key, given {what}");
         }
         return problems;
     }
 
-    /// <summary>Throws a <see cref="StartupException"/> naming every problem, one line each.</summary>
-    public static void ThrowIfInvalid(TuningOptions options)
+    /// <summary>
+    /// Throws a <see cref="StartupException"/> naming every problem, one line each: those of <see cref="Problems"/>
+    /// and <paramref name="more"/> (the API keys', found with their configuration paths).
+    /// </summary>
+    public static void ThrowIfInvalid(TuningOptions options, IEnumerable<string>? more = null)
     {
-        var problems = Problems(options);
+        var problems = Problems(options).Concat(more ?? []).ToList();
         if (problems.Count > 0)
             throw new StartupException(string.Join("\n", problems.Select(p => $"Invalid configuration: {p}.")
                 .Append($"Fix {(problems.Count == 1 ? "it" : $"these {problems.Count} settings")} in appsettings.json, the keys file or the environment " +
