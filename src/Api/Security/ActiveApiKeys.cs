@@ -28,7 +28,7 @@ public sealed class ActiveApiKeys : IDisposable
         this.configuration = configuration;
         this.failures = failures;
         this.logger = logger;
-        current = Copy(monitor.CurrentValue.ApiKeys);
+        current = monitor.CurrentValue.ApiKeys.ToList();
         subscription = monitor.OnChange(Reload);
     }
 
@@ -39,12 +39,13 @@ public sealed class ActiveApiKeys : IDisposable
     {
         lock (gate)
         {
-            var candidate = Copy(options.ApiKeys);
+            // Each reload binds a fresh options object: its list is not changed afterwards, and can be kept as it is.
+            var candidate = options.ApiKeys.ToList();
             var unreadable = failures.Take();
             // Checked on the configuration itself, entry by entry: the options' list silently lacks an entry the binder could not read.
             var problems = unreadable is not null ? [unreadable] : ApiKeyEntries.Problems(configuration).ToList();
             if (problems.Count == 0 && candidate.Count == 0 && current.Count > 0)
-                problems.Add($"it leaves no API keys at all, which would open the API to anonymous callers; to run without keys, remove them and restart");
+                problems.Add("it leaves no API keys at all, which would open the API to anonymous callers; to run without keys, remove them and restart");
             if (problems.Count > 0)
             {
                 // A file save often raises two change events: the same rejection is said once.
@@ -62,9 +63,6 @@ public sealed class ActiveApiKeys : IDisposable
                 string.Join(", ", candidate.Select(k => k.Owner).Distinct(StringComparer.Ordinal)));
         }
     }
-
-    // Each reload binds a fresh options object, so the list can be kept as it is.
-    static List<ApiKeyOptions> Copy(IEnumerable<ApiKeyOptions> keys) => keys.ToList();
 
     // Compared whole, as JSON, so that every setting of a key counts, those added later included.
     static bool Same(IReadOnlyList<ApiKeyOptions> a, IReadOnlyList<ApiKeyOptions> b) =>
