@@ -13,7 +13,6 @@ namespace TuningService.Api.Infrastructure;
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, ActiveApiKeys activeKeys, TuningOptions options)
 {
-
     public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using TuningService.Core.Configuration;
+using TuningService.Worker.Hosting;
 
 namespace TuningService.Api.Security;
 
@@ -13,6 +14,7 @@ namespace TuningService.Api.Security;
 /// </summary>
 public sealed class ActiveApiKeys : IDisposable
 {
+    readonly IConfiguration configuration;
     readonly ConfigurationReloadFailures failures;
     readonly ILogger<ActiveApiKeys> logger;
     readonly IDisposable? subscription;
@@ -20,11 +22,13 @@ public sealed class ActiveApiKeys : IDisposable
     volatile IReadOnlyList<ApiKeyOptions> current;
     string? lastRejection;
 
-    public ActiveApiKeys(IOptionsMonitor<TuningOptions> monitor, ConfigurationReloadFailures failures, ILogger<ActiveApiKeys> logger)
+    public ActiveApiKeys(IOptionsMonitor<TuningOptions> monitor, IConfiguration configuration, ConfigurationReloadFailures failures,
+        ILogger<ActiveApiKeys> logger)
     {
+        this.configuration = configuration;
         this.failures = failures;
         this.logger = logger;
-        current = Copy(monitor.CurrentValue.ApiKeys);
+        current = monitor.CurrentValue.ApiKeys.ToList();
         subscription = monitor.OnChange(Reload);
     }
 
@@ -35,11 +39,13 @@ public sealed class ActiveApiKeys : IDisposable
     {
         lock (gate)
         {
-            var candidate = Copy(options.ApiKeys);
+            // Each reload binds a fresh options object: its list is not changed afterwards, and can be kept as it is.
+            var candidate = options.ApiKeys.ToList();
             var unreadable = failures.Take();
-            var problems = unreadable is not null ? [unreadable] : TuningOptionsValidation.ApiKeyProblems(candidate).ToList();
+            // Checked on the configuration itself, entry by entry: the options' list silently lacks an entry the binder could not read.
+            var problems = unreadable is not null ? [unreadable] : ApiKeyEntries.Problems(configuration).ToList();
             if (problems.Count == 0 && candidate.Count == 0 && current.Count > 0)
-                problems.Add($"it leaves no API keys at all, which would open the API to anonymous callers; to run without keys, remove them and restart");
+                problems.Add("it leaves no API keys at all, which would open the API to anonymous callers; to run without keys, remove them and restart");
             if (problems.Count > 0)
             {
                 // A file save often raises two change events: the same rejection is said once.
@@ -57,9 +63,6 @@ public sealed class ActiveApiKeys : IDisposable
                 string.Join(", ", candidate.Select(k => k.Owner).Distinct(StringComparer.Ordinal)));
         }
     }
-
-    // Each reload binds a fresh options object, so the list can be kept as it is.
-    static List<ApiKeyOptions> Copy(IEnumerable<ApiKeyOptions> keys) => keys.ToList();
 
     // Compared whole, as JSON, so that every setting of a key counts, those added later included.
     static bool Same(IReadOnlyList<ApiKeyOptions> a, IReadOnlyList<ApiKeyOptions> b) =>

@@ -36,7 +36,6 @@ public static class TuningOptionsValidation
         if (!Uri.TryCreate(options.HubUrl, UriKind.Absolute, out var hub) || (hub.Scheme != Uri.UriSchemeHttp && hub.Scheme != Uri.UriSchemeHttps))
             problems.Add($"{TuningOptions.Section}:{nameof(TuningOptions.HubUrl)} is '{options.HubUrl}' but must be an http or https URL (the Hugging Face Hub or a mirror)");
         LimitProblems(options, problems);
-        problems.AddRange(ApiKeyProblems(options.ApiKeys));
         return problems;
     }
 
@@ -51,15 +50,18 @@ public static class TuningOptionsValidation
 
     /// <summary>
     /// What is wrong with a set of API keys: checked at start-up and again on every reload (a reload with problems is
-    /// not applied). Entries are named by their index, never by their key.
+    /// not applied). Entries are named by their configuration path (<paramref name="names"/>, by default
+    /// <c>Tuning:ApiKeys:{index}</c>), never by their key.
     /// </summary>
-    public static IReadOnlyList<string> ApiKeyProblems(IReadOnlyList<ApiKeyOptions> keys)
+    public static IReadOnlyList<string> ApiKeyProblems(IReadOnlyList<ApiKeyOptions> keys, IReadOnlyList<string>? names = null)
     {
+        if (names is not null && names.Count != keys.Count) names = null;
+        string Name(int i) => names?[i] ?? $"{TuningOptions.Section}:{nameof(TuningOptions.ApiKeys)}:{i}";
         var problems = new List<string>();
         var firstIndexOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < keys.Count; i++)
         {
-            var entry = $"{TuningOptions.Section}:{nameof(TuningOptions.ApiKeys)}:{i}";
+            var entry = Name(i);
             var key = keys[i].Key ?? "";
             if (string.IsNullOrWhiteSpace(key))
                 problems.Add($"{entry}:Key is empty (every entry needs a key; remove the entry, or set its key)");
@@ -69,10 +71,16 @@ public static class TuningOptionsValidation
             if (string.IsNullOrWhiteSpace(keys[i].Owner))
                 problems.Add($"{entry}:Owner is empty (files, jobs and models belong to a key's owner)");
             // A key's own limits, checked with the key so that a reload cannot bring in one that refuses everything.
-            if (keys[i].RequestsPerMinute is { } rpm) AtLeast(problems, $"ApiKeys:{i}:RequestsPerMinute", rpm, 1, "this key's requests per minute");
-            if (keys[i].MaxActiveJobs is { } active) AtLeast(problems, $"ApiKeys:{i}:MaxActiveJobs", active, 1, "this owner's unfinished jobs");
-            if (keys[i].MaxQueuedJobs is { } queued) AtLeast(problems, $"ApiKeys:{i}:MaxQueuedJobs", queued, 1, "this owner's queued jobs");
-            if (keys[i].MaxStoredBytes is { } bytes) AtLeast(problems, $"ApiKeys:{i}:MaxStoredBytes", bytes, 1, "bytes of files this owner may store");
+            foreach (var (setting, value, meaning) in new (string, long?, string)[]
+            {
+                ("RequestsPerMinute", keys[i].RequestsPerMinute, "this key's requests per minute"),
+                ("MaxActiveJobs", keys[i].MaxActiveJobs, "this owner's unfinished jobs"),
+                ("MaxQueuedJobs", keys[i].MaxQueuedJobs, "this owner's queued jobs"),
+                ("MaxStoredBytes", keys[i].MaxStoredBytes, "bytes of files this owner may store"),
+            })
+            {
+                if (value < 1) problems.Add($"{entry}:{setting} is {value} but must be at least 1 ({meaning})");
+            }
             if (string.IsNullOrWhiteSpace(key)) continue;
             if (!firstIndexOfKey.TryGetValue(key, out var first))
             {
@@ -83,15 +91,18 @@ public static class TuningOptionsValidation
             var what = earlier.Owner != keys[i].Owner
                 ? $"for two owners ('{earlier.Owner}' and '{keys[i].Owner}'): a caller with it could not be told apart"
                 : earlier.Admin != keys[i].Admin ? "once as admin and once not" : "twice";
-            problems.Add($"{entry}:Key is the same key as {TuningOptions.Section}:{nameof(TuningOptions.ApiKeys)}:{first}:Key, given {what}");
+            problems.Add($"{entry}:Key is the same key as {Name(first)}:Key, given {what}");
         }
         return problems;
     }
 
-    /// <summary>Throws a <see cref="StartupException"/> naming every problem, one line each.</summary>
-    public static void ThrowIfInvalid(TuningOptions options)
+    /// <summary>
+    /// Throws a <see cref="StartupException"/> naming every problem, one line each: those of <see cref="Problems"/>
+    /// and <paramref name="more"/> (the API keys', found with their configuration paths).
+    /// </summary>
+    public static void ThrowIfInvalid(TuningOptions options, IEnumerable<string>? more = null)
     {
-        var problems = Problems(options);
+        var problems = Problems(options).Concat(more ?? []).ToList();
         if (problems.Count > 0)
             throw new StartupException(string.Join("\n", problems.Select(p => $"Invalid configuration: {p}.")
                 .Append($"Fix {(problems.Count == 1 ? "it" : $"these {problems.Count} settings")} in appsettings.json, the keys file or the environment " +

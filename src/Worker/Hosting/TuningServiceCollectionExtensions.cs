@@ -87,7 +87,7 @@ public static class TuningServiceCollectionExtensions
             // The binder's message names the key and the type ("... at 'Tuning:WorkerCount' to type 'System.Int32'").
             throw new StartupException($"Invalid configuration: {e.Message} Fix it in appsettings.json or the environment (Tuning__...).", e);
         }
-        TuningOptionsValidation.ThrowIfInvalid(options);
+        TuningOptionsValidation.ThrowIfInvalid(options, ApiKeyEntries.Problems(configuration));
         return options;
     }
 

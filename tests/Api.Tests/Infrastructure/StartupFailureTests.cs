@@ -98,7 +98,10 @@ public sealed class StartupFailureTests(PostgresServer postgres) : IDisposable
             ["Tuning__ApiKeys__0__Key"] = secret, ["Tuning__ApiKeys__0__Owner"] = "alice",
             ["Tuning__ApiKeys__1__Key"] = secret, ["Tuning__ApiKeys__1__Owner"] = "bob",
             ["Tuning__ApiKeys__2__Key"] = " ", ["Tuning__ApiKeys__2__Owner"] = "carol",
-            ["Tuning__ApiKeys__3__Key"] = secret + "-3", ["Tuning__ApiKeys__3__Owner"] = "",
+            // Not numbered from 0 without gaps: each problem names the entry as written.
+            ["Tuning__ApiKeys__7__Key"] = secret + "-7", ["Tuning__ApiKeys__7__Owner"] = "",
+            // The binder would silently leave this entry out.
+            ["Tuning__ApiKeys__9__Key"] = secret + "-9", ["Tuning__ApiKeys__9__Owner"] = "dave", ["Tuning__ApiKeys__9__Admin"] = "maybe",
         });
 
         Assert.True(await process.WaitForExitAsync(ExitDeadline), $"Still running after {ExitDeadline.TotalSeconds} s:\n{process.Output}");
@@ -113,13 +116,14 @@ public sealed class StartupFailureTests(PostgresServer postgres) : IDisposable
             "Tuning:MaxUploadBytes is -1 but must be at least 1",
             "Tuning:ApiKeys:1:Key is the same key as Tuning:ApiKeys:0:Key, given for two owners ('alice' and 'bob')",
             "Tuning:ApiKeys:2:Key is empty",
-            "Tuning:ApiKeys:3:Owner is empty",
+            "Tuning:ApiKeys:7:Owner is empty",
+            "Tuning:ApiKeys:9 cannot be read: Failed to convert configuration value 'maybe' at 'Tuning:ApiKeys:9:Admin' to type 'System.Boolean'",
         })
         {
             var line = Assert.Single(lines, l => l.Contains(problem, StringComparison.Ordinal));
             Assert.StartsWith($"fail: TuningService.{(program == "api" ? "Api" : "Worker")} could not start: Invalid configuration: ", line);
         }
-        Assert.Single(lines, l => l.Contains("Fix these 5 settings in appsettings.json", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.Contains("Fix these 6 settings in appsettings.json", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -64,6 +64,8 @@ public sealed class KeyRotationTests : IDisposable
                 "Tuning:ApiKeys:2:Key is the same key as Tuning:ApiKeys:1:Key, given for two owners ('bob' and 'carol')", newKey, duplicate);
             await AssertRejectedAsync(api, http, keysFile, "{\"Tuning\": {\"ApiKeys\": [ {\"Key\": \"" + oldKey,
                 "keys.json could not be read: not valid JSON", newKey, duplicate);
+            await AssertRejectedAsync(api, http, keysFile, "{\"Tuning\": {\"ApiKeys\": [{\"Key\": \"" + oldKey + "\", \"Owner\": \"alice\", \"Admin\": \"maybe\"}]}}",
+                "Tuning:ApiKeys:0 cannot be read", newKey, duplicate);
             await AssertRejectedAsync(api, http, keysFile, Keys(),
                 "it leaves no API keys at all", newKey, duplicate);
             Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(http, null));

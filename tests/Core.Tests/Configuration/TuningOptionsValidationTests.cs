@@ -62,10 +62,19 @@ public sealed class TuningOptionsValidationTests
     }
 
     [Fact]
+    public void Entries_are_named_by_their_configuration_paths_when_given()
+    {
+        List<ApiKeyOptions> keys = [new() { Key = "sk-a", Owner = "alice" }, new() { Key = "sk-a", Owner = "alice" }];
+        var problems = TuningOptionsValidation.ApiKeyProblems(keys, ["Tuning:ApiKeys:3", "Tuning:ApiKeys:8"]);
+        Assert.Equal("Tuning:ApiKeys:8:Key is the same key as Tuning:ApiKeys:3:Key, given twice", Assert.Single(problems));
+    }
+
+    [Fact]
     public void The_start_up_failure_lists_each_problem_on_its_own_line()
     {
         var options = new TuningOptions { WorkerCount = 0, ApiKeys = [new() { Key = "sk-x", Owner = "" }] };
-        var lines = Assert.Throws<StartupException>(() => TuningOptionsValidation.ThrowIfInvalid(options)).Message.Split('\n');
+        var lines = Assert.Throws<StartupException>(() =>
+            TuningOptionsValidation.ThrowIfInvalid(options, TuningOptionsValidation.ApiKeyProblems(options.ApiKeys))).Message.Split('\n');
 
         Assert.Equal(3, lines.Length);
         Assert.StartsWith("Invalid configuration: Tuning:WorkerCount is 0", lines[0]);
