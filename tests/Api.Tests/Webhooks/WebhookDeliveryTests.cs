@@ -98,6 +98,11 @@ public sealed class WebhookDeliveryTests(PostgresServer postgres)
         // The untouched request still verifies with both (the checks above fail for the change, not by accident).
         Assert.True(SignatureCheck.IsValid(secret, succeeded.Id, succeeded.Timestamp, succeeded.Signature, succeeded.Body, DateTimeOffset.UtcNow));
         new StandardWebhook(secret).Verify(succeeded.Body, Headers(succeeded, succeeded.Timestamp));
+
+        // Tries counted by outcome (process-wide counters: other tests in this process may add to them).
+        var scrape = new PrometheusScrape(await api.Http.GetStringAsync("/metrics"));
+        Assert.True(scrape.Single("tuning_webhook_deliveries_total", ("outcome", "http_error")) >= 2);
+        Assert.True(scrape.Single("tuning_webhook_deliveries_total", ("outcome", "delivered")) >= 1);
     }
 
     [Fact]
