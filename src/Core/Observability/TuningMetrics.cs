@@ -70,7 +70,7 @@ public static class TuningMetrics
     /// </summary>
     public static IReadOnlyList<string> TagNamesOf(Instrument instrument) => instrument.Name switch
     {
-        "tuning_job_run_duration_seconds" => [OutcomeTag],
+        "tuning_job_run_duration_seconds" or "tuning_webhook_deliveries_total" => [OutcomeTag],
         "tuning_generation_duration_seconds" or "tuning_generation_prompt_tokens_total" or "tuning_generation_completion_tokens_total" => [KindTag],
         _ => [],
     };

@@ -37,7 +37,7 @@ public sealed class WebhookDeliveryRunner(TuningDbContext db, WebhookSender send
         else if (WebhookBackoff.NextAttempt(options, number, e.CreatedAt, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()) is { } next)
             delivery.NextAttemptAt = next;
         else delivery.Status = WebhookDeliveryStatus.Failed;
-        TuningMetrics.WebhookDeliveries.Add(1, new KeyValuePair<string, object?>(TuningMetrics.OutcomeTag, outcome.Kind));
+        TuningMetrics.WebhookDeliveries.Add(1, TuningMetrics.Outcome(outcome.Kind));
         try
         {
             // Recorded even while the host stops: the attempt happened.

@@ -73,6 +73,8 @@ public sealed class StartupFailureTests(PostgresServer postgres) : IDisposable
     [InlineData("worker", "Tuning__Storage__S3__ForcePathStyle", "yes", "Tuning:Storage:S3:ForcePathStyle")]
     [InlineData("api", "Tuning__LocalCacheBytes", "0", "Tuning:LocalCacheBytes")]
     [InlineData("worker", "Tuning__LocalCacheBytes", "-5", "Tuning:LocalCacheBytes")]
+    [InlineData("api", "Tuning__Webhooks__AttemptTimeoutSeconds", "0", "Tuning:Webhooks:AttemptTimeoutSeconds")]
+    [InlineData("worker", "Tuning__Webhooks__AllowPrivateTargets", "maybe", "Tuning:Webhooks:AllowPrivateTargets")]
     public async Task An_invalid_setting_ends_the_process_with_one_line_naming_it(string program, string variable, string value, string setting)
     {
         // A server that is not there: were the setting not checked first, the process would fail on that instead.

@@ -98,6 +98,39 @@ public sealed class WebhookDeliveryTests(PostgresServer postgres)
         // The untouched request still verifies with both (the checks above fail for the change, not by accident).
         Assert.True(SignatureCheck.IsValid(secret, succeeded.Id, succeeded.Timestamp, succeeded.Signature, succeeded.Body, DateTimeOffset.UtcNow));
         new StandardWebhook(secret).Verify(succeeded.Body, Headers(succeeded, succeeded.Timestamp));
+
+        // Tries counted by outcome (process-wide counters: other tests in this process may add to them).
+        var scrape = new PrometheusScrape(await api.Http.GetStringAsync("/metrics"));
+        Assert.True(scrape.Single("tuning_webhook_deliveries_total", ("outcome", "http_error")) >= 2);
+        Assert.True(scrape.Single("tuning_webhook_deliveries_total", ("outcome", "delivered")) >= 1);
+    }
+
+    [Fact]
+    public async Task An_event_written_where_no_worker_runs_waits_in_the_outbox_and_is_delivered_once_one_starts()
+    {
+        await using var receiver = new WebhookReceiver();
+        var database = postgres.CreateDatabase();
+        string jobId;
+        // The API alone: the cancel commits the job's status and its event together, and nothing here delivers.
+        using (var apiOnly = new TuningApiFactory(database, new Dictionary<string, string>(FastRetries()) { ["Tuning:RunWorkerInProcess"] = "false" }))
+        {
+            var api = new ApiClient(apiOnly.CreateClient());
+            (_, receiver.Secret) = await RegisterAsync(api, receiver.Url);
+            var file = await api.UploadFileAsync(RepoPaths.Sample("sst2-sentiment-validation.jsonl"));
+            jobId = (await api.CreateJobAsync(new { model = "babyllama-tinystories", training_file = file }))["id"]!.GetValue<string>();
+            var cancelled = await ApiClient.JsonAsync(await api.Http.PostAsync($"/v1/fine_tuning/jobs/{jobId}/cancel", null));
+            Assert.Equal("cancelled", cancelled["status"]!.GetValue<string>());
+        }
+        Assert.Empty(receiver.Received);
+
+        // A process with workers starts later and finds the event in the outbox.
+        using var withWorker = new TuningApiFactory(database, FastRetries());
+        var later = new ApiClient(withWorker.CreateClient());
+        var received = await receiver.WaitForAsync(r => r.Type == "fine_tuning.job.cancelled", Deadline);
+        Assert.Equal(jobId, received.Json["data"]!["id"]!.GetValue<string>());
+        Assert.Empty(receiver.VerificationFailures);
+        Assert.Single(receiver.Received);
+        Assert.Equal("cancelled", (await later.GetJsonAsync($"/v1/fine_tuning/jobs/{jobId}"))["status"]!.GetValue<string>());
     }
 
     static HeaderDictionary Headers(ReceivedWebhook r, string timestamp) => new()
