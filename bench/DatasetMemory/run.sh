@@ -10,13 +10,14 @@ size=${2:-500000000}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d /tmp/dataset-memory-XXXX)
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
-python3 "$root/bench/DatasetMemory/make-dataset.py" "$work/data.jsonl" "$size"
+data=${DATASET:-$work/data.jsonl} # DATASET=an existing file: skips writing one
+[ -f "$data" ] || python3 "$root/bench/DatasetMemory/make-dataset.py" "$data" "$size"
 port=$((20000 + RANDOM % 20000))
 (cd "${API_DIR:-$root/src/Api/bin/Debug/net10.0}" && Tuning__DataDir="$work/data" Tuning__RunWorkerInProcess=false ASPNETCORE_URLS="http://127.0.0.1:$port" \
   DOTNET_ENVIRONMENT=Production exec dotnet TuningService.Api.dll > "$work/api.log" 2>&1) &
 pid=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/healthz/live" > /dev/null && break; sleep 0.5; done
-id=$(curl -sf -F purpose=fine-tune -F "file=@$work/data.jsonl" "http://127.0.0.1:$port/v1/files" | jq -r .id)
+id=$(curl -sf -F purpose=fine-tune -F "file=@$data" "http://127.0.0.1:$port/v1/files" | jq -r .id)
 echo "uploaded $id"
 pid=$(pgrep -P "$pid" -f TuningService.Api.dll || echo "$pid")
 rss() { grep -E "^$1:" /proc/$pid/status | awk '{printf "%.0f MiB", $2/1024}'; }
