@@ -25,10 +25,10 @@ echo "before: VmRSS $(rss VmRSS), VmHWM since start $(rss VmHWM)"
 echo 5 > /proc/$pid/clear_refs
 start=$(date +%s.%N)
 case $op in
-  stats) curl -sf "http://127.0.0.1:$port/v1/files/$id/stats" | jq -c '{record_count, truncated_count}' ;;
-  clean) curl -sf -H 'Content-Type: application/json' -d '{}' "http://127.0.0.1:$port/v1/files/$id/clean" | jq -c '.file.record_count' ;;
-  split) curl -sf -H 'Content-Type: application/json' -d '{"seed":1}' "http://127.0.0.1:$port/v1/files/$id/split" | jq -c '[.parts[].record_count]' ;;
-  preview) curl -sf -H 'Content-Type: application/json' -d '{}' "http://127.0.0.1:$port/v1/files/$id/preview" | jq -c '.data | length' ;;
+  stats) curl -sf "http://127.0.0.1:$port/v1/files/$id/stats" | jq -c '{record_count, truncated: .truncated_count}' || true ;;
+  clean) curl -sf -H 'Content-Type: application/json' -d '{}' "http://127.0.0.1:$port/v1/files/$id/clean" | jq -c '.file.record_count' || true ;;
+  split) curl -sf -H 'Content-Type: application/json' -d '{"seed":1}' "http://127.0.0.1:$port/v1/files/$id/split" | jq -c '[.splits[].record_count]' || true ;;
+  preview) curl -sf -H 'Content-Type: application/json' -d '{}' "http://127.0.0.1:$port/v1/files/$id/preview" | jq -c '.data | length' || true ;;
 esac
 end=$(date +%s.%N)
 echo "$op: $(echo "$end - $start" | bc) s; peak VmHWM during it $(rss VmHWM), VmRSS after $(rss VmRSS)"
