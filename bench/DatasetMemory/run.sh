@@ -10,13 +10,14 @@ size=${2:-500000000}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d /tmp/dataset-memory-XXXX)
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
-python3 "$root/bench/DatasetMemory/make-dataset.py" "$work/data.jsonl" "$size"
+data=${DATASET:-$work/data.jsonl} # DATASET=an existing file: skips writing one
+[ -f "$data" ] || python3 "$root/bench/DatasetMemory/make-dataset.py" "$data" "$size"
 port=$((20000 + RANDOM % 20000))
 (cd "${API_DIR:-$root/src/Api/bin/Debug/net10.0}" && Tuning__DataDir="$work/data" Tuning__RunWorkerInProcess=false ASPNETCORE_URLS="http://127.0.0.1:$port" \
   DOTNET_ENVIRONMENT=Production exec dotnet TuningService.Api.dll > "$work/api.log" 2>&1) &
 pid=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/healthz/live" > /dev/null && break; sleep 0.5; done
-id=$(curl -sf -F purpose=fine-tune -F "file=@$work/data.jsonl" "http://127.0.0.1:$port/v1/files" | jq -r .id)
+id=$(curl -sf -F purpose=fine-tune -F "file=@$data" "http://127.0.0.1:$port/v1/files" | jq -r .id)
 echo "uploaded $id"
 pid=$(pgrep -P "$pid" -f TuningService.Api.dll || echo "$pid")
 rss() { grep -E "^$1:" /proc/$pid/status | awk '{printf "%.0f MiB", $2/1024}'; }
@@ -24,10 +25,10 @@ echo "before: VmRSS $(rss VmRSS), VmHWM since start $(rss VmHWM)"
 echo 5 > /proc/$pid/clear_refs
 start=$(date +%s.%N)
 case $op in
-  stats) curl -sf "http://127.0.0.1:$port/v1/files/$id/stats" | jq -c '{record_count, truncated_count}' ;;
-  clean) curl -sf -H 'Content-Type: application/json' -d '{}' "http://127.0.0.1:$port/v1/files/$id/clean" | jq -c '.file.record_count' ;;
-  split) curl -sf -H 'Content-Type: application/json' -d '{"seed":1}' "http://127.0.0.1:$port/v1/files/$id/split" | jq -c '[.parts[].record_count]' ;;
-  preview) curl -sf -H 'Content-Type: application/json' -d '{}' "http://127.0.0.1:$port/v1/files/$id/preview" | jq -c '.data | length' ;;
+  stats) curl -sf "http://127.0.0.1:$port/v1/files/$id/stats" | jq -c '{record_count, truncated: .truncated_count}' || true ;;
+  clean) curl -sf -H 'Content-Type: application/json' -d '{}' "http://127.0.0.1:$port/v1/files/$id/clean" | jq -c '.file.record_count' || true ;;
+  split) curl -sf -H 'Content-Type: application/json' -d '{"seed":1}' "http://127.0.0.1:$port/v1/files/$id/split" | jq -c '[.splits[].record_count]' || true ;;
+  preview) curl -sf -H 'Content-Type: application/json' -d '{}' "http://127.0.0.1:$port/v1/files/$id/preview" | jq -c '.data | length' || true ;;
 esac
 end=$(date +%s.%N)
 echo "$op: $(echo "$end - $start" | bc) s; peak VmHWM during it $(rss VmHWM), VmRSS after $(rss VmRSS)"
