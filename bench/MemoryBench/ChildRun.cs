@@ -46,7 +46,9 @@ public static class ChildRun
         {
             GradientCheckpointing = options.GradientCheckpointing, LossChunkPositions = options.LossChunkPositions, KeepFreedMemory = options.KeepFreedMemory,
         });
-        var timer = new StepTimer();
+        // MB_PROBE=1: where each step's memory goes, phase by phase (MemoryProbe).
+        using var probe = Environment.GetEnvironmentVariable("MB_PROBE") == "1" ? new MemoryProbe(setup.Objective.Model) : null;
+        var timer = new StepTimer(probe);
         var trainer = new SupervisedTrainer(setup.Objective, options, timer);
         trainer.Train(examples, null, setup.Examples.PaddingId, CancellationToken.None);
         var peak = ProcessMemory.PeakResidentMb();

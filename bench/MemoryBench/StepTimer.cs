@@ -5,7 +5,7 @@ namespace TuningService.Bench.MemoryBench;
 
 /// <summary>When each step ended (MetricsInterval 1 reports every step as it ends on the CPU), printed as it goes: a
 /// 1.1B step takes minutes on 2 cores.</summary>
-public sealed class StepTimer : ITrainingObserver
+public sealed class StepTimer(MemoryProbe? probe = null) : ITrainingObserver
 {
     readonly long _start = Stopwatch.GetTimestamp();
 
@@ -18,6 +18,7 @@ public sealed class StepTimer : ITrainingObserver
         {
             EndedAtSeconds.Add(Stopwatch.GetElapsedTime(_start).TotalSeconds);
             Console.WriteLine($"step {step.Step}: loss {step.TrainLoss:F3}, {EndedAtSeconds[^1]:F1} s, RSS {ProcessMemory.ResidentMb():F0} MiB, peak {ProcessMemory.PeakResidentMb():F0} MiB");
+            probe?.Print();
         }
     }
 

@@ -144,7 +144,9 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>, ICheckpointTensorSou
     /// <summary>The quantized base layer of a QLoRA layer; null when the base weight is a plain parameter.</summary>
     public QuantizedLinear? QuantizedBase => base_layer;
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => IntermediatesFreed.After(() => ForwardWithAdapter(x));
+
+    private Tensor ForwardWithAdapter(Tensor x)
     {
         var result = BaseForward(x);
         if (Merged || !Enabled)

@@ -58,6 +58,16 @@ public static class MemoryEstimator
     /// </summary>
     public const double HeapRetention = 0.6;
 
+    /// <summary>
+    /// With checkpointing, the C heap grows past what is in use at any moment: each block's recomputation and backward
+    /// allocate and free its working set, the forward pass leaves two long-lived hidden-state tensors per block between
+    /// those blocks, and glibc reuses the holes only in part. Measured on the TinyLlama-1.1B shape (LoRA r16 all-linear,
+    /// bf16, batch 4 × 512, bench/MemoryBench, 2026-12-07): peak RSS 5,691 MiB where the counted terms come to 3,768 MiB;
+    /// the gap is 2.7 × the recomputed block's counted working set, with glibc's heap holding 1.0–1.3 GiB free while
+    /// 0.9–1.1 GiB was in use (MB_PROBE=1). One configuration fitted, the NF4 and full ones checked against it (BENCHMARKS.md).
+    /// </summary>
+    public const double CheckpointedFragmentation = 2.7;
+
     /// <summary>bitsandbytes' blockwise quantization of optimizer state (Optimizer2State): 256 values per fp32 absmax (AdamW8bit).</summary>
     const int OptimizerBlock = 256;
 
@@ -112,6 +122,12 @@ public static class MemoryEstimator
 
         var activations = Activations(inputs, ActivationElementBytes(inputs.Precision, shape.IsEncoderDecoder));
         training.Add(activations);
+        if (inputs.GradientCheckpointing)
+        {
+            var block = RecomputedBlockBytes(inputs, ActivationElementBytes(inputs.Precision, shape.IsEncoderDecoder));
+            training.Add(new MemoryTerm("heap_fragmentation", (long)(CheckpointedFragmentation * block),
+                Fmt($"C heap the recomputed blocks leave fragmented around the kept block inputs: {CheckpointedFragmentation} × one recomputed block ({block:N0} B), measured")));
+        }
         var logits = Logits(inputs, e);
         training.Add(logits);
         if (inputs.KeepFreedMemory)
@@ -160,15 +176,22 @@ public static class MemoryEstimator
         _ => (0, ""),
     };
 
-    /// <summary>Per block kept for the backward pass; with checkpointing only each block's input, plus one block recomputed.</summary>
-    static MemoryTerm Activations(MemoryPlanInputs inputs, long e)
+    /// <summary>Elements kept per position by one block, in units counted from a Llama block (see <see cref="HiddenWidths"/>).</summary>
+    static double BlockWidth(MemoryPlanInputs inputs)
     {
         var shape = inputs.Shape;
         double width = HiddenWidths * shape.Hidden + KeyValueWidths * shape.KeyValueWidth
             + (shape.GatedMlp ? GatedInnerWidths : PlainInnerWidths) * shape.Intermediate;
         if (inputs.IsLora)
             width += 2 * shape.LoraInputWidths(inputs.LoraTargets); // each adapter's dropped-out input and its dropout mask
-        width += shape.DropoutWidths; // the masks
+        return width + shape.DropoutWidths; // the masks
+    }
+
+    /// <summary>Bytes one encoder block and one decoder block keep for the backward pass.</summary>
+    static (double Encoder, double Decoder) BlockBytes(MemoryPlanInputs inputs, long e)
+    {
+        var shape = inputs.Shape;
+        var width = BlockWidth(inputs);
         // Attention probabilities kept: softmax's output, the dropout mask and the dropped-out probabilities.
         double PerPosition(long keys) => width * e + (shape.KeepsAttentionProbabilities ? shape.Heads * keys * 3 * e : 0);
 
@@ -177,6 +200,23 @@ public static class MemoryEstimator
         var factor = shape.IsEncoderDecoder ? EncoderDecoderActivationFactor : 1;
         double encoderBlock = factor * rows * source * PerPosition(source);
         double decoderBlock = factor * rows * target * (shape.IsEncoderDecoder ? 1.5 * PerPosition(target) + PerPosition(source) - width * e : PerPosition(target));
+        return (encoderBlock, decoderBlock);
+    }
+
+    /// <summary>The working set of the largest block, encoder's or decoder's, as its recomputation keeps it.</summary>
+    static long RecomputedBlockBytes(MemoryPlanInputs inputs, long e)
+    {
+        var (encoderBlock, decoderBlock) = BlockBytes(inputs, e);
+        return (long)Math.Max(encoderBlock, decoderBlock);
+    }
+
+    /// <summary>Per block kept for the backward pass; with checkpointing only each block's input, plus one block recomputed.</summary>
+    static MemoryTerm Activations(MemoryPlanInputs inputs, long e)
+    {
+        var shape = inputs.Shape;
+        var (encoderBlock, decoderBlock) = BlockBytes(inputs, e);
+        long rows = inputs.Rows, source = inputs.InputPositions, target = inputs.TargetPositions;
+        var width = BlockWidth(inputs);
         if (!inputs.GradientCheckpointing)
         {
             var bytes = (long)(shape.EncoderLayers * encoderBlock + shape.DecoderLayers * decoderBlock);
@@ -185,11 +225,13 @@ public static class MemoryEstimator
                 Fmt($"{shape.EncoderLayers + shape.DecoderLayers} blocks × {rows} rows × positions × ({width:N0} elements × {e} B{probabilities})"));
         }
         // Two hidden-state tensors per block: its input, and the uninitialised output TorchSharp's custom-function node
-        // allocates (RecomputedInBackward).
-        var inputsKept = 2 * (shape.EncoderLayers * source + shape.DecoderLayers * target) * rows * shape.Hidden * e;
+        // allocates (RecomputedInBackward). Both in the compute dtype (hidden states are bf16 in a bf16 run; measured on
+        // the 1.1B shape: 18 MiB more heap in use per block through the forward pass, against 2 × 8 MiB counted).
+        long hiddenBytes = inputs.Precision == TrainingPrecision.Bf16 ? 2 : 4;
+        var inputsKept = 2 * (shape.EncoderLayers * source + shape.DecoderLayers * target) * rows * shape.Hidden * hiddenBytes;
         var recomputed = (long)Math.Max(encoderBlock, decoderBlock);
         return new MemoryTerm("activations", inputsKept + recomputed,
-            Fmt($"checkpointing: each block's input ({rows} rows × positions × {shape.Hidden} × {e} B) + one block recomputed ({recomputed:N0} B)"));
+            Fmt($"checkpointing: each block's input ({rows} rows × positions × {shape.Hidden} × {hiddenBytes} B, twice) + one block recomputed ({recomputed:N0} B)"));
     }
 
     static MemoryTerm Logits(MemoryPlanInputs inputs, long e)

@@ -75,7 +75,9 @@ public sealed class DecoderAttention : nn.Module<Tensor, DecoderAttentionContext
         this.Reregister(name, replacement);
     }
 
-    public override Tensor forward(Tensor x, DecoderAttentionContext context)
+    public override Tensor forward(Tensor x, DecoderAttentionContext context) => IntermediatesFreed.After(() => Attend(x, context));
+
+    private Tensor Attend(Tensor x, DecoderAttentionContext context)
     {
         var (batch, time) = (x.shape[0], x.shape[1]);
         var (q, k, v) = Project(x);

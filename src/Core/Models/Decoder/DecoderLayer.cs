@@ -32,14 +32,15 @@ public sealed class DecoderLayer : nn.Module<Tensor, DecoderAttentionContext, Te
         RegisterComponents();
     }
 
+    // Each half in its own scope (IntermediatesFreed): the attention's and the MLP's tensors go as each half returns.
     public override Tensor forward(Tensor x, DecoderAttentionContext context)
     {
         if (pre_feedforward_layernorm is null || post_feedforward_layernorm is null)
         {
-            var h = x + self_attn.forward(input_layernorm.forward(x), context);
-            return h + mlp.forward(post_attention_layernorm.forward(h));
+            var h = IntermediatesFreed.After(() => x + self_attn.forward(input_layernorm.forward(x), context));
+            return IntermediatesFreed.After(() => h + mlp.forward(post_attention_layernorm.forward(h)));
         }
-        var attended = x + post_attention_layernorm.forward(self_attn.forward(input_layernorm.forward(x), context));
-        return attended + post_feedforward_layernorm.forward(mlp.forward(pre_feedforward_layernorm.forward(attended)));
+        var attended = IntermediatesFreed.After(() => x + post_attention_layernorm.forward(self_attn.forward(input_layernorm.forward(x), context)));
+        return IntermediatesFreed.After(() => attended + post_feedforward_layernorm.forward(mlp.forward(pre_feedforward_layernorm.forward(attended))));
     }
 }

@@ -47,7 +47,9 @@ public sealed class DecoderMlp : nn.Module<Tensor, Tensor>, IReplaceableLinears
         this.Reregister(name, replacement);
     }
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => IntermediatesFreed.After(() => Feed(x));
+
+    private Tensor Feed(Tensor x)
     {
         Tensor gate, up;
         if (gate_up_proj is null)

@@ -20,7 +20,9 @@ public sealed class GemmaRmsNorm : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => IntermediatesFreed.After(() => Normalize(input));
+
+    private Tensor Normalize(Tensor input)
     {
         var x = input.to(ScalarType.Float32);
         var normalized = x * rsqrt(x.pow(2).mean([-1], keepdim: true) + eps);

@@ -46,7 +46,9 @@ public sealed class LlamaAttention : nn.Module<Tensor, LlamaAttentionContext, Te
         this.Reregister(name, replacement);
     }
 
-    public override Tensor forward(Tensor x, LlamaAttentionContext context)
+    public override Tensor forward(Tensor x, LlamaAttentionContext context) => IntermediatesFreed.After(() => Attend(x, context));
+
+    private Tensor Attend(Tensor x, LlamaAttentionContext context)
     {
         var (batch, time) = (x.shape[0], x.shape[1]);
         var q = q_proj.forward(x).view(batch, time, heads, headDim).transpose(1, 2);   // [B, H, T, d]

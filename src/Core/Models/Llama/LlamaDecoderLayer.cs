@@ -20,9 +20,10 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, LlamaAttentionContext,
         RegisterComponents();
     }
 
+    // Each half in its own scope (IntermediatesFreed): the attention's and the MLP's tensors go as each half returns.
     public override Tensor forward(Tensor x, LlamaAttentionContext context)
     {
-        var h = x + self_attn.forward(input_layernorm.forward(x), context);
-        return h + mlp.forward(post_attention_layernorm.forward(h));
+        var h = IntermediatesFreed.After(() => x + self_attn.forward(input_layernorm.forward(x), context));
+        return IntermediatesFreed.After(() => h + mlp.forward(post_attention_layernorm.forward(h)));
     }
 }

@@ -31,6 +31,6 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>, IReplaceableLinears
         this.Reregister(name, replacement);
     }
 
-    public override Tensor forward(Tensor x) =>
-        down_proj.forward(nn.functional.silu(gate_proj.forward(x)) * up_proj.forward(x));
+    public override Tensor forward(Tensor x) => IntermediatesFreed.After(() =>
+        down_proj.forward(nn.functional.silu(gate_proj.forward(x)) * up_proj.forward(x)));
 }

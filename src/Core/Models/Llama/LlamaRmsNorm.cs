@@ -17,7 +17,9 @@ public sealed class LlamaRmsNorm : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => IntermediatesFreed.After(() => Normalize(input));
+
+    private Tensor Normalize(Tensor input)
     {
         // Upcast so bf16/fp16 weights still normalise in fp32, as HF does; cast back before the weight multiply.
         var x = input.to(ScalarType.Float32);

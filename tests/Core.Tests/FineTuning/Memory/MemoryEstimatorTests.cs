@@ -13,10 +13,10 @@ public sealed class MemoryEstimatorTests
     const long H = 64, I = 128, Kv = 32, V = 100;
     const int Layers = 2;
 
-    internal static ModelShape SmallLlama()
+    internal static ModelShape SmallLlama(int layers = Layers)
     {
         var tensors = new List<SafetensorsTensor> { new("model.embed_tokens.weight", "F32", [V, H]), new("model.norm.weight", "F32", [H]), new("lm_head.weight", "F32", [V, H]) };
-        for (var l = 0; l < Layers; l++)
+        for (var l = 0; l < layers; l++)
         {
             var p = $"model.layers.{l}.";
             tensors.AddRange(
@@ -29,7 +29,7 @@ public sealed class MemoryEstimatorTests
         }
         var config = new JsonObject
         {
-            ["model_type"] = "llama", ["hidden_size"] = H, ["intermediate_size"] = I, ["num_hidden_layers"] = Layers,
+            ["model_type"] = "llama", ["hidden_size"] = H, ["intermediate_size"] = I, ["num_hidden_layers"] = layers,
             ["num_attention_heads"] = 4, ["num_key_value_heads"] = 2, ["vocab_size"] = V,
         };
         return ModelShape.FromConfig(config, tensors, tensors.Sum(t => t.Elements) * 4);
@@ -124,6 +124,18 @@ public sealed class MemoryEstimatorTests
         // Two hidden-state tensors per block (its input and the custom function's output placeholder) and one block's work.
         Assert.Equal(2 * Layers * 4 * 32 * H * 4 + without / Layers, with);
         Assert.True(with < without);
+    }
+
+    [Fact]
+    public void Checkpointed_bf16_blocks_keep_their_inputs_in_bf16_and_fragment_the_heap_by_one_recomputed_block()
+    {
+        var bf16 = Inputs() with { Precision = TrainingPrecision.Bf16 };
+        var without = Term(MemoryEstimator.Estimate(bf16), "activations");
+        var with = MemoryEstimator.Estimate(bf16 with { GradientCheckpointing = true });
+        // The hidden states are bf16 (2 B); the recomputed block keeps what a block keeps without checkpointing.
+        Assert.Equal(2 * Layers * 4 * 32 * H * 2 + without / Layers, Term(with, "activations"));
+        Assert.Equal((long)(MemoryEstimator.CheckpointedFragmentation * (without / Layers)), Term(with, "heap_fragmentation"));
+        Assert.DoesNotContain(MemoryEstimator.Estimate(bf16).Training, t => t.Name == "heap_fragmentation");
     }
 
     [Fact]
