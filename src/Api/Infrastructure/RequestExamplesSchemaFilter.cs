@@ -42,7 +42,7 @@ public sealed class RequestExamplesSchemaFilter : ISchemaFilter
         if (context.Type == typeof(TokenizeRequest))
             concrete.Example = JsonNode.Parse("""{ "model": "babyllama-tinystories", "prompt": "Once upon a time", "return_token_strs": true }""");
         if (context.Type == typeof(DetokenizeRequest))
-            concrete.Example = JsonNode.Parse("""{ "model": "babyllama-tinystories", "tokens": [ 1, 100, 200 ] }""");
+            concrete.Example = JsonNode.Parse("""{ "model": "babyllama-tinystories", "tokens": [ 1, 30, 40, 50 ] }""");
         if (context.Type == typeof(FilePreviewRequest))
             concrete.Example = JsonNode.Parse("""{ "model": "babyllama-tinystories", "limit": 5 }""");
         if (context.Type == typeof(CleanFileRequest))

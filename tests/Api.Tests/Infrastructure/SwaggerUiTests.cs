@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using TuningService.Api.Tests.Dashboard;
-using TuningService.Api.Tests.Support;
+using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace TuningService.Api.Tests.Infrastructure;
@@ -12,7 +12,7 @@ namespace TuningService.Api.Tests.Infrastructure;
 /// file through the form as it is shown, create a job from the example body with only the file id changed, read its
 /// status. The same real server and browser as the dashboard tests (<see cref="DashboardSite"/>).
 /// </summary>
-public sealed class SwaggerUiTests(DashboardSite site) : IClassFixture<DashboardSite>
+public sealed class SwaggerUiTests(DashboardSite site, ITestOutputHelper output) : IClassFixture<DashboardSite>
 {
     [Fact]
     public async Task Upload_a_file_create_a_job_from_the_example_and_read_its_status_through_swagger_ui()
@@ -35,7 +35,9 @@ public sealed class SwaggerUiTests(DashboardSite site) : IClassFixture<Dashboard
             $"{{\"prompt\": \"Review: film number {i} was {(i % 2 == 0 ? "great" : "dull")} . Sentiment:\", \"completion\": \" {(i % 2 == 0 ? "positive" : "negative")}\"}}"));
         var chooser = await page.RunAndWaitForFileChooserAsync(() => upload.Locator("tr[data-property-name=file] input[type=file]").ClickAsync());
         await chooser.SetFilesAsync(training);
-        await upload.Locator("tr[data-property-name=purpose] select").SelectOptionAsync("fine-tune");
+        var purpose = upload.Locator("tr[data-property-name=purpose]");
+        if (await purpose.Locator("select").CountAsync() > 0) await purpose.Locator("select").SelectOptionAsync("fine-tune");
+        else await purpose.Locator("input").FillAsync("fine-tune"); // a text box if the schema ever loses its allowed values
         var file = await ExecuteAsync(upload);
         Assert.StartsWith("file-", file["id"]!.GetValue<string>());
         Assert.Equal(16, file["record_count"]!.GetValue<int>());
@@ -44,7 +46,9 @@ public sealed class SwaggerUiTests(DashboardSite site) : IClassFixture<Dashboard
         Assert.Contains("purpose=fine-tune", sent);
         Assert.DoesNotContain("=string", sent);
         Assert.Contains("'label_map='", sent); // Swagger UI ticks "Send empty value" by itself: an empty field reads as absent
-        await upload.ScreenshotAsync(new() { Path = Path.Combine(ArtifactDir, "swagger-ui-upload.png") });
+        var uploadShot = Path.Combine(ArtifactDir, "swagger-ui-upload.png");
+        await upload.ScreenshotAsync(new() { Path = uploadShot });
+        output.WriteLine($"screenshot: {uploadShot}");
 
         // POST /v1/fine_tuning/jobs: the example body with its placeholder file id replaced, nothing else changed.
         var create = await OpenAndTryAsync(page, "#operations-Fine-tuning-post_v1_fine_tuning_jobs");
@@ -90,10 +94,10 @@ public sealed class SwaggerUiTests(DashboardSite site) : IClassFixture<Dashboard
     /// <summary>Test artifacts (screenshots) go to artifacts/ beside the test binaries (ignored by git); the path is logged.</summary>
     static string ArtifactDir => Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName;
 
-    static async Task SaveScreenshotAsync(IPage page, string name)
+    async Task SaveScreenshotAsync(IPage page, string name)
     {
         var path = Path.Combine(ArtifactDir, name + ".png");
         await page.ScreenshotAsync(new() { Path = path, FullPage = true });
-        Console.WriteLine($"screenshot: {path}");
+        output.WriteLine($"screenshot: {path}");
     }
 }
