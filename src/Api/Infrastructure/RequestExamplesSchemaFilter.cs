@@ -7,6 +7,7 @@ using TuningService.Api.FineTuningJobs;
 using TuningService.Api.Models;
 using TuningService.Api.Templates;
 using TuningService.Api.Tokenize;
+using TuningService.Api.Webhooks;
 
 namespace TuningService.Api.Infrastructure;
 
@@ -51,6 +52,8 @@ public sealed class RequestExamplesSchemaFilter : ISchemaFilter
             concrete.Example = JsonNode.Parse("""{ "train": 0.8, "validation": 0.1, "test": 0.1, "seed": 42, "stratify": "auto" }""");
         if (context.Type == typeof(ImportModelRequest))
             concrete.Example = JsonNode.Parse("""{ "source": "hf", "repo": "google/flan-t5-small", "revision": "main", "name": "flan-t5-small" }""");
+        if (context.Type == typeof(CreateWebhookEndpointRequest))
+            concrete.Example = JsonNode.Parse("""{ "url": "https://hooks.example.com/tuning", "event_types": [ "fine_tuning.job.succeeded", "fine_tuning.job.failed" ] }""");
         if (context.Type == typeof(HyperparametersRequest))
         {
             concrete.Description = "Each value is a number or the string \"auto\" (the default), which the job resolves from the dataset and model size and reports in its events.";
