@@ -18,7 +18,9 @@ namespace TuningService.Core.Common;
 /// </remarks>
 public static class NativeHeap
 {
-    private const int TrimThreshold = -1, MmapMax = -4; // M_TRIM_THRESHOLD, M_MMAP_MAX in glibc's malloc.h
+    private const int TrimThreshold = -1, MmapThreshold = -3, MmapMax = -4; // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_MMAP_MAX in glibc's malloc.h
+
+    private const int FixedMmapThreshold = 128 * 1024; // glibc's initial threshold, made fixed
 
     private const int DefaultMmapMax = 65536, DefaultTrimThreshold = 128 * 1024; // glibc's defaults (mallopt(3))
 
@@ -29,17 +31,26 @@ public static class NativeHeap
         Call(() => _keeping = MallOpt(MmapMax, 0) == 1 && MallOpt(TrimThreshold, int.MaxValue) == 1);
 
     /// <summary>
-    /// Undoes <see cref="KeepLargeBlocks"/> (glibc's default mmap count and trim threshold), for a run whose memory
-    /// plan is tight. Does nothing when the heap was never set to keep blocks: setting either value turns off glibc's
-    /// dynamic mmap threshold, which the default heap is better off with.
+    /// For a run whose memory plan is tight: every block of 128 KiB or more gets its own mapping and goes back to the
+    /// system when freed, and the heap is trimmed. Undoes <see cref="KeepLargeBlocks"/> if it was made.
     /// </summary>
-    public static bool GiveBackLargeBlocks() =>
-        _keeping && Call(() =>
+    /// <remarks>
+    /// Why a fixed threshold rather than glibc's default: by default the threshold is dynamic, and each time a mapped
+    /// block is freed glibc raises it to that block's size (up to 32 MiB). A checkpointed step frees blocks of up to tens of MiB,
+    /// so after the first ones every activation came from the heap, and the heap kept what the recomputed blocks left
+    /// between the long-lived block inputs: a 1.1B LoRA bf16 step (TinyLlama shape, batch 4 × 512) peaked at 5,569 MiB
+    /// with glibc's defaults, with 0.9–2.3 GiB of it freed but kept (bench/MemoryBench, MB_PROBE=1), and at 3,231 MiB with
+    /// the threshold fixed (BENCHMARKS.md). Setting the threshold turns the dynamic one off. The price is a page fault per
+    /// page of each large block, which <see cref="KeepLargeBlocks"/> saves when memory allows.
+    /// </remarks>
+    public static bool MapLargeBlocks() =>
+        Call(() =>
         {
-            var restored = MallOpt(MmapMax, DefaultMmapMax) == 1 && MallOpt(TrimThreshold, DefaultTrimThreshold) == 1;
-            _keeping = !restored;
+            var mapped = MallOpt(MmapThreshold, FixedMmapThreshold) == 1 && MallOpt(MmapMax, DefaultMmapMax) == 1
+                && MallOpt(TrimThreshold, DefaultTrimThreshold) == 1;
+            if (mapped) _keeping = false;
             ReleaseFreeMemory();
-            return restored;
+            return mapped;
         });
 
     /// <summary>Returns the heap's free memory to the system (malloc_trim). True when glibc released some.</summary>

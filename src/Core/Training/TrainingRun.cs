@@ -51,14 +51,14 @@ internal sealed class TrainingRun : IDisposable
             options.LengthBucketing ? _batcher.LengthSortedBatches(validation) : _batcher.Batches(validation));
 
         // Before the first tensor of the run: its large blocks are then reused from step to step (see NativeHeap).
-        // The memory plan says whether memory allows it; a tight run gives them back (glibc's defaults).
+        // The memory plan says whether memory allows it; a tight run maps each large block and gives it back when freed.
         if (options.KeepFreedMemory)
         {
             NativeHeap.KeepLargeBlocks();
         }
         else
         {
-            NativeHeap.GiveBackLargeBlocks();
+            NativeHeap.MapLargeBlocks();
         }
         objective.Model.to(_device);
         objective.Model.train();

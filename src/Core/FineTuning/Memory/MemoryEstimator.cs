@@ -122,7 +122,9 @@ public static class MemoryEstimator
 
         var activations = Activations(inputs, ActivationElementBytes(inputs.Precision, shape.IsEncoderDecoder));
         training.Add(activations);
-        if (inputs.GradientCheckpointing)
+        // Only with the heap kept: a tight plan maps every large block and unmaps it when freed (NativeHeap.MapLargeBlocks),
+        // so the holes the recomputed blocks leave go back to the system.
+        if (inputs.GradientCheckpointing && inputs.KeepFreedMemory)
         {
             var block = RecomputedBlockBytes(inputs, ActivationElementBytes(inputs.Precision, shape.IsEncoderDecoder));
             training.Add(new MemoryTerm("heap_fragmentation", (long)(CheckpointedFragmentation * block),
