@@ -67,7 +67,7 @@ public static class MemoryPlanner
         inputs = inputs with { KeepFreedMemory = keep };
         why.Add(keep
             ? $"Memory is plentiful ({GiB(withHeap.PeakBytes)} with the heap kept, under {KeepFreedMemoryShare:P0} of {GiB(limitBytes)}): freed native blocks are kept between steps (10–15% faster)."
-            : $"Memory is tight ({GiB(withHeap.PeakBytes)} with the heap kept, over {KeepFreedMemoryShare:P0} of {GiB(limitBytes)}): freed native blocks go back to the system (slower, smaller peak).");
+            : $"Memory is tight ({GiB(withHeap.PeakBytes)} with the heap kept, over {KeepFreedMemoryShare:P0} of {GiB(limitBytes)}): each large native block is mapped on its own and returned to the system when freed (slower, smaller peak).");
         if (inputs.LossChunkPositions > 0)
             why.Add($"The loss is computed in chunks of {inputs.LossChunkPositions} positions: the batch's logits would be {GiB((long)inputs.Rows * inputs.TargetPositions * inputs.Shape.Vocabulary * 4)} in fp32.");
 
