@@ -59,7 +59,8 @@ public static class MemoryEstimator
     public const double HeapRetention = 0.6;
 
     /// <summary>
-    /// With checkpointing, the C heap grows past what is in use at any moment: each block's recomputation and backward
+    /// With checkpointing and the heap kept (<see cref="Common.NativeHeap.KeepLargeBlocks"/>; a tight plan maps large
+    /// blocks instead and has no such term), the C heap grows past what is in use at any moment: each block's recomputation and backward
     /// allocate and free its working set, the forward pass leaves two long-lived hidden-state tensors per block between
     /// those blocks, and glibc reuses the holes only in part. Measured on the TinyLlama-1.1B shape (LoRA r16 all-linear,
     /// bf16, batch 4 × 512, bench/MemoryBench, 2026-12-07): peak RSS 5,691 MiB where the counted terms come to 3,768 MiB;
