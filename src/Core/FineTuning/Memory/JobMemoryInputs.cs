@@ -30,6 +30,7 @@ public static class JobMemoryInputs
             IsLora = requested.IsLora,
             LoraRank = requested.LoraR,
             LoraTargets = requested.LoraTargetModules,
+            LoraDropout = requested.LoraDropout,
             Quantization = Quantization(requested.Quantization),
             GradientCheckpointing = requested.GradientCheckpointing == "true",
             Optimizer = Optimizer(requested.Optimizer),

@@ -19,37 +19,41 @@ public static class MemoryEstimator
     public const long RuntimeBytes = 145L << 20;
 
     /// <summary>
-    /// Bytes per kept activation element: 4 in fp32, and in bf16 not 2, measured (bench/MemoryBench): a bf16 Llama
-    /// step's activations were as large as an fp32 step's (its norms, rotary embedding and softmax run in fp32 and keep
-    /// those intermediates), so 4 for decoder-only models; a bf16 T5 step's were about 0.7 of fp32's, so 3.
+    /// For the blocks counted by op (T5, GPT-2; see <see cref="CountedTensorByTensor"/>): bytes per kept activation
+    /// element, 4 in fp32 and in bf16 not 2, measured (bench/MemoryBench): a bf16 GPT-2-like step kept as much as an
+    /// fp32 one (its norms and softmax run in fp32 and keep those intermediates), so 4 for decoder-only models; a bf16
+    /// T5 step's were about 0.7 of fp32's, so 3.
     /// </summary>
     static long ActivationElementBytes(TrainingPrecision precision, bool encoderDecoder) =>
         precision == TrainingPrecision.Bf16 && encoderDecoder ? 3 : 4;
 
     /// <summary>
-    /// The op count above is a Llama block's; T5's blocks keep more (hand-written attention with its position bias
+    /// T5's blocks keep more than the op count below says (hand-written attention with its position bias
     /// and fp32 softmax, a layer norm per sub-layer, dropout everywhere): fitted to the four FineTuneBench T5 peaks
-    /// (full and LoRA, fp32 and bf16; bench/MemoryBench), not counted.
+    /// (full and LoRA, fp32 and bf16; bench/MemoryBench), not counted. 1.35 before the LoRA layers freed their own
+    /// intermediates (Models/IntermediatesFreed); refitted to 1.2 on the peaks measured after (2026-12-07, BENCHMARKS.md).
     /// </summary>
-    const double EncoderDecoderActivationFactor = 1.35;
+    const double EncoderDecoderActivationFactor = 1.2;
 
     /// <summary>
-    /// Elements kept per position per block for the backward pass, in units of the hidden width, the key/value width
-    /// and the MLP's inner width. Counted from a Llama block (two RMSNorms keep their input, the normalised input and
-    /// its product with the weight: 2 × 3h; q, and rotary's q·cos and rotate(q)·sin: 3h; the attention output and
-    /// o_proj's input: 2h; the residuals' inputs: 2h; k and v with their rotary copies: 4 × kv; the fused attention's
-    /// own q, k, v: h + 2 kv; a gated MLP's gate, up, silu(gate) and product: 4i) and GPT-2's (c_fc's output, GELU's
-    /// tanh-approximation intermediates: 4 inner widths instead of 4 gated ones plus dropout masks).
+    /// For the blocks counted by op (T5, GPT-2): elements kept per position per block for the backward pass, in units
+    /// of the hidden width, the key/value width and the MLP's inner width, from the op count of a block whose every
+    /// intermediate lived to the end of its scope (two norms keep their input, the normalised input and its product
+    /// with the weight: 2 × 3h; q and its rotary products: 3h; the attention output and the output projection's input:
+    /// 2h; the residuals' inputs: 2h; k and v with their copies: 4 × kv; the attention's q, k, v: h + 2 kv; the MLP's
+    /// four inner-width tensors, plus dropout masks).
     /// </summary>
     const double HiddenWidths = 15, KeyValueWidths = 6, GatedInnerWidths = 4, PlainInnerWidths = 4;
 
     /// <summary>
-    /// Bytes per logit element of the loss at its peak, in the backward pass: the logits in the compute dtype and
-    /// log-softmax's fp32 output are kept from the forward pass; the backward makes the gradient of that output
-    /// (fp32), of its input (fp32), its cast back to the compute dtype and the full-size gradient of the slice that
-    /// dropped the last position (compute dtype): 3 × 4 + 3 × e.
+    /// Bytes per logit element of the loss at its peak, early in its backward pass: the head's output in the compute
+    /// dtype (e) and, in a bf16 run, its fp32 cast (4); the fp32 positions the loss reads (a copy without the last
+    /// position, 4), log-softmax's output (4), and the two gradients the backward pass holds at once (that of the
+    /// log-softmax output, then of its input, then the full-size gradient of the slice: 2 × 4). So 20 B in fp32 and
+    /// 22 in bf16; measured (bench/MemoryBench, FineTuneBench's Llama shape, heap given back) a bf16 step's loss held
+    /// about 10% more than an fp32 one's, not the half a count in the compute dtype would say.
     /// </summary>
-    static long LogitBytes(long e) => 12 + 3 * e;
+    static long LogitBytes(long e) => e + (e == 4 ? 0 : 4) + 4 * 4;
 
     /// <summary>
     /// The C heap with mmap off and no trim (<see cref="Common.NativeHeap"/>) keeps what a step freed and fragments:
@@ -60,14 +64,15 @@ public static class MemoryEstimator
 
     /// <summary>
     /// With checkpointing and the heap kept (<see cref="Common.NativeHeap.KeepLargeBlocks"/>; a tight plan maps large
-    /// blocks instead and has no such term), the C heap grows past what is in use at any moment: each block's recomputation and backward
-    /// allocate and free its working set, the forward pass leaves two long-lived hidden-state tensors per block between
-    /// those blocks, and glibc reuses the holes only in part. Measured on the TinyLlama-1.1B shape (LoRA r16 all-linear,
-    /// bf16, batch 4 × 512, bench/MemoryBench, 2026-12-07): peak RSS 5,691 MiB where the counted terms come to 3,768 MiB;
-    /// the gap is 2.7 × the recomputed block's counted working set, with glibc's heap holding 1.0–1.3 GiB free while
-    /// 0.9–1.1 GiB was in use (MB_PROBE=1). One configuration fitted, the NF4 and full ones checked against it (BENCHMARKS.md).
+    /// blocks instead and has no such term), the C heap grows far past what is in use at any moment: each block's
+    /// recomputation and backward allocate and free its working set between the long-lived tensors of the step, and
+    /// glibc reuses the holes only in part. Fitted, not counted: on the TinyLlama-1.1B shape (LoRA r16 all-linear, bf16,
+    /// batch 4 × 512, bench/MemoryBench, 2026-12-07) the peak was 5,480 and 5,591 MiB where the other terms come to
+    /// 3,419 MiB; the gap is 6.8 × one recomputed block's working set (271 MiB kept + 38 MiB of gradients). Copying
+    /// each block's output into its own mapping did not shrink it (5,608 MiB), so the holes are not only around the
+    /// kept block inputs. The NF4 and full configurations are checked against it (BENCHMARKS.md).
     /// </summary>
-    public const double CheckpointedFragmentation = 2.7;
+    public const double CheckpointedFragmentation = 6.8;
 
     /// <summary>bitsandbytes' blockwise quantization of optimizer state (Optimizer2State): 256 values per fp32 absmax (AdamW8bit).</summary>
     const int OptimizerBlock = 256;
@@ -121,13 +126,13 @@ public static class MemoryEstimator
                 Fmt($"two 8-bit moments of {trainable:N0} parameters + an fp32 absmax per {OptimizerBlock}"))
             : new MemoryTerm("optimizer_state", trainable * 8, Fmt($"two fp32 moments of {trainable:N0} parameters × 4 B")));
 
-        var activations = Activations(inputs, ActivationElementBytes(inputs.Precision, shape.IsEncoderDecoder));
+        var activations = Activations(inputs);
         training.Add(activations);
         // Only with the heap kept: a tight plan maps every large block and unmaps it when freed (NativeHeap.MapLargeBlocks),
         // so the holes the recomputed blocks leave go back to the system.
         if (inputs.GradientCheckpointing && inputs.KeepFreedMemory)
         {
-            var block = RecomputedBlockBytes(inputs, ActivationElementBytes(inputs.Precision, shape.IsEncoderDecoder));
+            var block = RecomputedBlockBytes(inputs);
             training.Add(new MemoryTerm("heap_fragmentation", (long)(CheckpointedFragmentation * block),
                 Fmt($"C heap the recomputed blocks leave fragmented around the kept block inputs: {CheckpointedFragmentation} × one recomputed block ({block:N0} B), measured")));
         }
@@ -179,7 +184,60 @@ public static class MemoryEstimator
         _ => (0, ""),
     };
 
-    /// <summary>Elements kept per position by one block, in units counted from a Llama block (see <see cref="HiddenWidths"/>).</summary>
+    /// <summary>
+    /// Whether a block is counted tensor by tensor (<see cref="CountedBlockBytesPerPosition"/>): decoder-only models
+    /// with a gated MLP and the fused attention kernel (Llama, Qwen, Mistral, Phi-3, Gemma). T5 and GPT-2 keep the op
+    /// count with fitted coefficients (<see cref="HiddenWidths"/>).
+    /// </summary>
+    static bool CountedTensorByTensor(ModelShape shape) => !shape.IsEncoderDecoder && shape.GatedMlp && !shape.KeepsAttentionProbabilities;
+
+    /// <summary>
+    /// Bytes one decoder block keeps per position for its backward pass, tensor by tensor as autograd saves them (each
+    /// layer runs in a scope of its own, Models/IntermediatesFreed, so nothing else outlives its last use):
+    /// <list type="bullet">
+    /// <item>each RMSNorm its input in fp32 (in a bf16 run the upcast copy; in fp32 the input itself, which for the
+    /// first norm is the block's input: the norm keeps it alive), and, when its weight trains, the normalised input;</item>
+    /// <item>the fused attention (SDPA's flash kernel) q, k and v (k and v expanded to the query heads) and its output
+    /// in the compute dtype, and a log-sum-exp per head in fp32;</item>
+    /// <item>the gated MLP its activation's input and the product's two factors: 3 inner widths;</item>
+    /// <item>a trained linear layer its input (q, k and v share one, gate and up another); a frozen one nothing, since
+    /// its input gradient needs only the weight;</item>
+    /// <item>a LoRA adapter with dropout its dropped-out input and the mask, without dropout its input (counted per
+    /// adapter, though adapters on one input share it); and A's rank-wide output.</item>
+    /// </list>
+    /// Checked against one TinyLlama-shaped block (batch 4 × 512; heap in use after its forward pass, less its output;
+    /// BENCHMARKS.md): LoRA r16 all-linear 273 MiB measured / 271 counted (bf16) and 495 / 492 (fp32); LoRA r8 on
+    /// q_proj and v_proj 163 / 162 (bf16) and 277 / 276 (fp32); full fine-tuning 185 / 192 (bf16) and 336 / 352 (fp32).
+    /// </summary>
+    static double CountedBlockBytesPerPosition(MemoryPlanInputs inputs, long e)
+    {
+        var shape = inputs.Shape;
+        long h = shape.Hidden, attention = shape.AttentionWidth > 0 ? shape.AttentionWidth : shape.Hidden, inner = shape.Intermediate;
+        var trained = !inputs.IsLora;
+        double bytes = 2 * 4 * h;                               // the two norms' fp32 inputs
+        if (trained) bytes += 2 * e * h;                        // their normalised inputs, for the weights' gradients
+        bytes += 4 * attention * e + shape.Heads * 4;           // q, k, v, the attention output; log-sum-exp
+        bytes += 3 * inner * e;                                 // the gated MLP
+        if (trained)
+        {
+            bytes += e * (2 * h + attention + inner);           // the trained linear layers' inputs
+        }
+        else
+        {
+            var perAdapter = inputs.LoraDropout > 0 ? 2 : 1;    // dropped-out input and mask, or the input
+            bytes += perAdapter * e * shape.LoraInputWidths(inputs.LoraTargets) + shape.LoraLayersPerBlock(inputs.LoraTargets) * inputs.LoraRank * e;
+        }
+        return bytes + shape.DropoutWidths * e;
+    }
+
+    /// <summary>
+    /// What one block's backward pass holds beside its kept tensors, per position: the gradients in flight through the
+    /// MLP (an inner width) and the residual stream (two hidden widths). Measured on the TinyLlama-shaped block above:
+    /// 22–132 MiB over the kept tensors at batch 4 × 512 (sampled every millisecond), against 38 (bf16) and 76 (fp32) counted.
+    /// </summary>
+    static double BackwardTransientBytesPerPosition(ModelShape shape, long e) => (shape.Intermediate + 2 * shape.Hidden) * e;
+
+    /// <summary>For the blocks counted by op (T5, GPT-2): elements kept per position by one block (see <see cref="HiddenWidths"/>).</summary>
     static double BlockWidth(MemoryPlanInputs inputs)
     {
         var shape = inputs.Shape;
@@ -190,51 +248,66 @@ public static class MemoryEstimator
         return width + shape.DropoutWidths; // the masks
     }
 
-    /// <summary>Bytes one encoder block and one decoder block keep for the backward pass.</summary>
-    static (double Encoder, double Decoder) BlockBytes(MemoryPlanInputs inputs, long e)
+    /// <summary>Bytes one encoder block and one decoder block keep for the backward pass (decoder-only models: no encoder).</summary>
+    static (double Encoder, double Decoder) BlockBytes(MemoryPlanInputs inputs)
     {
         var shape = inputs.Shape;
+        long rows = inputs.Rows, source = inputs.InputPositions, target = inputs.TargetPositions;
+        long e = inputs.Precision == TrainingPrecision.Bf16 ? 2 : 4;
+        if (CountedTensorByTensor(shape))
+            return (0, rows * target * CountedBlockBytesPerPosition(inputs, e));
+
+        long a = ActivationElementBytes(inputs.Precision, shape.IsEncoderDecoder);
         var width = BlockWidth(inputs);
         // Attention probabilities kept: softmax's output, the dropout mask and the dropped-out probabilities.
-        double PerPosition(long keys) => width * e + (shape.KeepsAttentionProbabilities ? shape.Heads * keys * 3 * e : 0);
-
-        long rows = inputs.Rows, source = inputs.InputPositions, target = inputs.TargetPositions;
+        double PerPosition(long keys) => width * a + (shape.KeepsAttentionProbabilities ? shape.Heads * keys * 3 * a : 0);
         // An encoder-decoder decoder block also attends to the encoder's output: half a block more per position.
         var factor = shape.IsEncoderDecoder ? EncoderDecoderActivationFactor : 1;
         double encoderBlock = factor * rows * source * PerPosition(source);
-        double decoderBlock = factor * rows * target * (shape.IsEncoderDecoder ? 1.5 * PerPosition(target) + PerPosition(source) - width * e : PerPosition(target));
+        double decoderBlock = factor * rows * target * (shape.IsEncoderDecoder ? 1.5 * PerPosition(target) + PerPosition(source) - width * a : PerPosition(target));
         return (encoderBlock, decoderBlock);
     }
 
-    /// <summary>The working set of the largest block, encoder's or decoder's, as its recomputation keeps it.</summary>
-    static long RecomputedBlockBytes(MemoryPlanInputs inputs, long e)
+    /// <summary>The working set of the largest block, encoder's or decoder's, while its recomputation and backward run.</summary>
+    static long RecomputedBlockBytes(MemoryPlanInputs inputs)
     {
-        var (encoderBlock, decoderBlock) = BlockBytes(inputs, e);
-        return (long)Math.Max(encoderBlock, decoderBlock);
+        var (encoderBlock, decoderBlock) = BlockBytes(inputs);
+        return (long)(Math.Max(encoderBlock, decoderBlock) + BackwardTransientBytes(inputs));
+    }
+
+    /// <summary>The one block's backward transient (<see cref="BackwardTransientBytesPerPosition"/>); 0 for the blocks
+    /// counted by op, whose count already holds everything a block made.</summary>
+    static long BackwardTransientBytes(MemoryPlanInputs inputs)
+    {
+        if (!CountedTensorByTensor(inputs.Shape))
+            return 0;
+        long e = inputs.Precision == TrainingPrecision.Bf16 ? 2 : 4;
+        return (long)(inputs.Rows * (long)inputs.TargetPositions * BackwardTransientBytesPerPosition(inputs.Shape, e));
     }
 
     /// <summary>Per block kept for the backward pass; with checkpointing only each block's input, plus one block recomputed.</summary>
-    static MemoryTerm Activations(MemoryPlanInputs inputs, long e)
+    static MemoryTerm Activations(MemoryPlanInputs inputs)
     {
         var shape = inputs.Shape;
-        var (encoderBlock, decoderBlock) = BlockBytes(inputs, e);
+        var (encoderBlock, decoderBlock) = BlockBytes(inputs);
         long rows = inputs.Rows, source = inputs.InputPositions, target = inputs.TargetPositions;
-        var width = BlockWidth(inputs);
+        var transient = BackwardTransientBytes(inputs);
+        var how = CountedTensorByTensor(shape) ? "tensors autograd keeps, counted per block" : $"{BlockWidth(inputs):N0} elements per position per block";
         if (!inputs.GradientCheckpointing)
         {
-            var bytes = (long)(shape.EncoderLayers * encoderBlock + shape.DecoderLayers * decoderBlock);
+            var bytes = (long)(shape.EncoderLayers * encoderBlock + shape.DecoderLayers * decoderBlock) + transient;
             var probabilities = shape.KeepsAttentionProbabilities ? " + attention probabilities" : "";
             return new MemoryTerm("activations", bytes,
-                Fmt($"{shape.EncoderLayers + shape.DecoderLayers} blocks × {rows} rows × positions × ({width:N0} elements × {e} B{probabilities})"));
+                Fmt($"{shape.EncoderLayers + shape.DecoderLayers} blocks × {rows} rows × positions ({how}{probabilities}) + one block's backward ({transient:N0} B)"));
         }
         // Two hidden-state tensors per block: its input, and the uninitialised output TorchSharp's custom-function node
         // allocates (RecomputedInBackward). Both in the compute dtype (hidden states are bf16 in a bf16 run; measured on
         // the 1.1B shape: 18 MiB more heap in use per block through the forward pass, against 2 × 8 MiB counted).
         long hiddenBytes = inputs.Precision == TrainingPrecision.Bf16 ? 2 : 4;
         var inputsKept = 2 * (shape.EncoderLayers * source + shape.DecoderLayers * target) * rows * shape.Hidden * hiddenBytes;
-        var recomputed = (long)Math.Max(encoderBlock, decoderBlock);
+        var recomputed = RecomputedBlockBytes(inputs);
         return new MemoryTerm("activations", inputsKept + recomputed,
-            Fmt($"checkpointing: each block's input ({rows} rows × positions × {shape.Hidden} × {hiddenBytes} B, twice) + one block recomputed ({recomputed:N0} B)"));
+            Fmt($"checkpointing: each block's input ({rows} rows × positions × {shape.Hidden} × {hiddenBytes} B, twice) + one block recomputed and back-propagated ({recomputed:N0} B; {how})"));
     }
 
     static MemoryTerm Logits(MemoryPlanInputs inputs, long e)

@@ -14,6 +14,8 @@ public sealed record MemoryPlanInputs(ModelShape Shape, int Rows, int InputPosit
     public int LoraRank { get; init; } = 8;
     /// <summary>LoRA's target modules; null = the family's default.</summary>
     public IReadOnlyList<string>? LoraTargets { get; init; }
+    /// <summary>LoRA's dropout: above 0 each adapter keeps its own dropped-out input and mask for the backward pass.</summary>
+    public double LoraDropout { get; init; }
     public WeightQuantization Quantization { get; init; } = WeightQuantization.None;
     public bool GradientCheckpointing { get; init; }
     /// <summary>Positions per chunk of the loss (0: the whole batch's logits at once).</summary>

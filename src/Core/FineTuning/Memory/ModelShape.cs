@@ -23,6 +23,8 @@ public sealed partial record ModelShape
     public required long Heads { get; init; }
     /// <summary>Keys' (and values') width per position: key/value heads × head width (grouped-query attention makes it smaller).</summary>
     public required long KeyValueWidth { get; init; }
+    /// <summary>Queries' width per position: attention heads × head width (the hidden width unless the config sets head_dim apart).</summary>
+    public long AttentionWidth { get; init; }
     public required long Vocabulary { get; init; }
     /// <summary>A gated MLP (Llama's gate·up) keeps two inner-width tensors more per position than GPT-2's one.</summary>
     public required bool GatedMlp { get; init; }
@@ -81,6 +83,16 @@ public sealed partial record ModelShape
             .Sum(t => ModelType == "gpt2" ? t.Shape[0] : t.Shape[1]) / Math.Max(1, EncoderLayers + DecoderLayers);
     }
 
+    /// <summary>The layers LoRA wraps in one block (each keeps its A's rank-wide output for B's backward pass).</summary>
+    public long LoraLayersPerBlock(IReadOnlyList<string>? targets)
+    {
+        var names = targets ?? Lora.LoraTargets.DefaultFor(ModelType);
+        var allLinear = names is [Lora.LoraConfig.AllLinear];
+        return LinearWeights
+            .Where(t => allLinear ? !IsOutputHead(t.Name) : Lora.LoraTargets.Matches(ModulePath(t.Name), names))
+            .Count(t => BlockPrefix().IsMatch(t.Name)) / Math.Max(1, EncoderLayers + DecoderLayers);
+    }
+
     static string ModulePath(string tensorName) => tensorName[..^".weight".Length];
 
     static bool IsOutputHead(string name) => ModulePath(name).EndsWith(Lora.LoraTargets.OutputHead, StringComparison.Ordinal);
@@ -123,7 +135,7 @@ public sealed partial record ModelShape
             {
                 ModelType = type, IsEncoderDecoder = true, Hidden = hidden, EncoderLayers = encoder,
                 DecoderLayers = (int)(Number(config, "num_decoder_layers") ?? encoder), Intermediate = Number(config, "d_ff") ?? 4 * hidden,
-                Heads = heads, KeyValueWidth = heads * headWidth, Vocabulary = vocabulary,
+                Heads = heads, KeyValueWidth = heads * headWidth, AttentionWidth = heads * headWidth, Vocabulary = vocabulary,
                 GatedMlp = (Text(config, "feed_forward_proj") ?? "relu").StartsWith("gated", StringComparison.Ordinal),
                 KeepsAttentionProbabilities = true, Tensors = tensors, StoredBytes = storedBytes,
                 DropoutWidths = (Fraction(config, "dropout_rate") ?? 0.1) > 0 ? 2 * hidden + (Number(config, "d_ff") ?? 4 * hidden) : 0,
@@ -135,7 +147,7 @@ public sealed partial record ModelShape
             ModelType = type, IsEncoderDecoder = false, Hidden = hidden, EncoderLayers = 0,
             DecoderLayers = (int)(Number(config, "num_hidden_layers", "n_layer") ?? throw Missing("num_hidden_layers")),
             Intermediate = Number(config, "intermediate_size", "n_inner") ?? 4 * hidden, Heads = heads,
-            KeyValueWidth = kvHeads * headWidth, Vocabulary = vocabulary, GatedMlp = !gpt2,
+            KeyValueWidth = kvHeads * headWidth, AttentionWidth = heads * headWidth, Vocabulary = vocabulary, GatedMlp = !gpt2,
             KeepsAttentionProbabilities = gpt2 && (Fraction(config, "attn_pdrop") ?? 0.1) > 0,
             Tensors = tensors, StoredBytes = storedBytes,
             DropoutWidths = gpt2 && (Fraction(config, "resid_pdrop") ?? 0.1) > 0 ? 2 * hidden : 0,

@@ -71,8 +71,8 @@ public sealed class MemoryEstimatorTests
         Assert.Equal(Parameters * 8, Term(estimate, "optimizer_state"));
         Assert.DoesNotContain(estimate.Training, t => t.Name is "master_weights" or "heap_retention");
         Assert.Equal(MemoryEstimator.RuntimeBytes, Term(estimate, "runtime"));
-        // Logits: rows × positions × vocabulary × (3 fp32 + 3 compute-dtype bytes).
-        Assert.Equal(4 * 32 * V * 24, Term(estimate, "logits"));
+        // Logits: rows × positions × vocabulary × (the head's output + 4 fp32 tensors at the backward's peak).
+        Assert.Equal(4 * 32 * V * 20, Term(estimate, "logits"));
         Assert.Equal(estimate.Training.Sum(t => t.Bytes), estimate.TrainingBytes);
     }
 
@@ -83,7 +83,8 @@ public sealed class MemoryEstimatorTests
         Assert.Equal(Parameters * 2, Term(estimate, "weights"));
         Assert.Equal(Parameters * 4, Term(estimate, "master_weights"));
         Assert.Equal(Parameters * 6, Term(estimate, "gradients"));
-        Assert.Equal(4 * 32 * V * 18, Term(estimate, "logits"));
+        // The head's bf16 output and its fp32 cast beside the loss's four fp32 tensors.
+        Assert.Equal(4 * 32 * V * 22, Term(estimate, "logits"));
     }
 
     [Fact]
@@ -116,13 +117,36 @@ public sealed class MemoryEstimatorTests
         Assert.Equal((Parameters + adapters) * 4, Term(estimate, "weights"));
     }
 
+    // 4 rows × 32 positions; the query width is 4 heads × 16 = H.
+    const long Positions = 4 * 32;
+
+    /// <summary>One block's backward pass: an inner width and two hidden widths of gradients in flight.</summary>
+    static long Transient(long e) => Positions * (I + 2 * H) * e;
+
+    [Fact]
+    public void A_llama_block_is_counted_tensor_by_tensor()
+    {
+        // Full fine-tuning, fp32: the norms' inputs and normalised inputs (2 × (4 + 4) H), q, k, v and the attention output
+        // (4 × 4 H) and a log-sum-exp per head, the gated MLP (3 × 4 I), the trained linear layers' inputs (4 × (2H + H + I)).
+        long full = 2 * 8 * H + 16 * H + 4 * 4 + 12 * I + 4 * (3 * H + I);
+        Assert.Equal(Layers * Positions * full + Transient(4), Term(MemoryEstimator.Estimate(Inputs()), "activations"));
+        // LoRA on q_proj and v_proj (r 8), fp32: frozen linear layers keep nothing; each adapter keeps its input (no
+        // dropout) and A's output, or with dropout the dropped-out input and its mask.
+        long lora = 2 * 4 * H + 16 * H + 4 * 4 + 12 * I;
+        var loraInputs = Inputs() with { IsLora = true };
+        Assert.Equal(Layers * Positions * (lora + 4 * 2 * H + 2 * 8 * 4) + Transient(4), Term(MemoryEstimator.Estimate(loraInputs), "activations"));
+        Assert.Equal(Layers * Positions * (lora + 2 * 4 * 2 * H + 2 * 8 * 4) + Transient(4),
+            Term(MemoryEstimator.Estimate(loraInputs with { LoraDropout = 0.05 }), "activations"));
+    }
+
     [Fact]
     public void Checkpointing_keeps_each_blocks_input_and_one_block()
     {
         var without = Term(MemoryEstimator.Estimate(Inputs()), "activations");
         var with = Term(MemoryEstimator.Estimate(Inputs() with { GradientCheckpointing = true }), "activations");
         // Two hidden-state tensors per block (its input and the custom function's output placeholder) and one block's work.
-        Assert.Equal(2 * Layers * 4 * 32 * H * 4 + without / Layers, with);
+        var block = (without - Transient(4)) / Layers;
+        Assert.Equal(2 * Layers * Positions * H * 4 + block + Transient(4), with);
         Assert.True(with < without);
     }
 
@@ -133,11 +157,12 @@ public sealed class MemoryEstimatorTests
         var without = Term(MemoryEstimator.Estimate(bf16), "activations");
         var with = MemoryEstimator.Estimate(bf16 with { GradientCheckpointing = true });
         // The hidden states are bf16 (2 B); the recomputed block keeps what a block keeps without checkpointing.
-        Assert.Equal(2 * Layers * 4 * 32 * H * 2 + without / Layers, Term(with, "activations"));
+        var recomputed = (without - Transient(2)) / Layers + Transient(2);
+        Assert.Equal(2 * Layers * Positions * H * 2 + recomputed, Term(with, "activations"));
         // A tight plan maps large blocks and unmaps them when freed (NativeHeap.MapLargeBlocks): no fragmentation term.
         Assert.DoesNotContain(with.Training, t => t.Name == "heap_fragmentation");
         var kept = MemoryEstimator.Estimate(bf16 with { GradientCheckpointing = true, KeepFreedMemory = true });
-        Assert.Equal((long)(MemoryEstimator.CheckpointedFragmentation * (without / Layers)), Term(kept, "heap_fragmentation"));
+        Assert.Equal((long)(MemoryEstimator.CheckpointedFragmentation * recomputed), Term(kept, "heap_fragmentation"));
         Assert.DoesNotContain(MemoryEstimator.Estimate(bf16 with { KeepFreedMemory = true }).Training, t => t.Name == "heap_fragmentation");
     }
 
@@ -145,7 +170,7 @@ public sealed class MemoryEstimatorTests
     public void A_chunked_loss_holds_one_chunk_of_logits()
     {
         var estimate = MemoryEstimator.Estimate(Inputs() with { LossChunkPositions = 16 });
-        Assert.Equal(16 * V * 24, Term(estimate, "logits"));
+        Assert.Equal(16 * V * 20, Term(estimate, "logits"));
     }
 
     [Fact]
