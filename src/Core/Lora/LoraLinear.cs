@@ -153,7 +153,21 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>, ICheckpointTensorSou
             return result;
         // The adapter computes in its own dtype (fp32 over a bf16 or quantized base until training converts it).
         var adapterInput = FastDropout.Apply(x.dtype == lora_A.weight.dtype ? x : x.to(lora_A.weight.dtype), dropout, training);
-        var update = lora_B.forward(lora_A.forward(adapterInput)) * Scaling;
+        var down = lora_A.forward(adapterInput); // [..., r]
+        if (down.dtype == result.dtype && result.is_contiguous())
+        {
+            // result + s · down Bᵀ as one product (addmm, beta 1), where PEFT's result + lora_B(down) * s makes and
+            // reads two more output-sized tensors; on a 1.1B LoRA step the heap they fragmented was 1.4 GiB of peak
+            // RSS (BENCHMARKS.md). Over a dense base it adds into the base output in place: the base layer's backward
+            // needs its weight and input, never its output. A quantized base's output comes from a custom autograd
+            // function, whose outputs autograd does not let be modified in place, so it gets a new tensor.
+            var flat = result.view(-1, OutFeatures);
+            var updated = base_layer is null
+                ? flat.addmm_(down.reshape(-1, Rank), lora_B.weight.t(), beta: 1, alpha: (float)Scaling)
+                : flat.addmm(down.reshape(-1, Rank), lora_B.weight.t(), beta: 1, alpha: (float)Scaling);
+            return updated.view(result.shape);
+        }
+        var update = lora_B.forward(down) * Scaling;
         return result + (update.dtype == result.dtype ? update : update.to(result.dtype));
     }
 
