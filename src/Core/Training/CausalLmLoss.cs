@@ -39,7 +39,7 @@ public static class CausalLmLoss
         using var scope = NewDisposeScope();
         Tensor predictions = hidden[.., ..^1, ..].reshape(-1, hidden.shape[^1]); // (B*(T-1), D)
         Tensor targets = labels[.., 1..].reshape(-1);                            // (B*(T-1))
-        (Tensor logProbs, Tensor correct) = ChunkedTokenScores.Compute(predictions, targets, head, chunkPositions);
+        (Tensor logProbs, Tensor correct) = ChunkedTokenScores.Compute(predictions, targets, head, chunkPositions, gradientInForward: true);
         Tensor loss = -logProbs.sum() / targets.ne(IgnoreIndex).sum().to_type(ScalarType.Float32);
         return (loss.MoveToOuterDisposeScope(), correct.sum().MoveToOuterDisposeScope());
     }

@@ -36,7 +36,7 @@ public static class Seq2SeqLoss
         ArgumentNullException.ThrowIfNull(labels);
         using var scope = NewDisposeScope();
         Tensor targets = labels.reshape(-1); // (B*T)
-        (Tensor logProbs, Tensor correct) = ChunkedTokenScores.Compute(hidden.reshape(-1, hidden.shape[^1]), targets, head, chunkPositions);
+        (Tensor logProbs, Tensor correct) = ChunkedTokenScores.Compute(hidden.reshape(-1, hidden.shape[^1]), targets, head, chunkPositions, gradientInForward: true);
         Tensor loss = -logProbs.sum() / targets.ne(IgnoreIndex).sum().to_type(ScalarType.Float32);
         return (loss.MoveToOuterDisposeScope(), correct.sum().MoveToOuterDisposeScope());
     }
