@@ -59,10 +59,16 @@ public static class ChildRun
         // Model FLOPs without recomputation: 6·N full; LoRA 2·N forward + 2·N through the frozen weights + 6 per adapter weight.
         // Decoder-only only: T5's weights see different position counts (BENCHMARKS.md), left out here (0).
         var flopsPerToken = seq2seq ? 0 : requested.IsLora ? 4.0 * linear + 6.0 * adapters : 6.0 * linear;
+        // Attention's own products, which 6·N leaves out (PaLM, Chowdhery et al. 2022, appendix B: 12·L·T·d per token,
+        // every query against every key): QKᵀ and the weighted sum of V, 4·d per key in the forward pass and twice that in
+        // the backward, which LoRA needs too (the gradient flows through to the blocks below). Counted causally, each
+        // position against the (T + 1) / 2 keys it sees on average, half of PaLM's figure.
+        var attentionWidth = shape.AttentionWidth > 0 ? shape.AttentionWidth : shape.Hidden;
+        var attentionFlopsPerToken = seq2seq ? 0 : 12.0 * shape.DecoderLayers * attentionWidth * (config.TargetLength + 1) / 2;
         const double mib = 1 << 20;
         return new RunResult(config.Name, options.KeepFreedMemory, options.GradientCheckpointing, options.LossChunkPositions,
             runtime, loadPeak, peak, estimate.PeakBytes / mib, estimate.LoadingBytes / mib, estimate.TrainingBytes / mib, estimate.Training,
             [.. timer.EndedAtSeconds.Zip(timer.EndedAtSeconds.Skip(1), (a, b) => b - a).Prepend(timer.EndedAtSeconds.FirstOrDefault())],
-            tokensPerStep, flopsPerToken);
+            tokensPerStep, flopsPerToken, attentionFlopsPerToken);
     }
 }

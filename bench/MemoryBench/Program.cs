@@ -66,14 +66,15 @@ foreach (var config in configs)
 }
 
 Console.WriteLine();
-Console.WriteLine("| configuration | heap kept | checkpointing | loss chunk | peak RSS MiB | estimate MiB | error | loading peak MiB (estimate) | runtime MiB | s/step (median after the first) | tokens/s | MFU (bf16 ceiling) |");
-Console.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+Console.WriteLine("| configuration | heap kept | checkpointing | loss chunk | peak RSS MiB | estimate MiB | error | loading peak MiB (estimate) | runtime MiB | s/step (median after the first) | tokens/s | MFU (bf16 ceiling) | MFU with attention |");
+Console.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var r in results)
 {
     var tokensPerSecond = r.TokensPerStep / r.MedianStepSeconds;
     var mfu = ceiling is { } c && r.ModelFlopsPerToken > 0 ? $"{r.ModelFlopsPerToken * tokensPerSecond / (c * 1e9):P1}" : "-";
+    var withAttention = ceiling is { } c2 && r.ModelFlopsPerToken > 0 ? $"{(r.ModelFlopsPerToken + r.AttentionFlopsPerToken) * tokensPerSecond / (c2 * 1e9):P1}" : "-";
     Console.WriteLine($"| {r.Config} | {r.KeepFreedMemory} | {r.GradientCheckpointing} | {r.LossChunkPositions} | {r.PeakMiB:N0} | {r.EstimatedPeakMiB:N0} | " +
-                      $"{r.EstimateError:+0.0%;-0.0%} | {r.LoadPeakMiB:N0} ({r.EstimatedLoadingMiB:N0}) | {r.RuntimeMiB:N0} | {r.MedianStepSeconds:F2} | {tokensPerSecond:N0} | {mfu} |");
+                      $"{r.EstimateError:+0.0%;-0.0%} | {r.LoadPeakMiB:N0} ({r.EstimatedLoadingMiB:N0}) | {r.RuntimeMiB:N0} | {r.MedianStepSeconds:F2} | {tokensPerSecond:N0} | {mfu} | {withAttention} |");
 }
 Console.WriteLine();
 foreach (var r in results)

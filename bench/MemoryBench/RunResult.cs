@@ -5,7 +5,7 @@ namespace TuningService.Bench.MemoryBench;
 /// <summary>What a child run measured, beside the plan's estimate for the same run (one JSON line on stdout).</summary>
 public sealed record RunResult(string Config, bool KeepFreedMemory, bool GradientCheckpointing, int LossChunkPositions,
     double RuntimeMiB, double LoadPeakMiB, double PeakMiB, double EstimatedPeakMiB, double EstimatedLoadingMiB, double EstimatedTrainingMiB,
-    IReadOnlyList<MemoryTerm> Terms, double[] StepSeconds, long TokensPerStep, double ModelFlopsPerToken)
+    IReadOnlyList<MemoryTerm> Terms, double[] StepSeconds, long TokensPerStep, double ModelFlopsPerToken, double AttentionFlopsPerToken)
 {
     public const string LinePrefix = "RESULT ";
 

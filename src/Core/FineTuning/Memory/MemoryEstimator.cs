@@ -64,15 +64,15 @@ public static class MemoryEstimator
 
     /// <summary>
     /// With checkpointing and the heap kept (<see cref="Common.NativeHeap.KeepLargeBlocks"/>; a tight plan maps large
-    /// blocks instead and has no such term), the C heap grows far past what is in use at any moment: each block's
+    /// blocks instead and has no such term), the C heap grows past what is in use at any moment: each block's
     /// recomputation and backward allocate and free its working set between the long-lived tensors of the step, and
     /// glibc reuses the holes only in part. Fitted, not counted: on the TinyLlama-1.1B shape (LoRA r16 all-linear, bf16,
-    /// batch 4 × 512, bench/MemoryBench, 2026-12-07) the peak was 5,480 and 5,591 MiB where the other terms come to
-    /// 3,419 MiB; the gap is 6.8 × one recomputed block's working set (271 MiB kept + 38 MiB of gradients). Copying
-    /// each block's output into its own mapping did not shrink it (5,608 MiB), so the holes are not only around the
-    /// kept block inputs. The NF4 and full configurations are checked against it (BENCHMARKS.md).
+    /// batch 4 × 512, bench/MemoryBench, 2026-12-07) the peak was 4,126 MiB where the other terms come to 3,419 MiB;
+    /// the gap is 2.3 × one recomputed block's working set (271 MiB kept + 38 MiB of gradients). It was 6.8 before the
+    /// LoRA layers added their update in one product (LoraLinear): their two extra output-sized tensors per layer were
+    /// most of the holes. The NF4 and full configurations are checked against it (BENCHMARKS.md).
     /// </summary>
-    public const double CheckpointedFragmentation = 6.8;
+    public const double CheckpointedFragmentation = 2.3;
 
     /// <summary>bitsandbytes' blockwise quantization of optimizer state (Optimizer2State): 256 values per fp32 absmax (AdamW8bit).</summary>
     const int OptimizerBlock = 256;
