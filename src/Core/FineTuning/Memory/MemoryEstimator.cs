@@ -7,8 +7,8 @@ namespace TuningService.Core.FineTuning.Memory;
 /// <summary>
 /// The peak resident memory of a training worker as a sum of named terms, each a count of elements times their
 /// bytes. The element counts follow what the code keeps (TrainableWeights, FusedAdamW, CausalLmLoss, the blocks'
-/// forward passes); the few coefficients that are not a plain count (<see cref="RuntimeBytes"/>, the activation
-/// widths, <see cref="HeapRetention"/>) were fitted to peaks measured by bench/MemoryBench (BENCHMARKS.md).
+/// forward passes); the few coefficients that are not a plain count (<see cref="RuntimeBytes"/>, T5's and GPT-2's
+/// activation widths, <see cref="HeapRetention"/>, <see cref="CheckpointedFragmentation"/>) were fitted to peaks measured by bench/MemoryBench (BENCHMARKS.md).
 /// </summary>
 public static class MemoryEstimator
 {
@@ -205,9 +205,10 @@ public static class MemoryEstimator
     /// <item>a LoRA adapter with dropout its dropped-out input and the mask, without dropout its input (counted per
     /// adapter, though adapters on one input share it); and A's rank-wide output.</item>
     /// </list>
-    /// Checked against one TinyLlama-shaped block (batch 4 × 512; heap in use after its forward pass, less its output;
-    /// BENCHMARKS.md): LoRA r16 all-linear 273 MiB measured / 271 counted (bf16) and 495 / 492 (fp32); LoRA r8 on
-    /// q_proj and v_proj 163 / 162 (bf16) and 277 / 276 (fp32); full fine-tuning 185 / 192 (bf16) and 336 / 352 (fp32).
+    /// Checked against one TinyLlama-shaped block (bench/BlockMemoryBench, batch 4 × 512: heap in use after its forward
+    /// pass, less its output; BENCHMARKS.md): LoRA r16 all-linear 271 MiB measured / 271 counted (bf16) and 493 / 492
+    /// (fp32); LoRA r8 on q_proj and v_proj 163 / 162 (bf16) and 277 / 276 (fp32); full fine-tuning 185 / 192 (bf16)
+    /// and 320 / 352 (fp32; the block input the first norm keeps is counted here, outside the measurement).
     /// </summary>
     static double CountedBlockBytesPerPosition(MemoryPlanInputs inputs, long e)
     {
@@ -232,8 +233,9 @@ public static class MemoryEstimator
 
     /// <summary>
     /// What one block's backward pass holds beside its kept tensors, per position: the gradients in flight through the
-    /// MLP (an inner width) and the residual stream (two hidden widths). Measured on the TinyLlama-shaped block above:
-    /// 22–132 MiB over the kept tensors at batch 4 × 512 (sampled every millisecond), against 38 (bf16) and 76 (fp32) counted.
+    /// MLP (an inner width) and the residual stream (two hidden widths). Measured on the TinyLlama-shaped block above
+    /// (bench/BlockMemoryBench, sampled every millisecond): 30–66 MiB over the kept tensors and the output in bf16 and
+    /// 60–132 in fp32 at batch 4 × 512, against 38 and 76 counted: an under-count of up to 66 MiB on a 3–11 GiB peak.
     /// </summary>
     static double BackwardTransientBytesPerPosition(ModelShape shape, long e) => (shape.Intermediate + 2 * shape.Hidden) * e;
 
